@@ -1,0 +1,3 @@
+package io.octvex.protocol;
+
+public record CancelRun(String reason) {}

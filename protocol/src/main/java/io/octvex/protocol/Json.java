@@ -1,0 +1,62 @@
+package io.octvex.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON codec of the protocol. Strict on input (unknown fields, trailing tokens and nulls for
+ * primitives are errors) so that a typo in a request is refused instead of silently ignored.
+ */
+public final class Json {
+    private static final JsonMapper MAPPER = configure(JsonMapper.builder()).build();
+    private static final JsonMapper CANONICAL = configure(JsonMapper.builder())
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private Json() {}
+
+    /** Applies the protocol's settings to a builder, so that servers can build their mapper the same way. */
+    public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
+        return builder
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL));
+    }
+
+    public static JsonMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String write(Object value) {
+        return MAPPER.writeValueAsString(value);
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        return MAPPER.readValue(json, type);
+    }
+
+    public static JsonNode tree(String json) {
+        return MAPPER.readTree(json);
+    }
+
+    public static JsonNode toTree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /**
+     * A canonical text for hashing: object keys sorted at every depth, no insignificant whitespace.
+     * The same tree always gives the same text, whatever key order it was written or stored in.
+     */
+    public static String canonical(JsonNode node) {
+        try {
+            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(node, Object.class));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not canonicalisable JSON", e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.octvex.protocol;
+
+import java.time.Instant;
+import java.util.List;
+
+public record MemberView(PrincipalView principal, List<Role> roles, Instant since) {}

@@ -1,0 +1,216 @@
+package io.octvex.protocol;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * The Java client of the Octvex API, used by the Desk, the edge and the CLI. Thread-safe and immutable:
+ * {@link #withToken} gives a client acting as another principal.
+ */
+public final class OctvexClient {
+    private static final String API = "/api/v1";
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    private OctvexClient(URI base, String token, HttpClient http) {
+        this.base = base;
+        this.token = token;
+        this.http = http;
+    }
+
+    public static OctvexClient connect(String baseUrl) {
+        String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        return new OctvexClient(URI.create(trimmed), null, http);
+    }
+
+    public OctvexClient withToken(String newToken) {
+        return new OctvexClient(base, Objects.requireNonNull(newToken), http);
+    }
+
+    public URI baseUri() {
+        return base;
+    }
+
+    // --- session -----------------------------------------------------------------------------------------
+
+    /** Logs in and returns the session; use {@code withToken(session.token())} to act as that user. */
+    public Session login(String username, String password) {
+        return send("POST", API + "/auth/login", new LoginRequest(username, password), Session.class);
+    }
+
+    public PrincipalView me() {
+        return send("GET", API + "/me", null, PrincipalView.class);
+    }
+
+    // --- workspaces ----------------------------------------------------------------------------------------
+
+    public List<WorkspaceView> workspaces() {
+        return send("GET", API + "/workspaces", null, new TypeReference<List<WorkspaceView>>() {});
+    }
+
+    public WorkspaceView createWorkspace(String name) {
+        return send("POST", API + "/workspaces", new CreateWorkspace(name), WorkspaceView.class);
+    }
+
+    public WorkspaceView workspace(UUID workspaceId) {
+        return send("GET", ws(workspaceId), null, WorkspaceView.class);
+    }
+
+    public WorkspaceView renameWorkspace(UUID workspaceId, String name) {
+        return send("PATCH", ws(workspaceId), new RenameWorkspace(name), WorkspaceView.class);
+    }
+
+    public WorkspaceView archiveWorkspace(UUID workspaceId) {
+        return send("POST", ws(workspaceId) + "/archive", null, WorkspaceView.class);
+    }
+
+    // --- members and tokens --------------------------------------------------------------------------------
+
+    public MemberView createPrincipal(UUID workspaceId, CreatePrincipal request) {
+        return send("POST", ws(workspaceId) + "/members", request, MemberView.class);
+    }
+
+    public MemberView putMembership(UUID workspaceId, UUID principalId, List<Role> roles) {
+        return send("PUT", ws(workspaceId) + "/members/" + principalId, new PutMembership(roles), MemberView.class);
+    }
+
+    public List<MemberView> members(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/members", null, new TypeReference<List<MemberView>>() {});
+    }
+
+    public void removeMember(UUID workspaceId, UUID principalId) {
+        send("DELETE", ws(workspaceId) + "/members/" + principalId, null, Void.class);
+    }
+
+    public IssuedToken createToken(UUID workspaceId, CreateToken request) {
+        return send("POST", ws(workspaceId) + "/tokens", request, IssuedToken.class);
+    }
+
+    public List<TokenView> tokens(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/tokens", null, new TypeReference<List<TokenView>>() {});
+    }
+
+    public TokenView revokeToken(UUID workspaceId, UUID tokenId) {
+        return send("POST", ws(workspaceId) + "/tokens/" + tokenId + "/revoke", null, TokenView.class);
+    }
+
+    // --- runs -------------------------------------------------------------------------------------------------
+
+    public RunView submitRun(UUID workspaceId, SubmitRun request) {
+        return send("POST", ws(workspaceId) + "/runs", request, RunView.class);
+    }
+
+    public RunView run(UUID workspaceId, UUID runId) {
+        return send("GET", ws(workspaceId) + "/runs/" + runId, null, RunView.class);
+    }
+
+    public RunPage runs(UUID workspaceId, RunStatus status, int limit) {
+        String query = "?limit=" + limit + (status == null ? "" : "&status=" + status.wire());
+        return send("GET", ws(workspaceId) + "/runs" + query, null, RunPage.class);
+    }
+
+    public RunView updateStep(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update) {
+        return send("POST", ws(workspaceId) + "/runs/" + runId + "/steps/" + stepId + "/transitions", update,
+                RunView.class);
+    }
+
+    public RunView cancelRun(UUID workspaceId, UUID runId, String reason) {
+        return send("POST", ws(workspaceId) + "/runs/" + runId + "/cancel", new CancelRun(reason), RunView.class);
+    }
+
+    public Timeline timeline(UUID workspaceId, UUID runId) {
+        return send("GET", ws(workspaceId) + "/runs/" + runId + "/timeline", null, Timeline.class);
+    }
+
+    // --- events and audit ------------------------------------------------------------------------------------
+
+    public EventPage events(UUID workspaceId, long afterSeq, int limit) {
+        return send("GET", ws(workspaceId) + "/events?after=" + afterSeq + "&limit=" + limit, null, EventPage.class);
+    }
+
+    public ChainReport verifyChain(UUID workspaceId) {
+        return send("POST", ws(workspaceId) + "/events/verify", null, ChainReport.class);
+    }
+
+    /**
+     * Follows the workspace's live event stream from {@code afterSeq} (0 = from the start), reconnecting and
+     * resuming by itself. Callbacks run on a background thread. Close the subscription to stop.
+     */
+    public EventSubscription subscribe(UUID workspaceId, long afterSeq, Consumer<EventView> onEvent,
+                                       Consumer<Throwable> onError) {
+        URI uri = base.resolve(ws(workspaceId) + "/events/stream");
+        return new EventSubscription(http, authorised(HttpRequest.newBuilder()), uri, afterSeq, onEvent, onError);
+    }
+
+    // --- plumbing --------------------------------------------------------------------------------------------
+
+    private static String ws(UUID workspaceId) {
+        return API + "/workspaces/" + URLEncoder.encode(workspaceId.toString(), StandardCharsets.UTF_8);
+    }
+
+    private HttpRequest.Builder authorised(HttpRequest.Builder builder) {
+        builder.header(ProtocolVersion.HEADER, Integer.toString(ProtocolVersion.CURRENT));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private <T> T send(String method, String path, Object body, Class<T> type) {
+        String text = exchange(method, path, body);
+        return type == Void.class || text.isEmpty() ? null : Json.read(text, type);
+    }
+
+    private <T> T send(String method, String path, Object body, TypeReference<T> type) {
+        return Json.mapper().readValue(exchange(method, path, body), type);
+    }
+
+    private String exchange(String method, String path, Object body) {
+        HttpRequest.Builder builder = authorised(HttpRequest.newBuilder(base.resolve(path)))
+                .timeout(Duration.ofSeconds(60)).header("Accept", "application/json");
+        if (body == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        }
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            failOn(response.statusCode(), response.body());
+            return response.body();
+        } catch (IOException e) {
+            throw new OctvexConnectionException("cannot reach the Octvex server at " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OctvexConnectionException("interrupted while calling " + base, e);
+        }
+    }
+
+    static void failOn(int status, String body) {
+        if (status < 400) {
+            return;
+        }
+        Problem problem;
+        try {
+            problem = Json.read(body, Problem.class);
+        } catch (JacksonException | IllegalArgumentException e) {
+            problem = new Problem("about:blank", "HTTP " + status, status, body, null);
+        }
+        throw new OctvexApiException(problem);
+    }
+}

@@ -1,0 +1,3 @@
+package io.octvex.protocol;
+
+public record RenameWorkspace(String name) {}

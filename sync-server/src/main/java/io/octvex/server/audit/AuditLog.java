@@ -1,0 +1,184 @@
+package io.octvex.server.audit;
+
+import io.octvex.protocol.ChainReport;
+import io.octvex.protocol.EventPage;
+import io.octvex.protocol.EventView;
+import io.octvex.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The append-only, hash-chained audit/event log of every workspace. Appends join the caller's transaction
+ * (they refuse to run without one), so an event is committed exactly when the change it describes is, and a
+ * failed append rolls that change back: audit is fail-closed.
+ */
+@Service
+public class AuditLog {
+    /** The instance's own chain: logins and other events that belong to no workspace. */
+    public static final UUID INSTANCE = new UUID(0, 0);
+    static final String GENESIS = "0".repeat(64);
+    /** Channel woken on commit of any append; the payload is the workspace id. */
+    public static final String CHANNEL = "octvex_events";
+    private static final int VERIFY_BATCH = 1000;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public EventView append(UUID workspaceId, AuditEntry entry) {
+        Head head = lockHead(workspaceId);
+        long seq = head.seq() + 1;
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+        JsonNode data = Json.toTree(entry.data() == null ? Map.of() : entry.data());
+        EventView unsigned = new EventView(workspaceId, seq, UUID.randomUUID(), entry.type(), entry.runId(),
+                entry.stepId(), entry.principalId(), at, data, head.hash(), null);
+        String hash = hash(unsigned);
+        jdbc.sql("""
+                INSERT INTO events (workspace_id, seq, id, type, run_id, step_id, principal_id, at, data, prev_hash, hash)
+                VALUES (:ws, :seq, :id, :type, :run, :step, :principal, :at, CAST(:data AS jsonb), :prev, :hash)""")
+                .param("ws", workspaceId).param("seq", seq).param("id", unsigned.id()).param("type", entry.type())
+                .param("run", entry.runId()).param("step", entry.stepId()).param("principal", entry.principalId())
+                .param("at", OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC)).param("data", Json.write(data))
+                .param("prev", head.hash()).param("hash", hash)
+                .update();
+        jdbc.sql("UPDATE event_heads SET seq = :seq, hash = :hash WHERE workspace_id = :ws")
+                .param("seq", seq).param("hash", hash).param("ws", workspaceId).update();
+        // PostgreSQL folds identical notifications of one transaction into one, delivered at commit
+        jdbc.sql("SELECT pg_notify(:channel, :ws)").param("channel", CHANNEL).param("ws", workspaceId.toString())
+                .query().singleValue();
+        return new EventView(workspaceId, seq, unsigned.id(), entry.type(), entry.runId(), entry.stepId(),
+                entry.principalId(), at, data, head.hash(), hash);
+    }
+
+    @Transactional(readOnly = true)
+    public EventPage page(UUID workspaceId, long afterSeq, int limit) {
+        List<EventView> events = jdbc.sql("""
+                SELECT * FROM events WHERE workspace_id = :ws AND seq > :after ORDER BY seq LIMIT :limit""")
+                .param("ws", workspaceId).param("after", afterSeq).param("limit", limit + 1)
+                .query(AuditLog::row).list();
+        boolean more = events.size() > limit;
+        List<EventView> page = more ? events.subList(0, limit) : events;
+        long last = page.isEmpty() ? afterSeq : page.getLast().seq();
+        return new EventPage(List.copyOf(page), last, more);
+    }
+
+    /** Every event of one run, in order: the raw material of its timeline. */
+    @Transactional(readOnly = true)
+    public List<EventView> forRun(UUID workspaceId, UUID runId) {
+        return jdbc.sql("SELECT * FROM events WHERE workspace_id = :ws AND run_id = :run ORDER BY seq")
+                .param("ws", workspaceId).param("run", runId).query(AuditLog::row).list();
+    }
+
+    /**
+     * Recomputes the chain from the first row: gapless sequence, each row's prev_hash equal to the previous
+     * row's hash, each hash equal to the hash of the row's content, and the head at the last row.
+     */
+    @Transactional(readOnly = true)
+    public ChainReport verify(UUID workspaceId) {
+        String expectedPrev = GENESIS;
+        long expectedSeq = 1;
+        long checked = 0;
+        while (true) {
+            List<EventView> batch = jdbc.sql("""
+                    SELECT * FROM events WHERE workspace_id = :ws AND seq >= :from ORDER BY seq LIMIT :n""")
+                    .param("ws", workspaceId).param("from", expectedSeq).param("n", VERIFY_BATCH)
+                    .query(AuditLog::row).list();
+            for (EventView e : batch) {
+                if (e.seq() != expectedSeq) {
+                    return broken(workspaceId, checked, expectedSeq, "event " + expectedSeq + " is missing");
+                }
+                if (!e.prevHash().equals(expectedPrev)) {
+                    return broken(workspaceId, checked, e.seq(),
+                            "event " + e.seq() + " does not link to the hash of event " + (e.seq() - 1));
+                }
+                if (!hash(e).equals(e.hash())) {
+                    return broken(workspaceId, checked, e.seq(),
+                            "event " + e.seq() + " was altered: its content no longer matches its hash");
+                }
+                expectedPrev = e.hash();
+                expectedSeq++;
+                checked++;
+            }
+            if (batch.size() < VERIFY_BATCH) {
+                break;
+            }
+        }
+        Head head = jdbc.sql("SELECT seq, hash FROM event_heads WHERE workspace_id = :ws").param("ws", workspaceId)
+                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).optional()
+                .orElse(new Head(0, GENESIS));
+        if (head.seq() != checked || !head.hash().equals(expectedPrev)) {
+            return broken(workspaceId, checked, checked + 1,
+                    "the log ends at event " + checked + " but its head says " + head.seq() + ": rows were removed");
+        }
+        return new ChainReport(workspaceId, true, checked, null, null);
+    }
+
+    private static ChainReport broken(UUID workspaceId, long checked, long seq, String reason) {
+        return new ChainReport(workspaceId, false, checked, seq, reason);
+    }
+
+    private Head lockHead(UUID workspaceId) {
+        jdbc.sql("INSERT INTO event_heads (workspace_id, seq, hash) VALUES (:ws, 0, :genesis) ON CONFLICT DO NOTHING")
+                .param("ws", workspaceId).param("genesis", GENESIS).update();
+        return jdbc.sql("SELECT seq, hash FROM event_heads WHERE workspace_id = :ws FOR UPDATE")
+                .param("ws", workspaceId)
+                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).single();
+    }
+
+    /** SHA-256 over the previous hash and the canonical JSON of everything the row says. */
+    static String hash(EventView e) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("workspaceId", e.workspaceId().toString());
+        content.put("seq", e.seq());
+        content.put("id", e.id().toString());
+        content.put("type", e.type());
+        content.put("runId", e.runId() == null ? null : e.runId().toString());
+        content.put("stepId", e.stepId() == null ? null : e.stepId().toString());
+        content.put("principalId", e.principalId() == null ? null : e.principalId().toString());
+        content.put("at", e.at().toString());
+        content.put("data", e.data());
+        String canonical = Json.canonical(Json.toTree(content));
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(e.prevHash().getBytes(StandardCharsets.US_ASCII));
+            sha.update((byte) '\n');
+            sha.update(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", ex);
+        }
+    }
+
+    static EventView row(ResultSet rs, int n) throws SQLException {
+        Timestamp at = rs.getTimestamp("at");
+        return new EventView(rs.getObject("workspace_id", UUID.class), rs.getLong("seq"),
+                rs.getObject("id", UUID.class), rs.getString("type"), rs.getObject("run_id", UUID.class),
+                rs.getObject("step_id", UUID.class), rs.getObject("principal_id", UUID.class),
+                at.toInstant(), Json.tree(rs.getString("data")), rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
+    private record Head(long seq, String hash) {}
+}

@@ -1,0 +1,23 @@
+package io.octvex.server;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The whole server on a random port, over a real (embedded, throw-away) PostgreSQL. All tests that use
+ * these exact properties share one Spring context and one database, so each test makes its own workspace.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "octvex.database.embedded.ephemeral=true",
+        "octvex.home=${java.io.tmpdir}/octvex-test-home",
+        "octvex.bootstrap.admin-password=" + ServerTest.ADMIN_PASSWORD,
+        "server.address=127.0.0.1"
+})
+public @interface ServerTest {
+    String ADMIN_PASSWORD = "correct horse battery staple";
+}
