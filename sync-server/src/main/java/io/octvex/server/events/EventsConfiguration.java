@@ -1,0 +1,27 @@
+package io.octvex.server.events;
+
+import io.octvex.server.OctvexProperties;
+import io.octvex.server.audit.AuditLog;
+import io.octvex.server.database.ConnectionSettings;
+import io.octvex.server.identity.WorkspaceAccess;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class EventsConfiguration {
+    @Bean
+    EventWakeups eventWakeups() {
+        return new EventWakeups();
+    }
+
+    @Bean
+    EventNotificationListener eventNotificationListener(ConnectionSettings settings, EventWakeups wakeups) {
+        return new EventNotificationListener(settings, wakeups);
+    }
+
+    @Bean
+    EventStreams eventStreams(AuditLog auditLog, WorkspaceAccess access, EventWakeups wakeups,
+                              OctvexProperties properties) {
+        return new EventStreams(auditLog, access, wakeups, properties);
+    }
+}

@@ -1,0 +1,55 @@
+package io.octvex.server.events;
+
+import io.octvex.protocol.EventView;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.Timeline;
+import io.octvex.protocol.TimelineEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Rebuilds a run's timeline from its events alone: no run or step row is read, so the timeline shows
+ * what the audit log can prove, and it survives anything that happens to the live tables.
+ */
+final class Timelines {
+    private Timelines() {}
+
+    static Timeline of(UUID runId, List<EventView> events) {
+        RunStatus status = null;
+        List<TimelineEntry> entries = new ArrayList<>(events.size());
+        for (EventView e : events) {
+            JsonNode data = e.data();
+            String stepKey = text(data, "key");
+            if (e.type().equals("run.created")) {
+                status = RunStatus.PLANNING;
+            } else if (e.type().equals("run.transitioned") && text(data, "to") != null) {
+                status = RunStatus.fromWire(text(data, "to"));
+            }
+            entries.add(new TimelineEntry(e.seq(), e.at(), e.type(), e.stepId(), stepKey, e.principalId(),
+                    summary(e.type(), data, stepKey), data));
+        }
+        return new Timeline(runId, status, entries);
+    }
+
+    static String summary(String type, JsonNode data, String stepKey) {
+        String reason = text(data, "reason");
+        String error = text(data, "error");
+        return switch (type) {
+            case "run.created" -> "Run created: " + text(data, "title")
+                    + (data.has("steps") ? " (" + data.get("steps").size() + " steps)" : "");
+            case "run.transitioned" -> "Run " + text(data, "from") + " → " + text(data, "to")
+                    + (reason == null ? "" : ": " + reason);
+            case "step.transitioned" -> "Step " + stepKey + " " + text(data, "from") + " → " + text(data, "to")
+                    + (data.has("attempt") && data.get("attempt").asInt() > 1 ? " (attempt " + data.get("attempt").asInt() + ")" : "")
+                    + (error == null ? "" : ": " + error);
+            default -> type.replace('.', ' ').replace('_', ' ');
+        };
+    }
+
+    private static String text(JsonNode data, String field) {
+        JsonNode node = data == null ? null : data.get(field);
+        return node == null || node.isNull() ? null : node.asString();
+    }
+}
