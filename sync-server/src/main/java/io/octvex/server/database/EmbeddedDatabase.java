@@ -42,18 +42,24 @@ final class EmbeddedDatabase implements AutoCloseable {
             FileChannel channel = FileChannel.open(lockFile(dataDirectory),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel, dataDirectory);
-            checkMajorVersion(dataDirectory);
-            stopOrphan(dataDirectory);
-            EmbeddedPostgres postgres = start(EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    // zonky turns durability off for tests; a product database keeps its commits
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on"), dataDirectory);
-            log.info("Embedded PostgreSQL {} running on port {} with data in {}", SHIPPED_MAJOR, postgres.getPort(),
-                    dataDirectory);
-            return new EmbeddedDatabase(postgres, channel, lock);
+            try {
+                checkMajorVersion(dataDirectory);
+                stopOrphan(dataDirectory);
+                EmbeddedPostgres postgres = start(EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDirectory)
+                        .setCleanDataDirectory(false)
+                        // zonky turns durability off for tests; a product database keeps its commits
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on"), dataDirectory);
+                log.info("Embedded PostgreSQL {} running on port {} with data in {}", SHIPPED_MAJOR,
+                        postgres.getPort(), dataDirectory);
+                return new EmbeddedDatabase(postgres, channel, lock);
+            } catch (IOException | RuntimeException e) {
+                lock.release(); // a refused start must leave the directory free for the next attempt
+                channel.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the data directory " + dataDirectory, e);
         }

@@ -1,0 +1,157 @@
+package io.octvex.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.octvex.protocol.CreatePrincipal;
+import io.octvex.protocol.CreateToken;
+import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.PrincipalKind;
+import io.octvex.protocol.Role;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.Scope;
+import io.octvex.protocol.StepSpec;
+import io.octvex.protocol.SubmitRun;
+import io.octvex.server.ServerTest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Walks every endpoint with a second workspace's ids and credentials: each attempt must be refused with
+ * 403 or 404, return none of the other workspace's data, and change nothing there.
+ */
+@ServerTest
+class CrossWorkspaceMatrixTest {
+    @LocalServerPort
+    int port;
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mapping;
+    @Autowired
+    JdbcClient jdbc;
+
+    /** Workspace B: the victim. Its names are unique markers that must never appear in an answer to A. */
+    String marker;
+    Map<String, String> victimIds;
+    UUID victim;
+    /** Credentials that reach workspace A only. */
+    List<Credential> attackers;
+    UUID attackerWorkspace;
+    Map<String, String> attackerIds;
+
+    record Credential(String label, String token) {}
+
+    @BeforeEach
+    void twoWorkspaces() {
+        OctvexClient anonymous = OctvexClient.connect("http://127.0.0.1:" + port);
+        OctvexClient admin = anonymous.withToken(anonymous.login("admin", ServerTest.ADMIN_PASSWORD).token());
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        marker = "victim-" + suffix;
+
+        victim = admin.createWorkspace(marker + "-ws").id();
+        var victimAgent = admin.createPrincipal(victim, new CreatePrincipal(PrincipalKind.AGENT, marker + "-agent",
+                marker + " agent", null, List.of(Role.OPERATOR)));
+        var victimToken = admin.createToken(victim, new CreateToken(marker + "-token", List.of(Scope.values()),
+                null, null));
+        RunView victimRun = admin.submitRun(victim, new SubmitRun(marker + "-run", null,
+                List.of(new StepSpec(marker + "-step", "http", marker + "-action", null, null))));
+        victimIds = Map.of("workspaceId", victim.toString(), "runId", victimRun.id().toString(),
+                "stepId", victimRun.steps().getFirst().id().toString(),
+                "tokenId", victimToken.token().id().toString(),
+                "principalId", victimAgent.principal().id().toString());
+
+        attackerWorkspace = admin.createWorkspace("attacker-" + suffix).id();
+        String password = "attacker password " + suffix;
+        admin.createPrincipal(attackerWorkspace, new CreatePrincipal(PrincipalKind.USER, "attacker-" + suffix,
+                null, password, List.of(Role.OWNER)));
+        String attackerSession = anonymous.login("attacker-" + suffix, password).token();
+        String attackerToken = admin.createToken(attackerWorkspace, new CreateToken("attacker token",
+                List.of(Scope.values()), null, null)).secret();
+        attackers = List.of(new Credential("member session", attackerSession),
+                new Credential("api token of A", attackerToken));
+        RunView ownRun = admin.submitRun(attackerWorkspace, new SubmitRun("own run", null,
+                List.of(new StepSpec("own", "http", "own", null, null))));
+        attackerIds = Map.of("workspaceId", attackerWorkspace.toString(), "runId", ownRun.id().toString(),
+                "stepId", ownRun.steps().getFirst().id().toString(), "tokenId", UUID.randomUUID().toString(),
+                "principalId", UUID.randomUUID().toString());
+    }
+
+    @Test
+    void everyEndpointRefusesAnotherWorkspacesIds() {
+        Map<String, Object> before = victimRowCounts();
+        List<String> failures = new ArrayList<>();
+        int attempts = 0;
+        for (Endpoints.Endpoint endpoint : Endpoints.of(mapping).all()) {
+            if (!endpoint.variables().contains("workspaceId")) {
+                continue;
+            }
+            List<Map<String, String>> targets = new ArrayList<>();
+            targets.add(victimIds); // B's workspace path with B's ids
+            if (endpoint.variables().size() > 1) { // A's own workspace path, B's other ids
+                Map<String, String> mixed = new HashMap<>(victimIds);
+                mixed.put("workspaceId", attackerWorkspace.toString());
+                targets.add(mixed);
+            }
+            for (Map<String, String> target : targets) {
+                for (Credential credential : attackers) {
+                    attempts++;
+                    Http.Answer answer = Http.send(port, endpoint.method().name(), endpoint.path(target),
+                            credential.token(), endpoint.takesBody() ? "{}" : null);
+                    if (answer.status() != 403 && answer.status() != 404) {
+                        failures.add(endpoint + " with " + credential.label() + " on " + target.get("workspaceId")
+                                + " answered " + answer.status() + ": " + answer.body());
+                    } else if (answer.body().contains(marker)) {
+                        failures.add(endpoint + " leaked the other workspace's data: " + answer.body());
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(attempts).as("endpoints exercised").isGreaterThan(20);
+        assertThat(victimRowCounts()).isEqualTo(before);
+    }
+
+    @Test
+    void listsSeenFromAnotherWorkspaceNeverShowTheVictim() {
+        List<String> failures = new ArrayList<>();
+        for (Endpoints.Endpoint endpoint : Endpoints.of(mapping).all()) {
+            boolean list = endpoint.method().name().equals("GET") && !endpoint.pattern().endsWith("/stream")
+                    && endpoint.variables().stream().allMatch(v -> v.equals("workspaceId") || attackerIds.containsKey(v));
+            if (!list) {
+                continue;
+            }
+            for (Credential credential : attackers) {
+                Http.Answer answer = Http.send(port, "GET", endpoint.path(attackerIds), credential.token(), null);
+                if (answer.body().contains(marker)) {
+                    failures.add(endpoint + " with " + credential.label() + " showed B: " + answer.body());
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    private Map<String, Object> victimRowCounts() {
+        Map<String, Object> counts = new HashMap<>();
+        for (String table : Arrays.asList("runs", "steps", "events", "tokens", "memberships")) {
+            counts.put(table, jdbc.sql("SELECT count(*) FROM " + table + " WHERE workspace_id = ?").param(victim)
+                    .query(Long.class).single());
+        }
+        counts.put("revoked tokens", jdbc.sql("SELECT count(*) FROM tokens WHERE workspace_id = ? AND revoked_at IS NOT NULL")
+                .param(victim).query(Long.class).single());
+        counts.put("versions", jdbc.sql("SELECT coalesce(sum(version), 0) FROM runs WHERE workspace_id = ?")
+                .param(victim).query(Long.class).single());
+        counts.put("workspace", jdbc.sql("SELECT name || '/' || status FROM workspaces WHERE id = ?").param(victim)
+                .query(String.class).single());
+        return counts;
+    }
+}
