@@ -120,7 +120,13 @@ public final class OctvexClient {
     }
 
     public RunPage runs(UUID workspaceId, RunStatus status, int limit) {
-        String query = "?limit=" + limit + (status == null ? "" : "&status=" + status.wire());
+        return runs(workspaceId, status, limit, null);
+    }
+
+    /** A page of runs, newest first; {@code before} is the previous page's {@code nextBefore}, or null. */
+    public RunPage runs(UUID workspaceId, RunStatus status, int limit, String before) {
+        String query = "?limit=" + limit + (status == null ? "" : "&status=" + status.wire())
+                + (before == null ? "" : "&before=" + URLEncoder.encode(before, StandardCharsets.UTF_8));
         return send("GET", ws(workspaceId) + "/runs" + query, null, RunPage.class);
     }
 

@@ -1,0 +1,93 @@
+package io.octvex.server.run;
+
+import io.octvex.protocol.CancelRun;
+import io.octvex.protocol.RunPage;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.Scope;
+import io.octvex.protocol.StepUpdate;
+import io.octvex.protocol.SubmitRun;
+import io.octvex.server.identity.Caller;
+import io.octvex.server.identity.WorkspaceAccess;
+import io.octvex.server.web.ApiException;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The runs API of a workspace: submit, read, list, cancel, and the interim worker report of a step. */
+@RestController
+@RequestMapping("/api/v1/workspaces/{workspaceId}/runs")
+class RunController {
+    private final Runs runs;
+    private final WorkspaceAccess access;
+
+    RunController(Runs runs, WorkspaceAccess access) {
+        this.runs = runs;
+        this.access = access;
+    }
+
+    @PostMapping
+    ResponseEntity<RunView> submit(Caller caller, @PathVariable UUID workspaceId, @RequestBody SubmitRun request) {
+        access.require(caller, workspaceId, Scope.RUNS_WRITE);
+        RunView run = runs.submit(workspaceId, caller.principalId(), request);
+        return ResponseEntity.created(URI.create("/api/v1/workspaces/" + workspaceId + "/runs/" + run.id())).body(run);
+    }
+
+    @GetMapping("/{runId}")
+    RunView run(Caller caller, @PathVariable UUID workspaceId, @PathVariable UUID runId) {
+        access.require(caller, workspaceId, Scope.RUNS_READ);
+        return runs.get(workspaceId, runId);
+    }
+
+    @GetMapping
+    RunPage list(Caller caller, @PathVariable UUID workspaceId,
+                 @RequestParam(required = false) String status,
+                 @RequestParam(required = false) String limit,
+                 @RequestParam(required = false) String before) {
+        access.require(caller, workspaceId, Scope.RUNS_READ);
+        return runs.list(workspaceId, status(status), limit(limit), before == null || before.isEmpty() ? null : before);
+    }
+
+    @PostMapping("/{runId}/steps/{stepId}/transitions")
+    RunView updateStep(Caller caller, @PathVariable UUID workspaceId, @PathVariable UUID runId,
+                       @PathVariable UUID stepId, @RequestBody StepUpdate update) {
+        access.require(caller, workspaceId, Scope.RUNS_EXECUTE);
+        return runs.updateStep(workspaceId, runId, stepId, update, caller.principalId());
+    }
+
+    @PostMapping("/{runId}/cancel")
+    RunView cancel(Caller caller, @PathVariable UUID workspaceId, @PathVariable UUID runId,
+                   @RequestBody(required = false) CancelRun request) {
+        access.require(caller, workspaceId, Scope.RUNS_WRITE);
+        return runs.cancel(workspaceId, runId, request == null ? null : request.reason(), caller.principalId());
+    }
+
+    private static RunStatus status(String status) {
+        if (status == null || status.isEmpty()) {
+            return null;
+        }
+        try {
+            return RunStatus.fromWire(status);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'status': " + e.getMessage());
+        }
+    }
+
+    private static int limit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return Runs.DEFAULT_PAGE;
+        }
+        try {
+            return Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("'limit' must be a whole number between 1 and " + Runs.MAX_PAGE);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.octvex.server.run;
+
+import io.octvex.protocol.Json;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.StepStatus;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Data access for runs and steps. Every method takes the workspace id and every statement filters on it, so
+ * a run of another workspace cannot be reached through this class. Status changes are guarded by the row's
+ * status and version and report whether they won; they never decide what is legal (the transition tables do).
+ */
+@Repository
+class RunStore {
+    private final JdbcClient jdbc;
+
+    RunStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insertRun(RunRow run) {
+        jdbc.sql("""
+                INSERT INTO runs (id, workspace_id, parent_id, root_id, depth, status, title, spec, created_by,
+                                  created_at, updated_at, version)
+                VALUES (:id, :ws, :parent, :root, :depth, :status, :title, CAST(:spec AS jsonb), :createdBy,
+                        :createdAt, :updatedAt, :version)""")
+                .param("id", run.id()).param("ws", run.workspaceId()).param("parent", run.parentId())
+                .param("root", run.rootId()).param("depth", run.depth()).param("status", run.status().wire())
+                .param("title", run.title()).param("spec", Json.write(run.spec()))
+                .param("createdBy", run.createdBy()).param("createdAt", at(run.createdAt()))
+                .param("updatedAt", at(run.updatedAt())).param("version", run.version())
+                .update();
+    }
+
+    void insertStep(StepRow step) {
+        jdbc.sql("""
+                INSERT INTO steps (id, workspace_id, run_id, key, position, handler, action, input, depends_on,
+                                   status, attempt, result, error, created_at, updated_at, version)
+                VALUES (:id, :ws, :run, :key, :position, :handler, :action, CAST(:input AS jsonb), :dependsOn,
+                        :status, :attempt, CAST(:result AS jsonb), :error, :createdAt, :updatedAt, :version)""")
+                .param("id", step.id()).param("ws", step.workspaceId()).param("run", step.runId())
+                .param("key", step.key()).param("position", step.position()).param("handler", step.handler())
+                .param("action", step.action()).param("input", Json.write(step.input()))
+                .param("dependsOn", step.dependsOn().toArray(String[]::new))
+                .param("status", step.status().wire()).param("attempt", step.attempt())
+                .param("result", step.result() == null ? null : Json.write(step.result()))
+                .param("error", step.error()).param("createdAt", at(step.createdAt()))
+                .param("updatedAt", at(step.updatedAt())).param("version", step.version())
+                .update();
+    }
+
+    Optional<RunRow> findRun(UUID workspaceId, UUID runId) {
+        return jdbc.sql("SELECT * FROM runs WHERE workspace_id = :ws AND id = :id")
+                .param("ws", workspaceId).param("id", runId).query(RunStore::run).optional();
+    }
+
+    /**
+     * Reads the run and locks its row until the transaction ends. Every change to a run or its steps takes
+     * this lock first, so decisions that look at all of a run's steps (activation, run completion) never
+     * see a half-finished concurrent change; different runs never wait for each other.
+     */
+    Optional<RunRow> lockRun(UUID workspaceId, UUID runId) {
+        return jdbc.sql("SELECT * FROM runs WHERE workspace_id = :ws AND id = :id FOR NO KEY UPDATE")
+                .param("ws", workspaceId).param("id", runId).query(RunStore::run).optional();
+    }
+
+    List<StepRow> steps(UUID workspaceId, UUID runId) {
+        return jdbc.sql("SELECT * FROM steps WHERE workspace_id = :ws AND run_id = :run ORDER BY position")
+                .param("ws", workspaceId).param("run", runId).query(RunStore::step).list();
+    }
+
+    List<StepRow> steps(UUID workspaceId, Collection<UUID> runIds) {
+        if (runIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT * FROM steps WHERE workspace_id = :ws AND run_id = ANY(:runs) ORDER BY run_id, position""")
+                .param("ws", workspaceId).param("runs", runIds.toArray(UUID[]::new)).query(RunStore::step).list();
+    }
+
+    /** Newest first, strictly older than the cursor when one is given; at most {@code limit} rows. */
+    List<RunRow> page(UUID workspaceId, RunStatus status, RunCursor before, int limit) {
+        String sql = "SELECT * FROM runs WHERE workspace_id = :ws"
+                + (status == null ? "" : " AND status = :status")
+                + (before == null ? "" : " AND (created_at, id) < (:beforeAt, :beforeId)")
+                + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+        var statement = jdbc.sql(sql).param("ws", workspaceId).param("limit", limit);
+        if (status != null) {
+            statement = statement.param("status", status.wire());
+        }
+        if (before != null) {
+            statement = statement.param("beforeAt", at(before.createdAt())).param("beforeId", before.id());
+        }
+        return statement.query(RunStore::run).list();
+    }
+
+    /** Moves a run from {@code from} to {@code to} if it is still at {@code expectedVersion}. */
+    boolean transitionRun(UUID workspaceId, UUID runId, RunStatus from, RunStatus to, long expectedVersion,
+                          Instant now) {
+        return jdbc.sql("""
+                UPDATE runs SET status = :to, version = version + 1, updated_at = :now
+                WHERE workspace_id = :ws AND id = :id AND version = :expected AND status = :from""")
+                .param("to", to.wire()).param("now", at(now)).param("ws", workspaceId).param("id", runId)
+                .param("expected", expectedVersion).param("from", from.wire())
+                .update() == 1;
+    }
+
+    /**
+     * Moves a step from {@code from} to {@code to} if it is still at {@code expectedVersion}, setting its
+     * attempt, and its result and error when given (null leaves them as they are).
+     */
+    boolean transitionStep(UUID workspaceId, UUID stepId, StepStatus from, StepStatus to, long expectedVersion,
+                           int attempt, JsonNode result, String error, Instant now) {
+        return jdbc.sql("""
+                UPDATE steps SET status = :to, version = version + 1, updated_at = :now, attempt = :attempt,
+                                 result = COALESCE(CAST(:result AS jsonb), result), error = COALESCE(:error, error)
+                WHERE workspace_id = :ws AND id = :id AND version = :expected AND status = :from""")
+                .param("to", to.wire()).param("now", at(now)).param("attempt", attempt)
+                .param("result", result == null ? null : Json.write(result)).param("error", error)
+                .param("ws", workspaceId).param("id", stepId)
+                .param("expected", expectedVersion).param("from", from.wire())
+                .update() == 1;
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static JsonNode json(ResultSet rs, String column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : Json.tree(text);
+    }
+
+    static RunRow run(ResultSet rs, int n) throws SQLException {
+        return new RunRow(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                rs.getObject("parent_id", UUID.class), rs.getObject("root_id", UUID.class), rs.getInt("depth"),
+                RunStatus.fromWire(rs.getString("status")), rs.getString("title"), json(rs, "spec"),
+                rs.getObject("created_by", UUID.class), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getLong("version"));
+    }
+
+    static StepRow step(ResultSet rs, int n) throws SQLException {
+        Array dependsOn = rs.getArray("depends_on");
+        return new StepRow(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getInt("position"),
+                rs.getString("handler"), rs.getString("action"), json(rs, "input"),
+                List.copyOf(Arrays.asList((String[]) dependsOn.getArray())),
+                StepStatus.fromWire(rs.getString("status")), rs.getInt("attempt"), json(rs, "result"),
+                rs.getString("error"), instant(rs, "created_at"), instant(rs, "updated_at"), rs.getLong("version"));
+    }
+}

@@ -1,0 +1,387 @@
+package io.octvex.server.run;
+
+import io.octvex.protocol.RunPage;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.StepStatus;
+import io.octvex.protocol.StepUpdate;
+import io.octvex.protocol.StepView;
+import io.octvex.protocol.SubmitRun;
+import io.octvex.server.audit.AuditEntry;
+import io.octvex.server.audit.AuditLog;
+import io.octvex.server.web.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Durable runs: the public facade that controllers and later features (edge leases, policy, approvals) call.
+ * Every method is one transaction. A change first locks the run's row (so changes to one run are serialised
+ * and decisions over all its steps are consistent), then moves each row with a status- and version-guarded
+ * update and appends one audit event per transition in the same transaction. Which status may follow which
+ * is decided only by {@link RunTransitions} and {@link StepTransitions}.
+ */
+@Service
+public class Runs {
+    /** Step statuses a worker may report through {@link #updateStep}. */
+    public static final Set<StepStatus> WORKER_TARGETS =
+            EnumSet.of(StepStatus.RUNNING, StepStatus.BLOCKED, StepStatus.COMPLETED, StepStatus.FAILED);
+    static final int MAX_ERROR = 2000;
+    static final int MAX_REASON = 500;
+    public static final int DEFAULT_PAGE = 50;
+    public static final int MAX_PAGE = 100;
+
+    private final RunStore store;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    Runs(RunStore store, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    // --- submit and read ----------------------------------------------------------------------------------
+
+    /**
+     * Validates the whole submission (400 before anything is written), stores the run ({@code planning}) and
+     * its steps ({@code pending}), then queues the run and every step without dependencies.
+     */
+    @Transactional
+    public RunView submit(UUID workspaceId, UUID principalId, SubmitRun request) {
+        SubmissionValidator.Plan plan = SubmissionValidator.validate(request);
+        Instant now = now();
+        UUID runId = UUID.randomUUID();
+        RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
+                principalId, now, now, 0);
+        store.insertRun(run);
+        List<StepRow> steps = new ArrayList<>();
+        for (int i = 0; i < plan.steps().size(); i++) {
+            SubmissionValidator.PlannedStep p = plan.steps().get(i);
+            StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
+                    p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
+            store.insertStep(step);
+            steps.add(step);
+        }
+        audit.append(workspaceId, AuditEntry.ofRun("run.created", runId, null, principalId, Map.of(
+                "title", plan.title(),
+                "steps", plan.steps().stream().map(s -> Map.of("key", s.key(), "handler", s.handler(),
+                        "action", s.action(), "dependsOn", s.dependsOn())).toList())));
+        Change change = new Change(workspaceId, principalId, run, steps, now);
+        change.moveRun(RunStatus.QUEUED, "submitted");
+        for (StepRow step : List.copyOf(change.steps)) {
+            if (step.dependsOn().isEmpty()) {
+                change.moveStep(step, StepStatus.QUEUED, null, null);
+            }
+        }
+        return view(change.run, change.steps);
+    }
+
+    /** The run with its steps in submission order; 404 when it is not a run of this workspace. */
+    @Transactional(readOnly = true)
+    public RunView get(UUID workspaceId, UUID runId) {
+        RunRow run = store.findRun(workspaceId, runId).orElseThrow(() -> ApiException.notFound("run " + runId));
+        return view(run, store.steps(workspaceId, runId));
+    }
+
+    /**
+     * Runs newest first, optionally of one status. {@code before} is the {@code nextBefore} of the previous
+     * page (null for the first); {@code nextBefore} of the answer is null on the last page.
+     */
+    @Transactional(readOnly = true)
+    public RunPage list(UUID workspaceId, RunStatus status, int limit, String before) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ApiException.badRequest("'limit' must be between 1 and " + MAX_PAGE + ", got " + limit);
+        }
+        RunCursor cursor = before == null ? null : RunCursor.decode(before);
+        List<RunRow> rows = store.page(workspaceId, status, cursor, limit + 1);
+        boolean more = rows.size() > limit;
+        List<RunRow> page = more ? rows.subList(0, limit) : rows;
+        Map<UUID, List<StepRow>> steps = new HashMap<>();
+        store.steps(workspaceId, page.stream().map(RunRow::id).toList())
+                .forEach(s -> steps.computeIfAbsent(s.runId(), k -> new ArrayList<>()).add(s));
+        List<RunView> views = page.stream().map(r -> view(r, steps.getOrDefault(r.id(), List.of()))).toList();
+        return new RunPage(views, more ? RunCursor.of(page.getLast()).encode() : null);
+    }
+
+    // --- changes ---------------------------------------------------------------------------------------------
+
+    /**
+     * A worker's report: the step becomes running, blocked, completed (with its result) or failed (with its
+     * error), and the consequences follow in the same transaction: dependants are queued or skipped and the
+     * run's status follows its steps. {@code expectedVersion}, when given, must be the step's version (409).
+     */
+    @Transactional
+    public RunView updateStep(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update, UUID principalId) {
+        if (update == null || update.status() == null) {
+            throw ApiException.badRequest("'status' is required: one of running, blocked, completed, failed");
+        }
+        if (!WORKER_TARGETS.contains(update.status())) {
+            throw ApiException.badRequest("a worker may move a step to running, blocked, completed or failed, not "
+                    + update.status().wire() + (update.status() == StepStatus.CANCELLED ? "; cancel the run instead" : ""));
+        }
+        if (update.result() != null && !update.result().isNull() && update.status() != StepStatus.COMPLETED) {
+            throw ApiException.badRequest("'result' is stored only with status completed");
+        }
+        if (update.error() != null && update.status() != StepStatus.FAILED) {
+            throw ApiException.badRequest("'error' is stored only with status failed");
+        }
+        JsonNode result = update.result() == null || update.result().isNull() ? null : update.result();
+        if (result != null) {
+            SubmissionValidator.refuseControls(result, "result");
+        }
+        return moveStep(workspaceId, runId, stepId, update.status(), update.expectedVersion(), result,
+                cleanError(update.error()), principalId);
+    }
+
+    /**
+     * Offers a running step again after its worker was lost ({@code running → queued}); its attempt goes up
+     * by one. For the lease sweeper of the edge feature.
+     */
+    @Transactional
+    public RunView requeueStep(UUID workspaceId, UUID runId, UUID stepId, long expectedVersion, UUID principalId) {
+        return moveStep(workspaceId, runId, stepId, StepStatus.QUEUED, expectedVersion, null, null, principalId);
+    }
+
+    /** Cancels every step that has not finished, then the run; 409 when the run has already finished. */
+    @Transactional
+    public RunView cancel(UUID workspaceId, UUID runId, String reason, UUID principalId) {
+        String why = cleanReason(reason);
+        Change change = lock(workspaceId, runId, principalId);
+        RunTransitions.check(change.run.status(), RunStatus.CANCELLED);
+        for (StepRow step : List.copyOf(change.steps)) {
+            if (!step.status().terminal()) {
+                change.moveStep(step, StepStatus.CANCELLED, null, null);
+            }
+        }
+        change.moveRun(RunStatus.CANCELLED, why);
+        return view(change.run, change.steps);
+    }
+
+    /**
+     * Moves one step to any status its table allows, with every consequence. The worker API and the lease
+     * sweeper go through here; tests use it to drive every pair of the table against the database.
+     */
+    @Transactional
+    RunView moveStep(UUID workspaceId, UUID runId, UUID stepId, StepStatus to, Long expectedVersion,
+                     JsonNode result, String error, UUID principalId) {
+        Change change = lock(workspaceId, runId, principalId);
+        StepRow step = change.steps.stream().filter(s -> s.id().equals(stepId)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + runId));
+        if (expectedVersion != null && expectedVersion != step.version()) {
+            throw ApiException.conflict("step '" + step.key() + "' is at version " + step.version() + ", not "
+                    + expectedVersion + ": it changed since it was read; read the run again");
+        }
+        StepTransitions.check(step.status(), to);
+        StepRow moved = change.moveStep(step, to, result, error);
+        switch (to) {
+            case COMPLETED -> change.activateDependants();
+            case FAILED, SKIPPED, CANCELLED -> change.skipDependantsOf(moved);
+            default -> { }
+        }
+        change.settleRun(moved);
+        return view(change.run, change.steps);
+    }
+
+    // --- the unit of work -----------------------------------------------------------------------------------
+
+    private Change lock(UUID workspaceId, UUID runId, UUID principalId) {
+        RunRow run = store.lockRun(workspaceId, runId).orElseThrow(() -> ApiException.notFound("run " + runId));
+        return new Change(workspaceId, principalId, run, new ArrayList<>(store.steps(workspaceId, runId)), now());
+    }
+
+    /** One transaction's view of a locked run and its steps, kept current as rows are moved. */
+    private final class Change {
+        final UUID workspaceId;
+        final UUID principalId;
+        final Instant now;
+        RunRow run;
+        final List<StepRow> steps;
+
+        Change(UUID workspaceId, UUID principalId, RunRow run, List<StepRow> steps, Instant now) {
+            this.workspaceId = workspaceId;
+            this.principalId = principalId;
+            this.run = run;
+            this.steps = steps;
+            this.now = now;
+        }
+
+        void moveRun(RunStatus to, String reason) {
+            RunStatus from = run.status();
+            RunTransitions.check(from, to);
+            if (!store.transitionRun(workspaceId, run.id(), from, to, run.version(), now)) {
+                throw concurrentChange("run " + run.id());
+            }
+            run = new RunRow(run.id(), run.workspaceId(), run.parentId(), run.rootId(), run.depth(), to, run.title(),
+                    run.spec(), run.createdBy(), run.createdAt(), now, run.version() + 1);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("from", from.wire());
+            data.put("to", to.wire());
+            if (reason != null) {
+                data.put("reason", reason);
+            }
+            audit.append(workspaceId, AuditEntry.ofRun("run.transitioned", run.id(), null, principalId, data));
+        }
+
+        /** Every move into {@code queued} is a new offer to a worker, so it counts as a new attempt. */
+        StepRow moveStep(StepRow step, StepStatus to, JsonNode result, String error) {
+            StepStatus from = step.status();
+            StepTransitions.check(from, to);
+            int attempt = to == StepStatus.QUEUED ? step.attempt() + 1 : step.attempt();
+            if (!store.transitionStep(workspaceId, step.id(), from, to, step.version(), attempt, result, error, now)) {
+                throw concurrentChange("step '" + step.key() + "'");
+            }
+            StepRow moved = new StepRow(step.id(), step.workspaceId(), step.runId(), step.key(), step.position(),
+                    step.handler(), step.action(), step.input(), step.dependsOn(), to, attempt,
+                    result == null ? step.result() : result, error == null ? step.error() : error,
+                    step.createdAt(), now, step.version() + 1);
+            steps.set(steps.indexOf(step), moved);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("key", step.key());
+            data.put("from", from.wire());
+            data.put("to", to.wire());
+            data.put("attempt", attempt);
+            if (error != null) {
+                data.put("error", error);
+            }
+            audit.append(workspaceId, AuditEntry.ofRun("step.transitioned", run.id(), step.id(), principalId, data));
+            return moved;
+        }
+
+        /** Queues every pending step whose dependencies have all completed. */
+        void activateDependants() {
+            Set<String> completed = new HashSet<>();
+            steps.stream().filter(s -> s.status() == StepStatus.COMPLETED).forEach(s -> completed.add(s.key()));
+            for (StepRow step : List.copyOf(steps)) {
+                if (step.status() == StepStatus.PENDING && completed.containsAll(step.dependsOn())) {
+                    moveStep(step, StepStatus.QUEUED, null, null);
+                }
+            }
+        }
+
+        /** Skips every unfinished step that depends on {@code ended}, directly or through other steps. */
+        void skipDependantsOf(StepRow ended) {
+            Set<String> doomed = new HashSet<>(Set.of(ended.key()));
+            boolean grew = true;
+            while (grew) {
+                grew = false;
+                for (StepRow s : steps) {
+                    if (!doomed.contains(s.key()) && s.dependsOn().stream().anyMatch(doomed::contains)) {
+                        doomed.add(s.key());
+                        grew = true;
+                    }
+                }
+            }
+            for (StepRow step : List.copyOf(steps)) {
+                if (!step.key().equals(ended.key()) && doomed.contains(step.key()) && !step.status().terminal()) {
+                    moveStep(step, StepStatus.SKIPPED, null, null);
+                }
+            }
+        }
+
+        /**
+         * The run follows its steps: all finished → completed (every step completed) or failed; any step
+         * blocked → blocked; otherwise running once any step has started (a queued run stays queued until then).
+         */
+        void settleRun(StepRow trigger) {
+            RunStatus target;
+            String reason;
+            if (steps.stream().allMatch(s -> s.status().terminal())) {
+                List<String> failed = keys(StepStatus.FAILED);
+                if (steps.stream().allMatch(s -> s.status() == StepStatus.COMPLETED)) {
+                    target = RunStatus.COMPLETED;
+                    reason = "all steps completed";
+                } else {
+                    target = RunStatus.FAILED;
+                    reason = !failed.isEmpty() ? "step" + (failed.size() == 1 ? " " : "s ") + quoted(failed) + " failed"
+                            : "steps " + quoted(keys(StepStatus.SKIPPED, StepStatus.CANCELLED)) + " did not complete";
+                }
+            } else if (steps.stream().anyMatch(s -> s.status() == StepStatus.BLOCKED)) {
+                target = RunStatus.BLOCKED;
+                reason = "step " + quoted(keys(StepStatus.BLOCKED)) + " is blocked";
+            } else if (run.status() == RunStatus.QUEUED) {
+                boolean started = steps.stream().anyMatch(s -> s.status() == StepStatus.RUNNING);
+                target = started ? RunStatus.RUNNING : RunStatus.QUEUED;
+                reason = "step '" + trigger.key() + "' is running";
+            } else {
+                target = RunStatus.RUNNING;
+                reason = "no step is blocked any more";
+            }
+            if (target != run.status()) {
+                moveRun(target, reason);
+            }
+        }
+
+        private List<String> keys(StepStatus... statuses) {
+            Set<StepStatus> wanted = Set.of(statuses);
+            return steps.stream().filter(s -> wanted.contains(s.status())).map(StepRow::key).toList();
+        }
+    }
+
+    private static String quoted(List<String> keys) {
+        return String.join(", ", keys.stream().map(k -> "'" + k + "'").toList());
+    }
+
+    private static ApiException concurrentChange(String what) {
+        return ApiException.conflict(what + " was changed by someone else at the same time; read it again and retry");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+    }
+
+    /** A worker's error is kept, not refused: control characters become U+FFFD and it is cut at 2000 chars. */
+    static String cleanError(String error) {
+        if (error == null) {
+            return null;
+        }
+        StringBuilder clean = new StringBuilder(Math.min(error.length(), MAX_ERROR));
+        for (int i = 0; i < error.length() && clean.length() < MAX_ERROR; i++) {
+            char c = error.charAt(i);
+            clean.append(Character.isISOControl(c) && c != '\n' && c != '\t' ? '\uFFFD' : c);
+        }
+        if (error.length() > MAX_ERROR) {
+            clean.setLength(MAX_ERROR - 1);
+            clean.append('…');
+        }
+        return clean.toString();
+    }
+
+    private static String cleanReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        String trimmed = reason.strip();
+        if (trimmed.length() > MAX_REASON) {
+            throw ApiException.badRequest("'reason' has " + trimmed.length() + " characters; at most " + MAX_REASON
+                    + " are allowed");
+        }
+        if (SubmissionValidator.firstControl(trimmed, false) >= 0) {
+            throw ApiException.badRequest("'reason' contains a control character; they are not allowed");
+        }
+        return trimmed;
+    }
+
+    static RunView view(RunRow run, List<StepRow> steps) {
+        return new RunView(run.id(), run.workspaceId(), run.parentId(), run.rootId(), run.depth(), run.status(),
+                run.title(), run.spec(), run.createdBy(), run.createdAt(), run.updatedAt(), run.version(),
+                steps.stream().map(Runs::view).toList());
+    }
+
+    static StepView view(StepRow s) {
+        return new StepView(s.id(), s.key(), s.handler(), s.action(), s.input(), s.dependsOn(), s.status(),
+                s.attempt(), s.result(), s.error(), s.updatedAt(), s.version());
+    }
+}

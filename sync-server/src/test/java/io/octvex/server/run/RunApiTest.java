@@ -1,0 +1,282 @@
+package io.octvex.server.run;
+
+import static io.octvex.server.run.RunFixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.octvex.protocol.CreateToken;
+import io.octvex.protocol.Json;
+import io.octvex.protocol.OctvexApiException;
+import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.Problem;
+import io.octvex.protocol.RunPage;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.Scope;
+import io.octvex.protocol.StepStatus;
+import io.octvex.protocol.StepUpdate;
+import io.octvex.protocol.StepView;
+import io.octvex.protocol.SubmitRun;
+import io.octvex.server.ServerTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The runs API over real HTTP, as the admin user after a login, in a workspace made for this class. */
+@ServerTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunApiTest {
+    @LocalServerPort int port;
+    @Autowired JdbcClient jdbc;
+
+    OctvexClient client;
+    String token;
+    UUID ws;
+    final HttpClient http = HttpClient.newHttpClient();
+    final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    @BeforeAll
+    void login() {
+        OctvexClient anonymous = OctvexClient.connect("http://127.0.0.1:" + port);
+        token = anonymous.login("admin", ServerTest.ADMIN_PASSWORD).token();
+        client = anonymous.withToken(token);
+        ws = client.createWorkspace("runs-api-" + UUID.randomUUID().toString().substring(0, 8)).id();
+    }
+
+    @AfterAll
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    record Answer(int status, String body, HttpResponse<String> response) {
+        Problem problem() {
+            return Json.read(body, Problem.class);
+        }
+    }
+
+    Answer call(String method, String path, String json) throws Exception {
+        return call(token, method, path, json);
+    }
+
+    Answer call(String bearer, String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + bearer).header("Accept", "application/json");
+        request = json == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response);
+    }
+
+    String runs() {
+        return "/api/v1/workspaces/" + ws + "/runs";
+    }
+
+    RunView submit(String... keysAndDeps) {
+        List<io.octvex.protocol.StepSpec> steps = new ArrayList<>();
+        for (String k : keysAndDeps) {
+            String[] parts = k.split("<");
+            steps.add(parts.length == 1 ? step(parts[0]) : step(parts[0], parts[1].split(",")));
+        }
+        return client.submitRun(ws, new SubmitRun("api run", null, steps));
+    }
+
+    RunView report(RunView run, String key, StepStatus to) {
+        return client.updateStep(ws, run.id(), step(run, key).id(), new StepUpdate(to, null, null, null));
+    }
+
+    @Test
+    void submitAnswersCreatedWithTheStoredRun() throws Exception {
+        Answer answer = call("POST", runs(), """
+                {"title":"fetch and summarise","spec":{"goal":"x"},"steps":[
+                  {"key":"fetch","handler":"http","action":"GET https://example.test","input":{"url":"https://example.test"}},
+                  {"key":"sum","handler":"llm","action":"summarise","dependsOn":["fetch"]}]}""");
+        assertThat(answer.status()).isEqualTo(201);
+        RunView run = Json.read(answer.body(), RunView.class);
+        assertThat(answer.response().headers().firstValue("Location")).hasValue(runs() + "/" + run.id());
+        assertThat(run.workspaceId()).isEqualTo(ws);
+        assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(run.steps()).extracting(StepView::status).containsExactly(StepStatus.QUEUED, StepStatus.PENDING);
+        assertThat(run.createdBy()).isEqualTo(client.me().id());
+        assertThat(client.run(ws, run.id())).isEqualTo(run);
+        assertThat(storedRun(jdbc, run.id())).isEqualTo(new StoredRun("queued", 1));
+        assertThat(lines(jdbc, ws, run.id())).containsExactly("run.created fetch and summarise",
+                "run planning>queued (submitted)", "step fetch pending>queued #1");
+    }
+
+    @Test
+    void badSubmissionsAnswer400WithAProblemAndWriteNothing() throws Exception {
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("{\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\",\"dependsOn\":[\"b\"]},"
+                + "{\"key\":\"b\",\"handler\":\"h\",\"action\":\"x\",\"dependsOn\":[\"a\"]}]}", "cycle: a → b → a");
+        bad.put("{\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\",\"dependsOn\":[\"zz\"]}]}", "'zz'");
+        bad.put("{\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\"},{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\"}]}",
+                "unique");
+        bad.put("{\"steps\":[{\"key\":\"a b\",\"handler\":\"h\",\"action\":\"x\"}]}", "not a valid key");
+        bad.put("{\"steps\":[]}", "at least 1 step");
+        bad.put("{\"title\":\"nul\\u0000here\",\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\"}]}", "U+0000");
+        bad.put("{\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\",\"input\":{\"q\":\"\\u0000\"}}]}", "input.q");
+        bad.put("{\"steps\":\"a\"}", "steps");
+        bad.put("{\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\"}],\"owner\":1}", "unknown field 'owner'");
+        bad.put("{\"title\":\"x'); DROP TABLE runs; --\",\"steps\":[{\"key\":\"a;--\",\"handler\":\"h\",\"action\":\"x\"}]}",
+                "not a valid key");
+        bad.put("{\"steps\":[", "malformed JSON");
+
+        Counts before = counts(jdbc, ws);
+        for (var entry : bad.entrySet()) {
+            Answer answer = call("POST", runs(), entry.getKey());
+            assertThat(answer.status()).as(entry.getKey()).isEqualTo(400);
+            assertThat(answer.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                    v -> assertThat(v).contains("application/problem+json"));
+            assertThat(answer.problem().detail()).as(entry.getKey()).contains(entry.getValue());
+        }
+        assertThat(counts(jdbc, ws)).isEqualTo(before);
+    }
+
+    @Test
+    void stepReportsDriveTheRunAndIllegalOnesAnswer409() throws Exception {
+        RunView run = submit("a", "b<a");
+        run = report(run, "a", StepStatus.RUNNING);
+        assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+        StepView a = step(run, "a");
+        Answer done = call("POST", runs() + "/" + run.id() + "/steps/" + a.id() + "/transitions",
+                "{\"status\":\"completed\",\"result\":{\"answer\":42},\"expectedVersion\":" + a.version() + "}");
+        assertThat(done.status()).isEqualTo(200);
+        run = Json.read(done.body(), RunView.class);
+        assertThat(step(run, "a").result()).isEqualTo(Json.tree("{\"answer\":42}"));
+        assertThat(step(run, "b").status()).isEqualTo(StepStatus.QUEUED);
+
+        StoredStep before = stored(jdbc, a.id());
+        Answer illegal = call("POST", runs() + "/" + run.id() + "/steps/" + a.id() + "/transitions", "{\"status\":\"running\"}");
+        assertThat(illegal.status()).isEqualTo(409);
+        assertThat(illegal.problem().detail()).startsWith("a step that is completed cannot become running");
+        assertThat(stored(jdbc, a.id())).isEqualTo(before);
+
+        StepView b = step(run, "b");
+        Answer stale = call("POST", runs() + "/" + run.id() + "/steps/" + b.id() + "/transitions",
+                "{\"status\":\"running\",\"expectedVersion\":" + (b.version() + 7) + "}");
+        assertThat(stale.status()).isEqualTo(409);
+        Answer unknownStatus = call("POST", runs() + "/" + run.id() + "/steps/" + b.id() + "/transitions", "{\"status\":\"done\"}");
+        assertThat(unknownStatus.status()).isEqualTo(400);
+        assertThat(unknownStatus.problem().detail()).contains("unknown step status 'done'");
+        Answer badId = call("POST", runs() + "/" + run.id() + "/steps/not-a-uuid/transitions", "{\"status\":\"running\"}");
+        assertThat(badId.status()).isEqualTo(400);
+        assertThat(stored(jdbc, b.id()).version()).isEqualTo(b.version());
+
+        run = report(report(run, "b", StepStatus.RUNNING), "b", StepStatus.COMPLETED);
+        assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+        assertAuditReplaysTo(jdbc, ws, run);
+        assertThat(client.timeline(ws, run.id()).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void concurrentConflictingReportsOverHttpLeaveOneWinner() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            RunView run = report(submit("a"), "a", StepStatus.RUNNING);
+            StepView a = step(run, "a");
+            CyclicBarrier barrier = new CyclicBarrier(2);
+            List<Future<Object>> futures = new ArrayList<>();
+            for (StepStatus to : List.of(StepStatus.COMPLETED, StepStatus.FAILED)) {
+                futures.add(pool.submit(() -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    try {
+                        return client.updateStep(ws, run.id(), a.id(), new StepUpdate(to, null, null, a.version()));
+                    } catch (OctvexApiException e) {
+                        return e.status();
+                    }
+                }));
+            }
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<Object> f : futures) {
+                outcomes.add(f.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).filteredOn(RunView.class::isInstance).hasSize(1);
+            assertThat(outcomes).filteredOn(Integer.class::isInstance).containsExactly(409);
+            assertThat(stored(jdbc, a.id()).version()).isEqualTo(a.version() + 1);
+        }
+    }
+
+    @Test
+    void cancelOverHttp() throws Exception {
+        RunView run = report(submit("a", "b<a"), "a", StepStatus.RUNNING);
+        Answer cancelled = call("POST", runs() + "/" + run.id() + "/cancel", "{\"reason\":\"operator stop\"}");
+        assertThat(cancelled.status()).isEqualTo(200);
+        RunView view = Json.read(cancelled.body(), RunView.class);
+        assertThat(view.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(view.steps()).extracting(StepView::status).containsOnly(StepStatus.CANCELLED);
+        assertThat(lines(jdbc, ws, run.id())).last().isEqualTo("run running>cancelled (operator stop)");
+        Answer again = call("POST", runs() + "/" + run.id() + "/cancel", null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.problem().detail()).startsWith("a run that is cancelled cannot become cancelled");
+        assertThat(call("POST", runs() + "/" + UUID.randomUUID() + "/cancel", "{}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void listingPagesThroughRunsWithTheCursor() throws Exception {
+        UUID own = client.createWorkspace("runs-page-" + UUID.randomUUID().toString().substring(0, 8)).id();
+        List<UUID> newestFirst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            newestFirst.addFirst(client.submitRun(own, new SubmitRun(null, null, List.of(step("a")))).id());
+            Thread.sleep(2);
+        }
+        String base = "/api/v1/workspaces/" + own + "/runs?limit=2";
+        List<UUID> seen = new ArrayList<>();
+        String before = null;
+        int pages = 0;
+        do {
+            Answer answer = call("GET", base + (before == null ? "" : "&before=" + before), null);
+            assertThat(answer.status()).isEqualTo(200);
+            RunPage page = Json.read(answer.body(), RunPage.class);
+            page.runs().forEach(r -> seen.add(r.id()));
+            before = page.nextBefore();
+            pages++;
+        } while (before != null);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactlyElementsOf(newestFirst);
+        assertThat(client.runs(own, RunStatus.QUEUED, 100).runs()).hasSize(5);
+        assertThat(client.runs(own, RunStatus.RUNNING, 100).runs()).isEmpty();
+
+        for (String query : List.of("?limit=0", "?limit=101", "?limit=ten", "?status=sleeping", "?before=garbage")) {
+            Answer answer = call("GET", "/api/v1/workspaces/" + own + "/runs" + query, null);
+            assertThat(answer.status()).as(query).isEqualTo(400);
+            assertThat(answer.problem().detail()).as(query).isNotBlank();
+        }
+    }
+
+    @Test
+    void scopesAndWorkspacesConfineTheApi() throws Exception {
+        RunView run = submit("a");
+        String readOnly = client.createToken(ws, new CreateToken("reader", List.of(Scope.RUNS_READ), null, null)).secret();
+        assertThat(call(readOnly, "GET", runs() + "/" + run.id(), null).status()).isEqualTo(200);
+        assertThat(call(readOnly, "POST", runs(), "{\"steps\":[{\"key\":\"a\",\"handler\":\"h\",\"action\":\"x\"}]}").status())
+                .isEqualTo(403);
+        assertThat(call(readOnly, "POST", runs() + "/" + run.id() + "/cancel", null).status()).isEqualTo(403);
+        assertThat(call(readOnly, "POST", runs() + "/" + run.id() + "/steps/" + step(run, "a").id() + "/transitions",
+                "{\"status\":\"running\"}").status()).isEqualTo(403);
+
+        UUID other = client.createWorkspace("runs-other-" + UUID.randomUUID().toString().substring(0, 8)).id();
+        String otherToken = client.createToken(other, new CreateToken("other", List.of(Scope.values()), null, null)).secret();
+        assertThat(call("GET", "/api/v1/workspaces/" + other + "/runs/" + run.id(), null).status()).isEqualTo(404);
+        assertThat(call(otherToken, "GET", runs() + "/" + run.id(), null).status()).isEqualTo(404);
+        assertThat(call("POST", "/api/v1/workspaces/" + other + "/runs/" + run.id() + "/cancel", null).status())
+                .isEqualTo(404);
+        assertThat(call("POST", "/api/v1/workspaces/" + other + "/runs/" + run.id() + "/steps/" + step(run, "a").id()
+                + "/transitions", "{\"status\":\"running\"}").status()).isEqualTo(404);
+        assertThat(storedRun(jdbc, run.id())).isEqualTo(new StoredRun("queued", 1));
+    }
+}
