@@ -24,9 +24,21 @@ class SmokeTest {
     }
 
     @Test
-    void unknownPathIsAProblem() throws Exception {
+    void anUnknownPathIsNotRevealedWithoutAToken() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    }
+
+    @Test
+    void unknownPathIsAProblem() throws Exception {
+        String token = io.octvex.protocol.OctvexClient.connect("http://127.0.0.1:" + port)
+                .login("admin", ServerTest.ADMIN_PASSWORD).token();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/nope"))
+                        .header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));

@@ -24,6 +24,7 @@ final class RoleRights {
 
     private RoleRights() {}
 
+    /** A new, mutable set: the union of the rights of {@code roles}. */
     static Set<Scope> of(Collection<Role> roles) {
         EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
         roles.forEach(r -> scopes.addAll(RIGHTS.get(r)));

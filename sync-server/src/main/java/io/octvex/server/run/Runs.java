@@ -125,6 +125,9 @@ public class Runs {
      */
     @Transactional
     public RunView updateStep(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update, UUID principalId) {
+        // what the caller cannot see answers 404 before anything about the body is said
+        store.steps(workspaceId, runId).stream().filter(s -> s.id().equals(stepId)).findAny()
+                .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + runId));
         if (update == null || update.status() == null) {
             throw ApiException.badRequest("'status' is required: one of running, blocked, completed, failed");
         }

@@ -37,7 +37,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
-        return problem(e.status(), e.title(), e.getMessage(), request);
+        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.title(), e.getMessage(), request);
+        if (e.status() == HttpStatus.UNAUTHORIZED) { // RFC 6750: say how to authenticate
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"octvex\"").body(answer.getBody());
+        }
+        return answer;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
