@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -16,7 +17,8 @@ import io.octvex.protocol.Json;
 
 /**
  * Publishes where this server listens in {@code <home>/run/server.json}, so the launcher, a local edge and
- * the Desk find it without being told. Removed again on a clean shutdown.
+ * the Desk find it without being told. Written once the application is ready (first-start work done), so
+ * whoever sees the file can use the server at once. Removed again on a clean shutdown.
  */
 @Component
 class ServerInfoFile {
@@ -29,14 +31,20 @@ class ServerInfoFile {
         this.environment = environment;
     }
 
+    private volatile int port;
+
     @EventListener
-    void started(WebServerInitializedEvent event) {
-        if (event.getApplicationContext().getParent() != null) {
-            return; // the management context, if any, is not the API
+    void listening(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getParent() == null) { // a management context is not the API
+            port = event.getWebServer().getPort();
         }
+    }
+
+    @EventListener
+    void ready(ApplicationReadyEvent event) {
         String address = environment.getProperty("server.address", "127.0.0.1");
         String host = address.equals("0.0.0.0") || address.equals("::") ? "127.0.0.1" : address;
-        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + event.getWebServer().getPort();
+        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling("server.json.tmp");

@@ -1,0 +1,12 @@
+package io.octvex.protocol;
+
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A step leased to an edge until {@code expiresAt}. Every report about it must carry {@code epoch}: when the
+ * lease is lost and the step re-offered, the epoch moves on and a late report with the old one is refused.
+ */
+public record Lease(UUID workspaceId, UUID runId, UUID stepId, String stepKey, String handler, String action,
+                    JsonNode input, int attempt, long epoch, Instant expiresAt, Checkpoint lastCheckpoint) {}
