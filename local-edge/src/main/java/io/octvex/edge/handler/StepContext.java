@@ -1,0 +1,27 @@
+package io.octvex.edge.handler;
+
+import io.octvex.protocol.Lease;
+import java.nio.file.Path;
+import tools.jackson.databind.JsonNode;
+
+/** What a handler gets for one leased step: its input, a work folder, and ways to report as it goes. */
+public interface StepContext {
+    Lease lease();
+
+    /** The step's input (never null; {@code {}} when the step has none). */
+    JsonNode input();
+
+    /** A private folder for this step, removed after the step ends. */
+    Path workDir();
+
+    void progress(String message, Integer percent, JsonNode data);
+
+    /** A rolling checkpoint: the next attempt after a lost edge starts from the last one. */
+    void checkpoint(String summary, JsonNode state);
+
+    /** Uploads a file (a screenshot, a download) and returns its id; refused above the server's size limit. */
+    String artifact(String name, String contentType, byte[] content);
+
+    /** True once the lease is lost or the run cancelled: stop promptly, nothing more will be accepted. */
+    boolean cancelled();
+}
