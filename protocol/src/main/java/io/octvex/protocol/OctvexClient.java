@@ -53,6 +53,11 @@ public final class OctvexClient {
         return send("POST", API + "/auth/login", new LoginRequest(username, password), Session.class);
     }
 
+    /** Changes the logged-in user's password; their other sessions end. */
+    public void changePassword(String currentPassword, String newPassword) {
+        send("POST", API + "/me/password", new ChangePassword(currentPassword, newPassword), Void.class);
+    }
+
     public PrincipalView me() {
         return send("GET", API + "/me", null, PrincipalView.class);
     }

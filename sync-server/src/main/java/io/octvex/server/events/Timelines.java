@@ -38,7 +38,7 @@ final class Timelines {
         String error = text(data, "error");
         return switch (type) {
             case "run.created" -> "Run created: " + text(data, "title")
-                    + (data.has("steps") ? " (" + data.get("steps").size() + " steps)" : "");
+                    + (data.has("steps") ? " (" + data.get("steps").size() + (data.get("steps").size() == 1 ? " step)" : " steps)") : "");
             case "run.transitioned" -> "Run " + text(data, "from") + " → " + text(data, "to")
                     + (reason == null ? "" : ": " + reason);
             case "step.transitioned" -> "Step " + stepKey + " " + text(data, "from") + " → " + text(data, "to")

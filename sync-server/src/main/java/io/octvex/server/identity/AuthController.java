@@ -3,6 +3,7 @@ package io.octvex.server.identity;
 import io.octvex.protocol.LoginRequest;
 import io.octvex.protocol.PrincipalView;
 import io.octvex.protocol.Problem;
+import io.octvex.protocol.ChangePassword;
 import io.octvex.protocol.Session;
 import io.octvex.server.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -70,6 +71,22 @@ class AuthController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void logout(Caller caller) {
         logins.logout(caller);
+    }
+
+    @PostMapping("/api/v1/me/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void changePassword(Caller caller, @RequestBody ChangePassword request) {
+        if (request.currentPassword() == null || request.newPassword() == null) {
+            throw ApiException.badRequest("'currentPassword' and 'newPassword' are required");
+        }
+        char[] current = request.currentPassword().toCharArray();
+        char[] next = request.newPassword().toCharArray();
+        try {
+            logins.changePassword(caller, current, next);
+        } finally {
+            Arrays.fill(current, '\0');
+            Arrays.fill(next, '\0');
+        }
     }
 
     @GetMapping("/api/v1/me")

@@ -107,6 +107,30 @@ class Logins {
         }
     }
 
+    /**
+     * Changes the caller's own password after checking the current one, and ends the caller's other
+     * sessions (a stolen session should not outlive the change). Only a login session may do this.
+     */
+    @Transactional
+    public void changePassword(Caller caller, char[] current, char[] next) {
+        if (!caller.isSession()) {
+            throw ApiException.badRequest("a password is changed from a login session, not with an API token");
+        }
+        String stored = principals.lockPasswordHash(caller.principalId())
+                .orElseThrow(() -> ApiException.badRequest("only users have passwords"));
+        if (stored == null || !passwords.verify(current, stored)) {
+            throw ApiException.forbidden("the current password is wrong");
+        }
+        String problem = Passwords.problemWith(next);
+        if (problem != null) {
+            throw ApiException.badRequest(problem.replace("'password'", "'newPassword'"));
+        }
+        principals.setPasswordHash(caller.principalId(), passwords.hash(next));
+        int ended = tokens.revokeOtherSessions(caller.principalId(), caller.tokenId(), clock.instant());
+        auditLog.append(AuditLog.INSTANCE, AuditEntry.of("auth.password_changed", caller.principalId(),
+                Map.of("otherSessionsEnded", ended)));
+    }
+
     @Transactional(readOnly = true)
     public PrincipalView me(Caller caller) {
         return principals.find(caller.principalId()).orElseThrow(

@@ -50,6 +50,17 @@ class PrincipalStore {
                 .optional();
     }
 
+    /** The user's password hash, row locked for a change; empty for agents, services and unknown ids. */
+    Optional<String> lockPasswordHash(UUID id) {
+        return jdbc.sql("SELECT password_hash FROM principals WHERE id = :id AND kind = 'user' FOR UPDATE")
+                .param("id", id).query(String.class).optional();
+    }
+
+    void setPasswordHash(UUID id, String hash) {
+        jdbc.sql("UPDATE principals SET password_hash = :hash, version = version + 1 WHERE id = :id AND kind = 'user'")
+                .param("hash", hash).param("id", id).update();
+    }
+
     void recordFailures(UUID id, int failedLogins, Instant lockedUntil) {
         jdbc.sql("UPDATE principals SET failed_logins = :n, locked_until = :until, version = version + 1 WHERE id = :id")
                 .param("n", failedLogins).param("until", at(lockedUntil)).param("id", id).update();

@@ -98,6 +98,14 @@ class TokenStore {
     }
 
     /** Revokes one token unless already revoked; true when this call revoked it. */
+    /** Ends every live session of a principal but one; returns how many ended. */
+    int revokeOtherSessions(UUID principalId, UUID keep, Instant now) {
+        return jdbc.sql("""
+                UPDATE tokens SET revoked_at = :now
+                WHERE principal_id = :principal AND kind = 'session' AND id <> :keep AND revoked_at IS NULL""")
+                .param("now", Sql.at(now)).param("principal", principalId).param("keep", keep).update();
+    }
+
     boolean revoke(UUID tokenId, Instant now) {
         return jdbc.sql("UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
                 .param("now", at(now)).param("id", tokenId).update() == 1;

@@ -1,6 +1,7 @@
 package io.octvex.server.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -10,12 +11,14 @@ import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -33,6 +36,7 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
+    private static final URI TYPE = URI.create("about:blank");
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(ApiException.class)
@@ -161,20 +165,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail,
                                                   HttpServletRequest request) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setTitle(title);
-        body.setInstance(java.net.URI.create(request.getRequestURI()));
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body(status, title, detail, request.getRequestURI()));
     }
 
     private ResponseEntity<Object> problemObject(HttpStatus status, String title, String detail, WebRequest request) {
+        String instance = request instanceof ServletWebRequest swr ? swr.getRequest().getRequestURI() : null;
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body(status, title, detail, instance));
+    }
+
+    /** Spring leaves out a type of about:blank; RFC 9457 clients (and our own) expect every member. */
+    private static ProblemDetail body(HttpStatus status, String title, String detail, String instance) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         body.setTitle(title);
-        if (request instanceof org.springframework.web.context.request.ServletWebRequest swr) {
-            body.setInstance(java.net.URI.create(swr.getRequest().getRequestURI()));
+        body.setType(TYPE);
+        if (instance != null) {
+            body.setInstance(URI.create(instance));
         }
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body);
+        return body;
     }
 }

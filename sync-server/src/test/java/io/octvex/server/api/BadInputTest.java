@@ -143,7 +143,7 @@ class BadInputTest {
             return;
         }
         JsonNode problem = problem(answer);
-        for (String field : List.of("title", "status", "detail")) {
+        for (String field : List.of("type", "title", "status", "detail")) {
             if (!problem.has(field)) {
                 failures.add(what + " problem lacks '" + field + "': " + answer.body());
             }
