@@ -1,0 +1,24 @@
+package io.octvex.server.policy;
+
+import io.octvex.protocol.PrincipalKind;
+import io.octvex.protocol.Role;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything a decision may look at: who asks, for what action on which resource, the request's shape (never
+ * header values: they may hold secrets), the run, the time and the workspace.
+ */
+public record DecisionInput(Principal principal, String action, String resource, Request request, Run run,
+                            Instant now, Workspace workspace) {
+
+    public record Principal(UUID id, String name, PrincipalKind kind, List<Role> roles) {}
+
+    public record Request(String method, String host, String path, List<String> headerNames) {}
+
+    public record Run(UUID id, int depth, String persona, Map<String, String> labels) {}
+
+    public record Workspace(UUID id, String name) {}
+}
