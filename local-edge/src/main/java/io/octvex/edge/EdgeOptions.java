@@ -1,44 +1,139 @@
 package io.octvex.edge;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.regex.Pattern;
 
-/** The command line of {@code octvex-edge}. */
-record EdgeOptions(URI server, boolean waitUntilInterrupted, boolean help) {
+/**
+ * The command line of {@code octvex-edge}.
+ *
+ * @param server       {@code --server}, or null to use the enrolled server (or the local default)
+ * @param enrollToken  {@code --enroll}, or null to reuse the stored identity
+ * @param labels       {@code --label k=v}, added to (and overriding) the default os, arch and host labels
+ * @param capacity     {@code --capacity}, or null for the enrolled capacity (default 4 at enrolment)
+ * @param home         {@code --home}, or null for {@code $OCTVEX_HOME} (default {@code ~/.octvex})
+ */
+record EdgeOptions(URI server, String enrollToken, String name, Map<String, String> labels, Integer capacity,
+                   Path home, boolean waitUntilInterrupted, boolean enrollOnly, Duration drainTimeout, boolean help) {
+
+    static final int DEFAULT_CAPACITY = 4;
+    static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern LABEL_KEY = Pattern.compile("^[a-z0-9][a-z0-9._/-]{0,62}$");
 
     static final String USAGE = """
-            Usage: octvex-edge [--server URL] [--wait]
-              --server URL  the sync server to enrol with (default: "url" in $OCTVEX_HOME/run/server.json,
-                            else http://127.0.0.1:$OCTVEX_PORT; OCTVEX_HOME defaults to ~/.octvex)
-              --wait        keep running until interrupted (Ctrl-C or SIGTERM)
-              --help        print this help""";
+            Usage: octvex-edge [--server URL] [--enroll TOKEN [--name NAME] [--label KEY=VALUE]... [--enroll-only]]
+                               [--capacity N] [--home DIR] [--drain-timeout SECONDS] [--wait]
+              --server URL         the sync server (default: the one this edge enrolled with; else "url" in
+                                   $OCTVEX_HOME/run/server.json; else http://127.0.0.1:$OCTVEX_PORT)
+              --enroll TOKEN       enrol with an enrolment token from an admin (ovx_enr_…), store the identity in
+                                   <home>/edge/identity.json (mode 0600) and start; also read from
+                                   $OCTVEX_ENROLL_TOKEN so that it does not show in the process list
+              --name NAME          the edge's name at enrolment (default: the host name)
+              --label KEY=VALUE    a label at enrolment, repeatable (defaults: os, arch, host=<host name>)
+              --enroll-only        enrol, store the identity and exit (for installers)
+              --capacity N         steps run at once (default: as enrolled; 4 at enrolment)
+              --home DIR           the Octvex home holding edge/identity.json (default $OCTVEX_HOME or ~/.octvex)
+              --drain-timeout S    on SIGTERM or a server drain, how long in-flight steps may finish (default 60)
+              --wait               keep waiting for an unreachable server instead of exiting
+              --help               print this help
+            Exit codes: 0 stopped or drained, 1 cannot start (not enrolled, server unreachable without --wait,
+            enrolment refused), 2 bad arguments, 3 the server refused this edge (revoked or unknown).""";
 
     /**
-     * Parses the arguments; {@code defaultServer} is asked only when {@code --server} is absent.
+     * Parses the arguments.
      *
      * @throws IllegalArgumentException with a message fit for the user
      */
-    static EdgeOptions parse(List<String> args, Supplier<URI> defaultServer) {
-        URI server = null;
-        boolean wait = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return new EdgeOptions(null, false, true);
-            } else if (arg.equals("--wait")) {
-                wait = true;
-            } else if (arg.equals("--server")) {
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException("--server needs a URL");
-                }
-                server = ServerLocator.parseServerUrl(args.get(++i));
-            } else if (arg.startsWith("--server=")) {
-                server = ServerLocator.parseServerUrl(arg.substring("--server=".length()));
+    static EdgeOptions parse(List<String> arguments, Map<String, String> env) {
+        List<String> args = new ArrayList<>();
+        for (String a : arguments) { // --flag=value is --flag value
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 2) {
+                args.add(a.substring(0, eq));
+                args.add(a.substring(eq + 1));
             } else {
-                throw new IllegalArgumentException("unknown argument: " + arg);
+                args.add(a);
             }
         }
-        return new EdgeOptions(server != null ? server : defaultServer.get(), wait, false);
+        URI server = null;
+        String token = null;
+        String name = null;
+        Map<String, String> labels = new LinkedHashMap<>();
+        Integer capacity = null;
+        Path home = null;
+        boolean wait = false;
+        boolean enrollOnly = false;
+        Duration drain = DEFAULT_DRAIN_TIMEOUT;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String flag = arg;
+            switch (flag) {
+                case "--help", "-h" -> {
+                    return new EdgeOptions(null, null, null, Map.of(), null, null, false, false, drain, true);
+                }
+                case "--wait" -> wait = true;
+                case "--enroll-only" -> enrollOnly = true;
+                case "--server" -> server = ServerLocator.parseServerUrl(value(args, i++, flag, "a URL"));
+                case "--enroll" -> token = value(args, i++, flag, "an enrolment token");
+                case "--name" -> name = value(args, i++, flag, "a name");
+                case "--label" -> {
+                    String kv = value(args, i++, flag, "KEY=VALUE");
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--label needs KEY=VALUE, got: " + kv);
+                    }
+                    String key = kv.substring(0, eq).strip();
+                    if (!LABEL_KEY.matcher(key).matches()) {
+                        throw new IllegalArgumentException("label key '" + key + "' must be 1 to 63 lower-case "
+                                + "letters, digits, '.', '_', '/' or '-', starting with a letter or digit");
+                    }
+                    labels.put(key, kv.substring(eq + 1).strip());
+                }
+                case "--capacity" -> capacity = number(value(args, i++, flag, "a number"), flag, 1, 256);
+                case "--drain-timeout" -> drain = Duration.ofSeconds(
+                        number(value(args, i++, flag, "seconds"), flag, 0, 86_400));
+                case "--home" -> home = Path.of(value(args, i++, flag, "a folder"));
+                default -> throw new IllegalArgumentException("unknown argument: " + arg);
+            }
+        }
+        if (token == null) {
+            String fromEnv = env.get("OCTVEX_ENROLL_TOKEN");
+            token = fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
+        }
+        if (token == null && (name != null || !labels.isEmpty() || enrollOnly)) {
+            throw new IllegalArgumentException("--name, --label and --enroll-only only apply with --enroll TOKEN");
+        }
+        return new EdgeOptions(server, token, name, Map.copyOf(labels), capacity, home, wait, enrollOnly, drain, false);
+    }
+
+    private static String value(List<String> args, int i, String flag, String what) {
+        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+            throw new IllegalArgumentException(flag + " needs " + what);
+        }
+        return args.get(i + 1);
+    }
+
+    private static int number(String text, String flag, int min, int max) {
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(flag + " must be from " + min + " to " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs a whole number, got: " + text);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EdgeOptions[server=" + server + ", enroll=" + (enrollToken == null ? "no" : "***") + ", name=" + name
+                + ", labels=" + labels + ", capacity=" + capacity + ", home=" + home + ", wait=" + waitUntilInterrupted
+                + "]";
     }
 }

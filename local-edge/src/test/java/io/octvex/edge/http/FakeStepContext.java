@@ -1,0 +1,50 @@
+package io.octvex.edge.http;
+
+import io.octvex.edge.handler.StepContext;
+import io.octvex.protocol.Lease;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** A step context for handler tests: no server, optional cancellation. */
+final class FakeStepContext implements StepContext {
+    private final JsonNode input;
+    volatile boolean cancelled;
+
+    FakeStepContext(JsonNode input) {
+        this.input = input;
+    }
+
+    @Override
+    public Lease lease() {
+        return new Lease(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "call", "http", "call", input, 1, 1,
+                Instant.now().plusSeconds(30), null);
+    }
+
+    @Override
+    public JsonNode input() {
+        return input;
+    }
+
+    @Override
+    public Path workDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    @Override
+    public void progress(String message, Integer percent, JsonNode data) {}
+
+    @Override
+    public void checkpoint(String summary, JsonNode state) {}
+
+    @Override
+    public String artifact(String name, String contentType, byte[] content) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled;
+    }
+}

@@ -1,0 +1,178 @@
+package io.octvex.edge.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.octvex.edge.handler.Handler;
+import io.octvex.edge.handler.StepContext;
+import io.octvex.edge.identity.EdgeIdentity;
+import io.octvex.edge.noop.NoopHandler;
+import io.octvex.protocol.Json;
+import io.octvex.protocol.Lease;
+import io.octvex.protocol.StepStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The lease loop against a fake edge API: results, fencing, lost leases, revocation and drain. */
+class EdgeLeaseLoopTest {
+    @TempDir
+    Path work;
+    FakeEdgeServer server;
+    Edge edge;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FakeEdgeServer();
+    }
+
+    @AfterEach
+    void stop() {
+        if (edge != null) {
+            edge.close();
+        }
+        server.close();
+    }
+
+    private Edge edge(Handler... extra) {
+        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", server.url(), List.of(), "t", 2,
+                "pub", "priv", Instant.now());
+        var builder = Edge.builder(identity).handler(new NoopHandler()).workRoot(work)
+                .drainTimeout(Duration.ofSeconds(5));
+        for (Handler h : extra) {
+            builder.handler(h);
+        }
+        edge = builder.build();
+        edge.start();
+        return edge;
+    }
+
+    @Test
+    void runsALeaseAndReportsTheResultWithItsEpochWhileHeartbeatingIt() throws Exception {
+        edge();
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":1500,\"x\":1}"));
+        server.offers.add(lease);
+
+        await(() -> server.results.containsKey(lease.stepId()));
+
+        var result = server.results.get(lease.stepId());
+        assertThat(result.status()).isEqualTo(StepStatus.COMPLETED);
+        assertThat(result.epoch()).isEqualTo(7);
+        assertThat(result.result().get("echo").get("x").asInt()).isEqualTo(1);
+        assertThat(server.heartbeats).anySatisfy(hb -> assertThat(hb.leases()).anySatisfy(ref -> {
+            assertThat(ref.stepId()).isEqualTo(lease.stepId());
+            assertThat(ref.epoch()).isEqualTo(7);
+        }));
+        assertThat(server.progress).contains("sleeping 1500 ms");
+        assertThat(server.authorizations).allMatch(a -> a.equals("Bearer ovx_edge_test-token"));
+    }
+
+    @Test
+    void anUnknownHandlerAndAnExplodingHandlerFailClearly() throws Exception {
+        edge(new Handler() {
+            @Override
+            public String name() {
+                return "boom";
+            }
+
+            @Override
+            public JsonNode run(StepContext context) {
+                throw new IllegalStateException("secret internals");
+            }
+        });
+        Lease unknown = FakeEdgeServer.lease("browser", null);
+        Lease boom = FakeEdgeServer.lease("boom", null);
+        Lease failing = FakeEdgeServer.lease("noop", Json.tree("{\"fail\":\"target said no\"}"));
+        server.offers.addAll(List.of(unknown, boom, failing));
+
+        await(() -> server.results.keySet().containsAll(List.of(unknown.stepId(), boom.stepId(), failing.stepId())));
+
+        assertThat(server.results.get(unknown.stepId()).error())
+                .isEqualTo("this edge has no handler named \"browser\" (it runs: boom, noop)");
+        assertThat(server.results.get(boom.stepId()).error()).isEqualTo("internal error in handler boom");
+        assertThat(server.results.get(failing.stepId()).error()).isEqualTo("target said no");
+        assertThat(server.results.values()).allMatch(r -> r.status() == StepStatus.FAILED);
+    }
+
+    @Test
+    void aLeaseTheHeartbeatCallsLostIsCancelledAndItsResultDropped() throws Exception {
+        edge();
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":60000}"));
+        server.lost.add(lease.stepId());
+        server.offers.add(lease);
+
+        await(() -> edge.status().activeSteps() == 1);
+        await(() -> edge.status().activeSteps() == 0);
+        Thread.sleep(300);
+
+        assertThat(server.results).doesNotContainKey(lease.stepId());
+    }
+
+    @Test
+    void aRefusedReportCancelsTheStep() throws Exception {
+        edge();
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":60000}"));
+        server.refuseReports.add(lease.stepId()); // its first progress report gets 409
+        server.offers.add(lease);
+
+        await(server.offers::isEmpty); // leased (the step may end before a poll could see it running)
+        await(() -> edge.status().activeSteps() == 0);
+        Thread.sleep(300);
+
+        assertThat(server.results).doesNotContainKey(lease.stepId());
+    }
+
+    @Test
+    void aRevokedEdgeStopsAtOnce() throws Exception {
+        edge();
+        server.revoked = true;
+
+        assertThat(edge.stopped().get(10, TimeUnit.SECONDS)).isEqualTo(Edge.Stop.REVOKED);
+    }
+
+    @Test
+    void aServerDrainFinishesInFlightWorkThenStops() throws Exception {
+        edge();
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":1000}"));
+        server.offers.add(lease);
+        await(() -> edge.status().activeSteps() == 1);
+
+        server.drain = true;
+
+        assertThat(edge.stopped().get(10, TimeUnit.SECONDS)).isEqualTo(Edge.Stop.DRAINED);
+        assertThat(server.results.get(lease.stepId()).status()).isEqualTo(StepStatus.COMPLETED);
+    }
+
+    @Test
+    void drainingAnIdleEdgeStopsPromptly() throws Exception {
+        edge();
+        Thread.sleep(200);
+        long started = System.nanoTime();
+
+        edge.drain();
+
+        assertThat(edge.stopped().get(5, TimeUnit.SECONDS)).isEqualTo(Edge.Stop.DRAINED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(edge.status().phase()).isEqualTo(Edge.Phase.STOPPED);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 15 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+}

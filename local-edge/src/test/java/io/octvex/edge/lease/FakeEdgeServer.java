@@ -1,0 +1,130 @@
+package io.octvex.edge.lease;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.octvex.protocol.EdgeState;
+import io.octvex.protocol.Heartbeat;
+import io.octvex.protocol.HeartbeatAck;
+import io.octvex.protocol.Json;
+import io.octvex.protocol.Lease;
+import io.octvex.protocol.LeaseBatch;
+import io.octvex.protocol.LeaseRef;
+import io.octvex.protocol.LeaseRequest;
+import io.octvex.protocol.StepResult;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/** Just enough of the edge API to drive the lease loop in unit tests. */
+final class FakeEdgeServer implements AutoCloseable {
+    static final Duration TTL = Duration.ofSeconds(3);
+
+    final HttpServer server;
+    final BlockingQueue<Lease> offers = new LinkedBlockingQueue<>();
+    final Map<UUID, StepResult> results = new ConcurrentHashMap<>();
+    final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    final List<String> progress = new CopyOnWriteArrayList<>();
+    final Set<UUID> lost = ConcurrentHashMap.newKeySet();
+    final Set<UUID> refuseReports = ConcurrentHashMap.newKeySet();
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    volatile boolean revoked;
+    volatile boolean drain;
+    volatile EdgeState state = EdgeState.ACTIVE;
+
+    FakeEdgeServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/api/v1/edge/", this::handle);
+        server.start();
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    static Lease lease(String handler, JsonNode input) {
+        return new Lease(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "s1", handler, "do", input, 1, 7,
+                Instant.now().plus(TTL), null);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            String path = ex.getRequestURI().getPath().substring("/api/v1/edge/".length());
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (revoked) {
+                problem(ex, 401, "edge token refused");
+                return;
+            }
+            if (path.equals("leases")) {
+                LeaseRequest request = Json.read(body, LeaseRequest.class);
+                List<Lease> granted = new ArrayList<>();
+                Lease first = drain ? null : offers.poll(Math.min(request.waitSeconds(), 1), TimeUnit.SECONDS);
+                if (first != null) {
+                    granted.add(first);
+                    offers.drainTo(granted, request.maxSteps() - 1);
+                }
+                json(ex, 200, new LeaseBatch(granted, drain));
+            } else if (path.equals("heartbeat")) {
+                Heartbeat hb = Json.read(body, Heartbeat.class);
+                heartbeats.add(hb);
+                List<LeaseRef> gone = hb.leases().stream().filter(r -> lost.contains(r.stepId())).toList();
+                List<LeaseRef> kept = hb.leases().stream().filter(r -> !lost.contains(r.stepId())).toList();
+                json(ex, 200, new HeartbeatAck(kept, gone, Instant.now().plus(TTL), state));
+            } else if (path.startsWith("steps/")) {
+                String[] parts = path.split("/");
+                UUID stepId = UUID.fromString(parts[1]);
+                if (refuseReports.contains(stepId)) {
+                    problem(ex, 409, "stale lease epoch");
+                    return;
+                }
+                switch (parts[2]) {
+                    case "result" -> results.put(stepId, Json.read(body, StepResult.class));
+                    case "progress" -> progress.add(Json.tree(body).path("message").asString());
+                    default -> { }
+                }
+                ex.sendResponseHeaders(204, -1);
+            } else {
+                problem(ex, 404, "no such endpoint");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void json(HttpExchange ex, int status, Object value) throws IOException {
+        byte[] bytes = Json.write(value).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static void problem(HttpExchange ex, int status, String detail) throws IOException {
+        byte[] bytes = ("{\"type\":\"about:blank\",\"title\":\"refused\",\"status\":" + status + ",\"detail\":\""
+                + detail + "\",\"extra\":1}").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/problem+json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
