@@ -148,6 +148,27 @@ public final class OctvexClient {
         return send("GET", ws(workspaceId) + "/runs/" + runId + "/timeline", null, Timeline.class);
     }
 
+    // --- policy ---------------------------------------------------------------------------------------------
+
+    /** Saves a new policy version (compiled and its tests run first); {@code activate} makes it decide. */
+    public PolicyVersionView savePolicy(UUID workspaceId, String document, boolean activate) {
+        return send("POST", ws(workspaceId) + "/policy/versions", new SavePolicy(document, activate),
+                PolicyVersionView.class);
+    }
+
+    public PolicyVersionView activePolicy(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/policy", null, PolicyVersionView.class);
+    }
+
+    public PolicyVersionView activatePolicy(UUID workspaceId, int version) {
+        return send("POST", ws(workspaceId) + "/policy/versions/" + version + "/activate", null,
+                PolicyVersionView.class);
+    }
+
+    public Explanation explainPolicy(UUID workspaceId, PolicyInput input) {
+        return send("POST", ws(workspaceId) + "/policy/explain", input, Explanation.class);
+    }
+
     // --- events and audit ------------------------------------------------------------------------------------
 
     public EventPage events(UUID workspaceId, long afterSeq, int limit) {

@@ -44,6 +44,19 @@ final class Timelines {
             case "step.transitioned" -> "Step " + stepKey + " " + text(data, "from") + " → " + text(data, "to")
                     + (data.has("attempt") && data.get("attempt").asInt() > 1 ? " (attempt " + data.get("attempt").asInt() + ")" : "")
                     + (error == null ? "" : ": " + error);
+            case "step.placed" -> "Step " + stepKey + " placed on edge " + text(data, "edgeName")
+                    + (data.has("score") ? " (score " + String.format(java.util.Locale.ROOT, "%.2f",
+                    data.get("score").asDouble()) + ")" : "");
+            case "step.unplaced" -> "Step " + stepKey + " waits: " + text(data, "reason");
+            case "step.progress" -> "Step " + stepKey + ": " + text(data, "message")
+                    + (data.has("percent") && !data.get("percent").isNull() ? " (" + data.get("percent").asInt() + "%)" : "");
+            case "step.checkpoint" -> "Step " + stepKey + " checkpoint: " + text(data, "summary");
+            case "step.artifact" -> "Step " + stepKey + " produced " + text(data, "name")
+                    + (data.has("size") ? " (" + data.get("size").asLong() + " bytes)" : "");
+            case "lease.expired" -> "Lease on step " + stepKey + " expired (edge lost); "
+                    + ("failed".equals(text(data, "outcome")) ? "no attempts left" : "offered again");
+            case "lease.fenced" -> "A late report for step " + stepKey + " (epoch " + text(data, "epoch")
+                    + ", now " + text(data, "currentEpoch") + ") was refused";
             default -> type.replace('.', ' ').replace('_', ' ');
         };
     }

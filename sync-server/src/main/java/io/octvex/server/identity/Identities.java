@@ -1,5 +1,6 @@
 package io.octvex.server.identity;
 
+import io.octvex.protocol.MemberView;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.PrincipalView;
 import io.octvex.protocol.Role;
@@ -9,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -55,5 +57,18 @@ public class Identities {
         }
         return principals.insert(PrincipalKind.USER, name, null, null, passwords.hash(password), true,
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** A member of the workspace by principal name (case-insensitive), for explaining policy as them. */
+    @Transactional(readOnly = true)
+    public Optional<MemberView> memberNamed(UUID workspaceId, String name) {
+        return principals.members(workspaceId).stream()
+                .filter(m -> m.principal().name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    /** The caller's own membership in a workspace. */
+    @Transactional(readOnly = true)
+    public Optional<MemberView> member(UUID workspaceId, UUID principalId) {
+        return principals.member(workspaceId, principalId);
     }
 }

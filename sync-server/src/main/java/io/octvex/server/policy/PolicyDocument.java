@@ -4,7 +4,6 @@ import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.Role;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A workspace's policy as its author writes it (YAML or JSON). Grants allow actions on resource patterns to
@@ -38,6 +37,9 @@ record PolicyDocument(Integer version, List<Grant> grants, List<Rule> rules, Lis
 
     record RateLimit(String id, String when, String key, Integer limit, Duration window, Integer burst) {}
 
-    /** A sample input and the effect the policy must give it; saving runs every test. */
-    record PolicyTest(String name, Map<String, Object> input, Effect expect) {}
+    /** A sample input, who acts in it, and the effect the policy must give it; saving runs every test. */
+    record PolicyTest(String name, As as, io.octvex.protocol.PolicyInput input, Effect expect) {}
+
+    /** The principal of a policy test, described rather than looked up. */
+    record As(String name, PrincipalKind kind, List<Role> roles) {}
 }

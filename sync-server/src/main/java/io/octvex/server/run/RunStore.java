@@ -1,6 +1,8 @@
 package io.octvex.server.run;
 
 import io.octvex.protocol.Json;
+import io.octvex.protocol.Placement;
+import io.octvex.protocol.RetryPolicy;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.StepStatus;
 import java.sql.Array;
@@ -45,12 +47,18 @@ class RunStore {
                 .update();
     }
 
-    void insertStep(StepRow step) {
+    /** Stores a new step with where it may run ({@code placement}) and how often it is re-offered ({@code retry}, null: default). */
+    void insertStep(StepRow step, Placement placement, RetryPolicy retry) {
         jdbc.sql("""
                 INSERT INTO steps (id, workspace_id, run_id, key, position, handler, action, input, depends_on,
-                                   status, attempt, result, error, created_at, updated_at, version)
+                                   status, attempt, result, error, created_at, updated_at, version,
+                                   placement_require, placement_prefer, max_attempts, backoff_seconds)
                 VALUES (:id, :ws, :run, :key, :position, :handler, :action, CAST(:input AS jsonb), :dependsOn,
-                        :status, :attempt, CAST(:result AS jsonb), :error, :createdAt, :updatedAt, :version)""")
+                        :status, :attempt, CAST(:result AS jsonb), :error, :createdAt, :updatedAt, :version,
+                        CAST(:require AS jsonb), CAST(:prefer AS jsonb), :maxAttempts, :backoff)""")
+                .param("require", Json.write(placement.require())).param("prefer", Json.write(placement.prefer()))
+                .param("maxAttempts", retry == null ? null : retry.maxAttempts())
+                .param("backoff", retry == null ? null : retry.backoffSeconds())
                 .param("id", step.id()).param("ws", step.workspaceId()).param("run", step.runId())
                 .param("key", step.key()).param("position", step.position()).param("handler", step.handler())
                 .param("action", step.action()).param("input", Json.write(step.input()))

@@ -72,7 +72,7 @@ public class Runs {
             SubmissionValidator.PlannedStep p = plan.steps().get(i);
             StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
                     p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
-            store.insertStep(step);
+            store.insertStep(step, p.placement(), p.retry());
             steps.add(step);
         }
         audit.append(workspaceId, AuditEntry.ofRun("run.created", runId, null, principalId, Map.of(

@@ -1,5 +1,7 @@
 package io.octvex.server.run;
 
+import io.octvex.protocol.Placement;
+import io.octvex.protocol.RetryPolicy;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.web.ApiException;
@@ -29,7 +31,15 @@ final class SubmissionValidator {
 
     private SubmissionValidator() {}
 
-    record PlannedStep(String key, String handler, String action, JsonNode input, List<String> dependsOn) {}
+    record PlannedStep(String key, String handler, String action, JsonNode input, List<String> dependsOn,
+                       Placement placement, RetryPolicy retry) {}
+
+    /** Label keys as edges declare them ({@code os}, {@code region}, {@code host}, {@code team/gpu}). */
+    static final Pattern LABEL_KEY = Pattern.compile("^[a-z0-9][a-z0-9._/-]{0,62}$");
+    static final int MAX_LABEL_VALUE = 200;
+    static final int MAX_LABELS = 50;
+    static final int MAX_ATTEMPTS = 100;
+    static final int MAX_BACKOFF_SECONDS = 3600;
 
     record Plan(String title, JsonNode spec, List<PlannedStep> steps) {}
 
@@ -92,10 +102,56 @@ final class SubmissionValidator {
                 }
             }
             planned.add(new PlannedStep(step.key(), step.handler(), step.action(),
-                    object(step.input(), where + ".input"), List.copyOf(deps)));
+                    object(step.input(), where + ".input"), List.copyOf(deps),
+                    placement(step.placement(), where + ".placement"), retry(step.retry(), where + ".retry")));
         }
         refuseCycles(planned);
         return new Plan(title, spec, List.copyOf(planned));
+    }
+
+    /** Absent means anywhere; labels follow the edge label rules (key syntax, value length, count). */
+    private static Placement placement(Placement placement, String where) {
+        if (placement == null) {
+            return Placement.anywhere();
+        }
+        labels(placement.require(), where + ".require");
+        labels(placement.prefer(), where + ".prefer");
+        return placement;
+    }
+
+    private static void labels(Map<String, String> labels, String where) {
+        if (labels.size() > MAX_LABELS) {
+            throw ApiException.badRequest("'" + where + "' has " + labels.size() + " labels; at most " + MAX_LABELS
+                    + " are allowed");
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            if (!LABEL_KEY.matcher(label.getKey()).matches()) {
+                throw ApiException.badRequest("'" + where + "' has the label key '" + printable(label.getKey())
+                        + "'; a label key is 1 to 63 lower-case letters, digits, '.', '_', '/' or '-', starting"
+                        + " with a letter or digit");
+            }
+            String value = label.getValue();
+            if (value == null || value.length() > MAX_LABEL_VALUE || firstControl(value, false) >= 0) {
+                throw ApiException.badRequest("'" + where + "." + label.getKey() + "' must be a text of at most "
+                        + MAX_LABEL_VALUE + " characters without control characters");
+            }
+        }
+    }
+
+    /** Absent means the server's default ({@link RetryPolicy#DEFAULT}); given, it is checked. */
+    private static RetryPolicy retry(RetryPolicy retry, String where) {
+        if (retry == null) {
+            return null;
+        }
+        if (retry.maxAttempts() < 1 || retry.maxAttempts() > MAX_ATTEMPTS) {
+            throw ApiException.badRequest("'" + where + ".maxAttempts' must be between 1 and " + MAX_ATTEMPTS
+                    + ", got " + retry.maxAttempts());
+        }
+        if (retry.backoffSeconds() < 0 || retry.backoffSeconds() > MAX_BACKOFF_SECONDS) {
+            throw ApiException.badRequest("'" + where + ".backoffSeconds' must be between 0 and "
+                    + MAX_BACKOFF_SECONDS + ", got " + retry.backoffSeconds());
+        }
+        return retry;
     }
 
     /** A missing title becomes "run of N steps"; a given one is trimmed and must then hold 1..200 characters. */

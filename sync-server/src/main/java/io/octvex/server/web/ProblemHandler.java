@@ -51,8 +51,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-        String expected = e.getRequiredType() == UUID.class ? "an id (a UUID such as 3f2a…-…)"
-                : e.getRequiredType() == null ? "a valid value" : "a " + e.getRequiredType().getSimpleName();
+        Class<?> type = e.getRequiredType();
+        String expected = type == UUID.class ? "an id (a UUID such as 3f2a…-…)"
+                : type == int.class || type == Integer.class || type == long.class || type == Long.class
+                ? "a whole number"
+                : type == null ? "a valid value" : "a " + type.getSimpleName();
         return problem(HttpStatus.BAD_REQUEST, "Invalid request",
                 "'" + e.getName() + "' must be " + expected + ", got '" + abbreviate(String.valueOf(e.getValue())) + "'",
                 request);

@@ -23,10 +23,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestLimitsFilter extends OncePerRequestFilter {
-    private final long maxBody;
+    private final long defaultMaxBody;
+    private final java.util.List<BodyLimit> limits;
 
-    RequestLimitsFilter(OctvexProperties properties) {
-        this.maxBody = properties.api().maxBodySize().toBytes();
+    RequestLimitsFilter(OctvexProperties properties, java.util.List<BodyLimit> limits) {
+        this.defaultMaxBody = properties.api().maxBodySize().toBytes();
+        this.limits = limits;
+    }
+
+    private long maxBody(HttpServletRequest request) {
+        return limits.stream().map(l -> l.limitFor(request)).filter(java.util.OptionalLong::isPresent)
+                .mapToLong(java.util.OptionalLong::getAsLong).max().orElse(defaultMaxBody);
     }
 
     @Override
@@ -39,6 +46,7 @@ class RequestLimitsFilter extends OncePerRequestFilter {
                             + version.strip() + "'; update the client or the server", request.getRequestURI());
             return;
         }
+        long maxBody = maxBody(request);
         if (request.getContentLengthLong() > maxBody) {
             Problems.write(response, HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
                     "the body is " + request.getContentLengthLong() + " bytes; the limit is " + maxBody,

@@ -8,6 +8,7 @@ import io.octvex.protocol.RunView;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
+import io.octvex.server.fleet.FleetFixtures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,9 +47,12 @@ class BadInputTest {
         OctvexClient admin = anonymous.withToken(token);
         UUID ws = admin.createWorkspace("bad-input-" + UUID.randomUUID()).id();
         RunView run = admin.submitRun(ws, new SubmitRun("target", null, List.of(new StepSpec("a", "http", "x", null, null))));
-        ids = Map.of("workspaceId", ws.toString(), "runId", run.id().toString(),
+        Map<String, String> values = new HashMap<>(Map.of("workspaceId", ws.toString(), "runId", run.id().toString(),
                 "stepId", run.steps().getFirst().id().toString(), "tokenId", UUID.randomUUID().toString(),
-                "principalId", admin.me().id().toString());
+                "principalId", admin.me().id().toString()));
+        values.putAll(new FleetFixtures(port).fleetIds(ws, run)); // edgeId, enrollmentId, artifactId
+        values.put("version", "1");
+        ids = Map.copyOf(values);
     }
 
     private static final List<String> HOSTILE_BODIES = List.of(
@@ -159,7 +163,7 @@ class BadInputTest {
 
     private Map<String, Long> rowCounts() {
         Map<String, Long> counts = new HashMap<>();
-        for (String table : List.of("workspaces", "principals", "memberships", "tokens", "runs", "steps")) {
+        for (String table : List.of("workspaces", "principals", "memberships", "tokens", "runs", "steps", "edges", "edge_enrollments", "artifacts")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
         }
         // token.used is written at most once a minute by authentication itself, whatever the request asked

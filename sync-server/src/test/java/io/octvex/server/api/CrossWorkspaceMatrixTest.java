@@ -12,6 +12,7 @@ import io.octvex.protocol.Scope;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
+import io.octvex.server.fleet.FleetFixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -65,10 +66,15 @@ class CrossWorkspaceMatrixTest {
                 null, null));
         RunView victimRun = admin.submitRun(victim, new SubmitRun(marker + "-run", null,
                 List.of(new StepSpec(marker + "-step", "http", marker + "-action", null, null))));
-        victimIds = Map.of("workspaceId", victim.toString(), "runId", victimRun.id().toString(),
+        Map<String, String> ids = new HashMap<>(Map.of("workspaceId", victim.toString(), "runId", victimRun.id().toString(),
                 "stepId", victimRun.steps().getFirst().id().toString(),
                 "tokenId", victimToken.token().id().toString(),
-                "principalId", victimAgent.principal().id().toString());
+                "principalId", victimAgent.principal().id().toString()));
+        ids.putAll(new FleetFixtures(port).fleetIds(victim, victimRun)); // edgeId, enrollmentId, artifactId
+        // policy versions are numbered per workspace: B has version 1, A has none
+        admin.savePolicy(victim, "grants:\n  - id: " + marker + "\n    to: {roles: [owner]}\n    actions: [\"*\"]\n", true);
+        ids.put("version", "1");
+        victimIds = Map.copyOf(ids);
 
         attackerWorkspace = admin.createWorkspace("attacker-" + suffix).id();
         String password = "attacker password " + suffix;
@@ -83,7 +89,9 @@ class CrossWorkspaceMatrixTest {
                 List.of(new StepSpec("own", "http", "own", null, null))));
         attackerIds = Map.of("workspaceId", attackerWorkspace.toString(), "runId", ownRun.id().toString(),
                 "stepId", ownRun.steps().getFirst().id().toString(), "tokenId", UUID.randomUUID().toString(),
-                "principalId", UUID.randomUUID().toString());
+                "principalId", UUID.randomUUID().toString(), "edgeId", UUID.randomUUID().toString(),
+                "enrollmentId", UUID.randomUUID().toString(), "artifactId", UUID.randomUUID().toString(),
+                "version", "1");
     }
 
     @Test
@@ -150,6 +158,14 @@ class CrossWorkspaceMatrixTest {
                 .param(victim).query(Long.class).single());
         counts.put("versions", jdbc.sql("SELECT coalesce(sum(version), 0) FROM runs WHERE workspace_id = ?")
                 .param(victim).query(Long.class).single());
+        counts.put("edges", jdbc.sql("SELECT coalesce(string_agg(e.state || '/' || e.version, ',' ORDER BY e.id), '') "
+                + "FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id WHERE w.workspace_id = ?")
+                .param(victim).query(String.class).single());
+        counts.put("enrollments", jdbc.sql("SELECT count(*) || '/' || count(n.revoked_at) FROM edge_enrollments n "
+                + "JOIN edge_enrollment_workspaces w ON w.enrollment_id = n.id WHERE w.workspace_id = ?")
+                .param(victim).query(String.class).single());
+        counts.put("artifacts", jdbc.sql("SELECT count(*) FROM artifacts WHERE workspace_id = ?").param(victim)
+                .query(Long.class).single());
         counts.put("workspace", jdbc.sql("SELECT name || '/' || status FROM workspaces WHERE id = ?").param(victim)
                 .query(String.class).single());
         return counts;

@@ -1,0 +1,226 @@
+package io.octvex.server.fleet;
+
+import static io.octvex.server.fleet.Rows.at;
+import static io.octvex.server.fleet.Rows.instant;
+
+import io.octvex.protocol.Json;
+import io.octvex.protocol.StepStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The lease columns of {@code steps} (V030). Status changes never happen here: they go through the
+ * {@code Runs} facade. This class only claims (one statement), extends, fences and releases leases, and
+ * every statement is bounded by the workspaces of the edge or the step at hand.
+ */
+@Repository
+class LeaseStore {
+    private final JdbcClient jdbc;
+
+    LeaseStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A queued step as placement sees it. */
+    record Ready(UUID id, UUID workspaceId, UUID runId, String key, String handler, Map<String, String> require,
+                 Map<String, String> prefer, Instant readySince) {
+        PlacementScorer.StepNeeds needs() {
+            return new PlacementScorer.StepNeeds(workspaceId, handler, require, prefer);
+        }
+    }
+
+    /** Queued steps this edge may take (hard constraints in SQL), oldest in the queue first. No locks. */
+    List<Ready> ready(Collection<UUID> workspaceIds, Collection<String> capabilities, Map<String, String> labels,
+                      Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT id, workspace_id, run_id, key, handler, placement_require, placement_prefer,
+                       greatest(updated_at, coalesce(not_before, updated_at)) AS ready_since
+                FROM steps
+                WHERE status = 'queued' AND workspace_id = ANY(:ws) AND handler = ANY(:caps)
+                  AND placement_require <@ CAST(:labels AS jsonb) AND (not_before IS NULL OR not_before <= :now)
+                ORDER BY updated_at, id LIMIT :limit""")
+                .param("ws", workspaceIds.toArray(UUID[]::new)).param("caps", capabilities.toArray(String[]::new))
+                .param("labels", Json.write(labels)).param("now", at(now)).param("limit", limit)
+                .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                        rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),
+                        Rows.labels(rs, "placement_require"), Rows.labels(rs, "placement_prefer"),
+                        instant(rs, "ready_since")))
+                .list();
+    }
+
+    /** A step just leased: what the edge needs to run it, and the version its status change must expect. */
+    record Claimed(UUID id, UUID workspaceId, UUID runId, String key, String handler, String action, JsonNode input,
+                   int attempt, long epoch, long version, JsonNode checkpoint) {}
+
+    /**
+     * The claim, in one statement: of {@code stepIds}, those still queued and still within the edge's hard
+     * constraints are locked (skipping rows and runs another transaction holds), at most {@code limit}, oldest
+     * first, and leased to the edge with the next epoch. Their run rows stay locked until the transaction
+     * ends, as every run change locks them first (so the status change that follows cannot deadlock).
+     */
+    List<Claimed> claim(UUID edgeId, Collection<UUID> stepIds, Collection<UUID> workspaceIds,
+                        Collection<String> capabilities, Map<String, String> labels, Instant now, Instant expiresAt,
+                        int limit) {
+        return jdbc.sql("""
+                UPDATE steps SET edge_id = :edge, lease_epoch = lease_epoch + 1, lease_expires_at = :expires,
+                                 unplaced_reason = NULL, not_before = NULL
+                WHERE id IN (
+                    SELECT s.id FROM steps s JOIN runs r ON r.workspace_id = s.workspace_id AND r.id = s.run_id
+                    WHERE s.id = ANY(:ids) AND s.status = 'queued' AND s.workspace_id = ANY(:ws)
+                      AND s.handler = ANY(:caps) AND s.placement_require <@ CAST(:labels AS jsonb)
+                      AND (s.not_before IS NULL OR s.not_before <= :now)
+                    ORDER BY s.updated_at, s.id LIMIT :limit
+                    FOR NO KEY UPDATE OF s, r SKIP LOCKED)
+                RETURNING id, workspace_id, run_id, key, handler, action, input, attempt, lease_epoch, version,
+                          checkpoint, updated_at""")
+                .param("edge", edgeId).param("expires", at(expiresAt)).param("ids", stepIds.toArray(UUID[]::new))
+                .param("ws", workspaceIds.toArray(UUID[]::new)).param("caps", capabilities.toArray(String[]::new))
+                .param("labels", Json.write(labels)).param("now", at(now)).param("limit", limit)
+                .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                        rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),
+                        rs.getString("action"), Rows.json(rs, "input"), rs.getInt("attempt"),
+                        rs.getLong("lease_epoch"), rs.getLong("version"), Rows.json(rs, "checkpoint")))
+                .list()
+                .stream().sorted(java.util.Comparator.comparing(Claimed::runId).thenComparing(Claimed::id)).toList();
+    }
+
+    record Extended(UUID stepId, long epoch) {}
+
+    /** Extends the leases that are still this edge's at these epochs; answers those it extended. */
+    List<Extended> extend(UUID edgeId, List<UUID> stepIds, List<Long> epochs, Instant expiresAt) {
+        if (stepIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                UPDATE steps s SET lease_expires_at = :expires
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:epochs AS bigint[])) AS r(id, epoch)
+                WHERE s.id = r.id AND s.lease_epoch = r.epoch AND s.edge_id = :edge
+                  AND s.lease_expires_at IS NOT NULL AND s.status IN ('running', 'blocked')
+                RETURNING s.id, s.lease_epoch""")
+                .param("expires", at(expiresAt)).param("ids", stepIds.toArray(UUID[]::new))
+                .param("epochs", epochs.toArray(Long[]::new)).param("edge", edgeId)
+                .query((rs, n) -> new Extended(rs.getObject("id", UUID.class), rs.getLong("lease_epoch"))).list();
+    }
+
+    /** A step as a report about it sees it, read after its run was locked. */
+    record Held(UUID id, UUID workspaceId, UUID runId, String key, StepStatus status, UUID edgeId, long epoch,
+                Instant leaseExpiresAt, int attempt, long version, Integer maxAttempts, Integer backoffSeconds) {
+        boolean heldBy(UUID edge, long reportedEpoch) {
+            return edge.equals(edgeId) && epoch == reportedEpoch && leaseExpiresAt != null
+                    && (status == StepStatus.RUNNING || status == StepStatus.BLOCKED);
+        }
+    }
+
+    /**
+     * Locks the run of a step in one of {@code workspaceIds} (every change to a run takes this lock first),
+     * then reads the step; empty when no such step is visible there.
+     */
+    Optional<Held> lockStep(Collection<UUID> workspaceIds, UUID stepId) {
+        Optional<UUID> run = jdbc.sql("""
+                SELECT r.id FROM runs r JOIN steps s ON s.workspace_id = r.workspace_id AND s.run_id = r.id
+                WHERE s.id = :step AND s.workspace_id = ANY(:ws)
+                FOR NO KEY UPDATE OF r""")
+                .param("step", stepId).param("ws", workspaceIds.toArray(UUID[]::new)).query(UUID.class).optional();
+        if (run.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT * FROM steps WHERE id = :step AND workspace_id = ANY(:ws)")
+                .param("step", stepId).param("ws", workspaceIds.toArray(UUID[]::new)).query(LeaseStore::held).optional();
+    }
+
+    /** Running steps whose lease ran out, oldest expiry first. */
+    List<Held> expired(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT * FROM steps WHERE lease_expires_at < :now AND status IN ('running', 'blocked')
+                ORDER BY lease_expires_at LIMIT :limit""")
+                .param("now", at(now)).param("limit", limit).query(LeaseStore::held).list();
+    }
+
+    /** Running steps leased to an edge (for revocation). */
+    List<Held> leasedTo(UUID edgeId) {
+        return jdbc.sql("""
+                SELECT * FROM steps WHERE edge_id = :edge AND lease_expires_at IS NOT NULL
+                  AND status IN ('running', 'blocked')""")
+                .param("edge", edgeId).query(LeaseStore::held).list();
+    }
+
+    /**
+     * Takes the lease away if it is still the one described (same edge and epoch; when {@code expiredBefore} is
+     * given, only if it expired before then, so a heartbeat that got in first wins).
+     */
+    boolean release(UUID workspaceId, UUID stepId, UUID edgeId, long epoch, Instant expiredBefore) {
+        return jdbc.sql("""
+                UPDATE steps SET lease_expires_at = NULL
+                WHERE workspace_id = :ws AND id = :id AND edge_id = :edge AND lease_epoch = :epoch
+                  AND lease_expires_at IS NOT NULL
+                  AND (CAST(:before AS timestamptz) IS NULL OR lease_expires_at < :before)""")
+                .param("ws", workspaceId).param("id", stepId).param("edge", edgeId).param("epoch", epoch)
+                .param("before", at(expiredBefore)).update() == 1;
+    }
+
+    void holdBack(UUID workspaceId, UUID stepId, Instant notBefore) {
+        jdbc.sql("UPDATE steps SET not_before = :at WHERE workspace_id = :ws AND id = :id")
+                .param("at", at(notBefore)).param("ws", workspaceId).param("id", stepId).update();
+    }
+
+    void storeCheckpoint(UUID workspaceId, UUID stepId, JsonNode checkpoint) {
+        jdbc.sql("UPDATE steps SET checkpoint = CAST(:cp AS jsonb) WHERE workspace_id = :ws AND id = :id")
+                .param("cp", Json.write(checkpoint)).param("ws", workspaceId).param("id", stepId).update();
+    }
+
+    /** Leases left on steps that finished another way (cancelled runs): nothing holds them any more. */
+    int clearFinished() {
+        return jdbc.sql("""
+                UPDATE steps SET lease_expires_at = NULL
+                WHERE lease_expires_at IS NOT NULL AND status NOT IN ('running', 'blocked')""").update();
+    }
+
+    /**
+     * Queued, ready steps for which no active edge fits at all, not yet reported as unplaced. Only in
+     * workspaces that have an edge: one without any fleet (the interim worker API) is not told so on every run.
+     */
+    List<Ready> unplaced(Instant now, int limit) {
+        return jdbc.sql("""
+                SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.placement_require, s.placement_prefer,
+                       s.updated_at AS ready_since
+                FROM steps s
+                WHERE s.status = 'queued' AND s.unplaced_reason IS NULL
+                  AND (s.not_before IS NULL OR s.not_before <= :now)
+                  AND EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
+                              WHERE w.workspace_id = s.workspace_id AND e.state <> 'revoked')
+                  AND NOT EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
+                                  WHERE w.workspace_id = s.workspace_id AND e.state = 'active'
+                                    AND s.handler = ANY(e.capabilities) AND s.placement_require <@ e.labels)
+                ORDER BY s.updated_at LIMIT :limit""")
+                .param("now", at(now)).param("limit", limit)
+                .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                        rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),
+                        Rows.labels(rs, "placement_require"), Rows.labels(rs, "placement_prefer"),
+                        instant(rs, "ready_since")))
+                .list();
+    }
+
+    boolean markUnplaced(UUID workspaceId, UUID stepId, String reason) {
+        return jdbc.sql("""
+                UPDATE steps SET unplaced_reason = :reason
+                WHERE workspace_id = :ws AND id = :id AND status = 'queued' AND unplaced_reason IS NULL""")
+                .param("reason", reason).param("ws", workspaceId).param("id", stepId).update() == 1;
+    }
+
+    static Held held(ResultSet rs, int n) throws SQLException {
+        return new Held(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                rs.getObject("run_id", UUID.class), rs.getString("key"), StepStatus.fromWire(rs.getString("status")),
+                rs.getObject("edge_id", UUID.class), rs.getLong("lease_epoch"), instant(rs, "lease_expires_at"),
+                rs.getInt("attempt"), rs.getLong("version"), Rows.nullableInt(rs, "max_attempts"),
+                Rows.nullableInt(rs, "backoff_seconds"));
+    }
+}

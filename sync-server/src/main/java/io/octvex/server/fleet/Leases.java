@@ -1,0 +1,247 @@
+package io.octvex.server.fleet;
+
+import io.octvex.protocol.Checkpoint;
+import io.octvex.protocol.EdgeState;
+import io.octvex.protocol.Heartbeat;
+import io.octvex.protocol.HeartbeatAck;
+import io.octvex.protocol.Lease;
+import io.octvex.protocol.LeaseBatch;
+import io.octvex.protocol.LeaseRef;
+import io.octvex.protocol.LeaseRequest;
+import io.octvex.protocol.StepStatus;
+import io.octvex.protocol.StepUpdate;
+import io.octvex.server.audit.AuditEntry;
+import io.octvex.server.audit.AuditLog;
+import io.octvex.server.run.Runs;
+import io.octvex.server.web.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Leasing: an edge asks for work and long-polls until steps it may take are queued; each claim picks steps
+ * by the placement rules, leases them with the next fencing epoch and moves them to running through the
+ * {@link Runs} facade, all in one transaction. Heartbeats extend the leases that are still the edge's.
+ * No connection is held while a request waits.
+ */
+@Service
+class Leases {
+    static final int MAX_WAIT_SECONDS = 30;
+    static final int MAX_HEARTBEAT_LEASES = 1000;
+
+    private final FleetStore fleet;
+    private final LeaseStore leases;
+    private final Runs runs;
+    private final AuditLog audit;
+    private final StepWakeups wakeups;
+    private final TransactionTemplate tx;
+    private final FleetProperties properties;
+    private final PlacementScorer scorer;
+    private final Clock clock;
+
+    Leases(FleetStore fleet, LeaseStore leases, Runs runs, AuditLog audit, StepWakeups wakeups,
+           TransactionTemplate tx, FleetProperties properties, Clock clock) {
+        this.fleet = fleet;
+        this.leases = leases;
+        this.runs = runs;
+        this.audit = audit;
+        this.wakeups = wakeups;
+        this.tx = tx;
+        this.properties = properties;
+        this.scorer = new PlacementScorer(properties.liveWindow());
+        this.clock = clock;
+    }
+
+    LeaseBatch lease(AuthenticatedEdge edge, LeaseRequest request) throws InterruptedException {
+        if (request == null) {
+            throw ApiException.badRequest("a lease request needs a body: {\"maxSteps\": 1, \"waitSeconds\": 20}");
+        }
+        if (request.waitSeconds() < 0 || request.waitSeconds() > MAX_WAIT_SECONDS) {
+            throw ApiException.badRequest("'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got "
+                    + request.waitSeconds());
+        }
+        if (request.maxSteps() < 1 || request.maxSteps() > EdgeInputs.MAX_CAPACITY) {
+            throw ApiException.badRequest("'maxSteps' must be between 1 and the edge's free slots, got "
+                    + request.maxSteps());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(request.waitSeconds()).toNanos();
+        while (true) {
+            long seen = wakeups.generation(edge.workspaceIds());
+            Attempt attempt = tx.execute(status -> claim(edge.id(), request.maxSteps()));
+            if (attempt.state() == EdgeState.DRAINING) {
+                return new LeaseBatch(List.of(), true);
+            }
+            if (!attempt.leases().isEmpty()) {
+                return new LeaseBatch(attempt.leases(), false);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return new LeaseBatch(List.of(), false);
+            }
+            Duration wait = Duration.ofNanos(Math.min(left, properties.pollInterval().toNanos()));
+            wakeups.await(edge.workspaceIds(), seen, wait);
+        }
+    }
+
+    record Attempt(EdgeState state, List<Lease> leases) {}
+
+    /** One claim attempt, in the caller's transaction. */
+    Attempt claim(UUID edgeId, int maxSteps) {
+        FleetStore.EdgeRow edge = fleet.lockEdge(edgeId)
+                .orElseThrow(() -> ApiException.unauthorized("the edge is unknown"));
+        if (edge.state() == EdgeState.REVOKED) {
+            throw ApiException.unauthorized("the edge was revoked; enrol it again");
+        }
+        Instant now = now();
+        fleet.seen(edgeId, now);
+        if (edge.state() != EdgeState.ACTIVE) {
+            return new Attempt(edge.state(), List.of());
+        }
+        int active = fleet.activeLeases(List.of(edgeId), null).getOrDefault(edgeId, 0);
+        int wanted = Math.min(maxSteps, edge.capacity() - active);
+        if (wanted <= 0) {
+            return new Attempt(edge.state(), List.of());
+        }
+        List<LeaseStore.Ready> ready = leases.ready(edge.workspaceIds(), edge.capabilities(), edge.labels(), now,
+                wanted * 4 + 20);
+        if (ready.isEmpty()) {
+            return new Attempt(edge.state(), List.of());
+        }
+        // placement: score every live candidate; take a step when this edge is its best candidate, or when the
+        // best has had it on offer for longer than the grace period
+        Set<UUID> workspaces = new HashSet<>();
+        ready.forEach(r -> workspaces.add(r.workspaceId()));
+        List<FleetStore.EdgeRow> others = fleet.candidates(workspaces);
+        Map<UUID, Integer> load = new HashMap<>(fleet.activeLeases(others.stream().map(FleetStore.EdgeRow::id).toList(), null));
+        load.put(edgeId, active);
+        Map<UUID, Decision> chosen = new LinkedHashMap<>();
+        for (LeaseStore.Ready step : ready) {
+            if (chosen.size() >= wanted) {
+                break;
+            }
+            List<PlacementScorer.Candidate> candidates = new ArrayList<>();
+            for (FleetStore.EdgeRow other : others) {
+                candidates.add(new PlacementScorer.Candidate(other.id().equals(edgeId) ? refreshed(edge, now) : other,
+                        load.getOrDefault(other.id(), 0)));
+            }
+            if (others.stream().noneMatch(o -> o.id().equals(edgeId))) {
+                candidates.add(new PlacementScorer.Candidate(refreshed(edge, now), active));
+            }
+            List<PlacementScorer.Score> ranked = scorer.rank(candidates, step.needs(), now);
+            PlacementScorer.Score mine = ranked.stream().filter(s -> s.edgeId().equals(edgeId)).findFirst().orElse(null);
+            if (mine == null) {
+                continue;
+            }
+            boolean best = ranked.getFirst().edgeId().equals(edgeId) || ranked.getFirst().score() <= mine.score();
+            boolean graceOver = step.readySince().plus(properties.placementGrace()).isBefore(now);
+            if (best || graceOver) {
+                chosen.put(step.id(), new Decision(step, mine, ranked.subList(0, Math.min(3, ranked.size())),
+                        best ? "best score" : "best-scoring edge did not take it within the grace period"));
+                load.merge(edgeId, 1, Integer::sum);
+                active++;
+            }
+        }
+        if (chosen.isEmpty()) {
+            return new Attempt(edge.state(), List.of());
+        }
+        Instant expiresAt = now.plus(properties.leaseTtl());
+        List<LeaseStore.Claimed> claimed = leases.claim(edgeId, chosen.keySet(), edge.workspaceIds(),
+                edge.capabilities(), edge.labels(), now, expiresAt, wanted);
+        List<Lease> granted = new ArrayList<>();
+        for (LeaseStore.Claimed c : claimed) {
+            runs.updateStep(c.workspaceId(), c.runId(), c.id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                    c.version()), null);
+            Decision d = chosen.get(c.id());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("key", c.key());
+            data.put("edgeId", edgeId.toString());
+            data.put("edgeName", edge.name());
+            data.put("score", d.score().score());
+            data.put("breakdown", d.score().breakdown());
+            data.put("rule", d.rule());
+            data.put("epoch", c.epoch());
+            data.put("attempt", c.attempt());
+            data.put("candidates", d.top().stream().map(PlacementScorer.Score::toData).toList());
+            audit.append(c.workspaceId(), AuditEntry.ofRun("step.placed", c.runId(), c.id(), null, data));
+            granted.add(new Lease(c.workspaceId(), c.runId(), c.id(), c.key(), c.handler(), c.action(), c.input(),
+                    c.attempt(), c.epoch(), expiresAt, checkpoint(c.checkpoint())));
+        }
+        return new Attempt(edge.state(), granted);
+    }
+
+    private record Decision(LeaseStore.Ready step, PlacementScorer.Score score, List<PlacementScorer.Score> top,
+                            String rule) {}
+
+    /** The requesting edge is seen right now (its row was read before {@link FleetStore#seen}). */
+    private static FleetStore.EdgeRow refreshed(FleetStore.EdgeRow e, Instant now) {
+        return new FleetStore.EdgeRow(e.id(), e.name(), e.state(), e.labels(), e.capabilities(), e.capacity(),
+                e.softwareVersion(), e.enrolledAt(), now, e.lastHeartbeatAt(), e.latencyMillis(),
+                e.consecutiveFailures(), e.workspaceIds(), e.version());
+    }
+
+    static Checkpoint checkpoint(tools.jackson.databind.JsonNode stored) {
+        if (stored == null || stored.isNull()) {
+            return null;
+        }
+        String at = stored.path("at").asString(null);
+        return new Checkpoint(stored.path("summary").asString(null), stored.get("state"),
+                at == null ? null : Instant.parse(at));
+    }
+
+    HeartbeatAck heartbeat(AuthenticatedEdge edge, Heartbeat heartbeat) {
+        if (heartbeat == null) {
+            throw ApiException.badRequest("a heartbeat needs a body: {\"leases\": [], \"freeSlots\": 1}");
+        }
+        List<LeaseRef> refs = heartbeat.leases() == null ? List.of() : heartbeat.leases();
+        if (refs.size() > MAX_HEARTBEAT_LEASES) {
+            throw ApiException.badRequest("'leases' lists " + refs.size() + " leases; at most "
+                    + MAX_HEARTBEAT_LEASES + " are allowed");
+        }
+        Set<UUID> seenSteps = new LinkedHashSet<>();
+        for (LeaseRef ref : refs) {
+            if (ref == null || ref.stepId() == null) {
+                throw ApiException.badRequest("'leases' entries need a 'stepId' and an 'epoch'");
+            }
+            if (!seenSteps.add(ref.stepId())) {
+                throw ApiException.badRequest("'leases' lists step " + ref.stepId() + " twice");
+            }
+        }
+        if (heartbeat.freeSlots() < 0 || heartbeat.freeSlots() > EdgeInputs.MAX_CAPACITY) {
+            throw ApiException.badRequest("'freeSlots' must be between 0 and " + EdgeInputs.MAX_CAPACITY);
+        }
+        Long rtt = heartbeat.lastRoundTripMillis();
+        if (rtt != null && (rtt < 0 || rtt > 600_000)) {
+            throw ApiException.badRequest("'lastRoundTripMillis' must be between 0 and 600000");
+        }
+        return tx.execute(status -> {
+            Instant now = now();
+            Instant expiresAt = now.plus(properties.leaseTtl());
+            // steps before the edge row: the order every transaction touching both follows
+            List<LeaseStore.Extended> extended = leases.extend(edge.id(), refs.stream().map(LeaseRef::stepId).toList(),
+                    refs.stream().map(LeaseRef::epoch).toList(), expiresAt);
+            fleet.heartbeat(edge.id(), now, rtt);
+            Set<LeaseRef> kept = new HashSet<>();
+            extended.forEach(e -> kept.add(new LeaseRef(e.stepId(), e.epoch())));
+            List<LeaseRef> ok = refs.stream().filter(kept::contains).toList();
+            List<LeaseRef> lost = refs.stream().filter(r -> !kept.contains(r)).toList();
+            EdgeState state = fleet.edge(edge.id()).map(FleetStore.EdgeRow::state).orElse(EdgeState.REVOKED);
+            return new HeartbeatAck(ok, lost, expiresAt, state);
+        });
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,294 @@
+package io.octvex.server.fleet;
+
+import io.octvex.protocol.ArtifactUpload;
+import io.octvex.protocol.ArtifactView;
+import io.octvex.protocol.CheckpointReport;
+import io.octvex.protocol.Json;
+import io.octvex.protocol.ProgressReport;
+import io.octvex.protocol.StepResult;
+import io.octvex.protocol.StepStatus;
+import io.octvex.protocol.StepUpdate;
+import io.octvex.server.audit.AuditEntry;
+import io.octvex.server.audit.AuditLog;
+import io.octvex.server.run.Runs;
+import io.octvex.server.web.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What an edge reports about a step it leased: progress, checkpoints, artifacts and the terminal result.
+ * Each report carries the lease's epoch. Under the run's lock the step is checked: invisible to the edge →
+ * 404; body invalid → 400 (nothing written); not leased to this edge at this epoch → 409, and the refusal is
+ * audited as {@code lease.fenced} (committed, while nothing else changes).
+ */
+@Service
+class StepReports {
+    static final int MAX_MESSAGE = 2000;
+    static final int MAX_SUMMARY = 500;
+    static final int MAX_JSON = 64 * 1024;
+    static final int MAX_PROGRESS_DATA = 16 * 1024;
+    static final Pattern CONTENT_TYPE =
+            Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,126}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,126}$");
+
+    private final LeaseStore leases;
+    private final ArtifactStore artifacts;
+    private final Runs runs;
+    private final AuditLog audit;
+    private final EdgeHealth health;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private volatile long maxArtifactBytes;
+
+    StepReports(LeaseStore leases, ArtifactStore artifacts, Runs runs, AuditLog audit, EdgeHealth health,
+                TransactionTemplate tx, FleetProperties properties, Clock clock) {
+        this.leases = leases;
+        this.artifacts = artifacts;
+        this.runs = runs;
+        this.audit = audit;
+        this.health = health;
+        this.tx = tx;
+        this.clock = clock;
+        this.maxArtifactBytes = properties.maxArtifactSize().toBytes();
+    }
+
+    /** For tests: the limit as if configured. */
+    void maxArtifactBytes(long bytes) {
+        this.maxArtifactBytes = bytes;
+    }
+
+    long maxArtifactBytes() {
+        return maxArtifactBytes;
+    }
+
+    void progress(AuthenticatedEdge edge, UUID stepId, ProgressReport report) {
+        fenced(edge, stepId, report == null ? null : report.epoch(), report == null, held -> {
+            String message = text("message", report.message(), MAX_MESSAGE);
+            Integer percent = report.percent();
+            if (percent != null && (percent < 0 || percent > 100)) {
+                throw ApiException.badRequest("'percent' must be between 0 and 100, got " + percent);
+            }
+            JsonNode data = report.data() == null || report.data().isNull() ? null : bounded(report.data(), "data",
+                    MAX_PROGRESS_DATA);
+            return () -> {
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("key", held.key());
+                event.put("message", message);
+                event.put("percent", percent);
+                if (data != null) {
+                    event.put("data", data);
+                }
+                audit.append(held.workspaceId(), AuditEntry.ofRun("step.progress", held.runId(), held.id(), null, event));
+                return null;
+            };
+        });
+    }
+
+    void checkpoint(AuthenticatedEdge edge, UUID stepId, CheckpointReport report) {
+        fenced(edge, stepId, report == null ? null : report.epoch(), report == null, held -> {
+            String summary = text("summary", report.summary(), MAX_SUMMARY);
+            JsonNode state = report.state() == null || report.state().isNull() ? null
+                    : bounded(report.state(), "state", MAX_JSON);
+            return () -> {
+                ObjectNode stored = JsonNodeFactory.instance.objectNode();
+                stored.put("summary", summary);
+                stored.set("state", state);
+                stored.put("at", now().toString());
+                leases.storeCheckpoint(held.workspaceId(), held.id(), stored);
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("key", held.key());
+                event.put("summary", summary);
+                audit.append(held.workspaceId(), AuditEntry.ofRun("step.checkpoint", held.runId(), held.id(), null, event));
+                return null;
+            };
+        });
+    }
+
+    ArtifactView artifact(AuthenticatedEdge edge, UUID stepId, ArtifactUpload upload) {
+        return fenced(edge, stepId, upload == null ? null : upload.epoch(), upload == null, held -> {
+            String name = text("name", upload.name(), 200);
+            if (name == null) {
+                throw ApiException.badRequest("'name' is required (1 to 200 characters)");
+            }
+            String contentType = upload.contentType() == null || upload.contentType().isBlank()
+                    ? "application/octet-stream" : upload.contentType().strip().toLowerCase(java.util.Locale.ROOT);
+            if (!CONTENT_TYPE.matcher(contentType).matches()) {
+                throw ApiException.badRequest("'contentType' must be a media type such as image/png, got '"
+                        + EdgeInputs.printable(contentType) + "'");
+            }
+            if (upload.contentBase64() == null) {
+                throw ApiException.badRequest("'contentBase64' is required (the file, base64-encoded)");
+            }
+            long limit = maxArtifactBytes;
+            if ((long) upload.contentBase64().length() / 4 * 3 > limit + 3) {
+                throw tooLarge(limit);
+            }
+            byte[] content;
+            try {
+                content = Base64.getDecoder().decode(upload.contentBase64().replaceAll("\\s", ""));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'contentBase64' is not valid base64");
+            }
+            if (content.length > limit) {
+                throw tooLarge(limit);
+            }
+            return () -> {
+                ArtifactView view = new ArtifactView(UUID.randomUUID(), held.runId(), held.id(), name, contentType,
+                        content.length, sha256(content), now());
+                artifacts.insert(held.workspaceId(), edge.id(), view, content);
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("key", held.key());
+                event.put("artifactId", view.id().toString());
+                event.put("name", name);
+                event.put("contentType", contentType);
+                event.put("size", view.size());
+                event.put("sha256", view.sha256());
+                audit.append(held.workspaceId(), AuditEntry.ofRun("step.artifact", held.runId(), held.id(), null, event));
+                return view;
+            };
+        });
+    }
+
+    void result(AuthenticatedEdge edge, UUID stepId, StepResult result) {
+        fenced(edge, stepId, result == null ? null : result.epoch(), result == null, held -> {
+            if (result.status() != StepStatus.COMPLETED && result.status() != StepStatus.FAILED) {
+                throw ApiException.badRequest("'status' of a result must be completed or failed, got "
+                        + (result.status() == null ? "nothing" : result.status().wire()));
+            }
+            JsonNode value = result.result() == null || result.result().isNull() ? null : result.result();
+            if (value != null && result.status() != StepStatus.COMPLETED) {
+                throw ApiException.badRequest("'result' is stored only with status completed");
+            }
+            if (result.error() != null && result.status() != StepStatus.FAILED) {
+                throw ApiException.badRequest("'error' is stored only with status failed");
+            }
+            if (value != null) {
+                bounded(value, "result", MAX_JSON);
+            }
+            String error = result.status() == StepStatus.FAILED
+                    ? (result.error() == null || result.error().isBlank() ? "the edge reported a failure without a message"
+                    : result.error()) : null;
+            return () -> {
+                Instant now = now();
+                leases.release(held.workspaceId(), held.id(), edge.id(), held.epoch(), null);
+                if (result.status() == StepStatus.COMPLETED) {
+                    health.succeeded(edge.id());
+                } else {
+                    health.failed(edge.id(), "step '" + held.key() + "' failed", now);
+                }
+                runs.updateStep(held.workspaceId(), held.runId(), held.id(),
+                        new StepUpdate(result.status(), value, error, held.version()), null);
+                return null;
+            };
+        });
+    }
+
+    /**
+     * The frame of every report: in one transaction, lock the step's run and read the step (404 when the edge
+     * cannot see it), validate the body (400), check the lease (409 + {@code lease.fenced}), then apply.
+     */
+    private <T> T fenced(AuthenticatedEdge edge, UUID stepId, Long epoch, boolean missingBody,
+                         Function<LeaseStore.Held, java.util.function.Supplier<T>> validate) {
+        Outcome<T> outcome = tx.execute(status -> {
+            LeaseStore.Held held = leases.lockStep(edge.workspaceIds(), stepId)
+                    .orElseThrow(() -> ApiException.notFound("step " + stepId));
+            if (missingBody) {
+                throw ApiException.badRequest("a report needs a body with the lease's 'epoch'");
+            }
+            java.util.function.Supplier<T> apply = validate.apply(held);
+            if (!held.heldBy(edge.id(), epoch)) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("stepId", stepId.toString());
+                data.put("key", held.key());
+                data.put("epoch", epoch);
+                data.put("currentEpoch", held.epoch());
+                data.put("edgeId", edge.id().toString());
+                data.put("status", held.status().wire());
+                audit.append(held.workspaceId(), AuditEntry.ofRun("lease.fenced", held.runId(), held.id(), null, data));
+                return new Outcome<T>(null, fencedDetail(edge, held, epoch));
+            }
+            return new Outcome<>(apply.get(), null);
+        });
+        if (outcome.refusal() != null) {
+            throw ApiException.conflict(outcome.refusal());
+        }
+        return outcome.value();
+    }
+
+    private record Outcome<T>(T value, String refusal) {}
+
+    private static String fencedDetail(AuthenticatedEdge edge, LeaseStore.Held held, long epoch) {
+        if (!edge.id().equals(held.edgeId()) || held.leaseExpiresAt() == null) {
+            return "this edge does not hold a lease on step '" + held.key() + "' (epoch " + epoch
+                    + "); stop working on it";
+        }
+        if (held.epoch() != epoch) {
+            return "the lease on step '" + held.key() + "' is at epoch " + held.epoch() + ", not " + epoch
+                    + ": it was lost and offered again; stop working on it";
+        }
+        return "step '" + held.key() + "' is " + held.status().wire() + "; it takes no more reports";
+    }
+
+    private static ApiException tooLarge(long limit) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Artifact too large",
+                "an artifact may hold at most " + limit + " bytes (octvex.fleet.max-artifact-size)");
+    }
+
+    private static String text(String field, String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw ApiException.badRequest("'" + field + "' has " + value.length() + " characters; at most " + max
+                    + " are allowed");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r') {
+                throw ApiException.badRequest("'" + field + "' contains the control character U+"
+                        + String.format("%04X", (int) c) + "; only tab and line breaks are allowed");
+            }
+        }
+        return value;
+    }
+
+    /** A JSON document no larger than {@code max} bytes, without NUL (jsonb cannot hold it). */
+    private static JsonNode bounded(JsonNode node, String field, int max) {
+        String text = Json.write(node);
+        if (text.getBytes(StandardCharsets.UTF_8).length > max) {
+            throw ApiException.badRequest("'" + field + "' is larger than " + max + " bytes");
+        }
+        if (text.contains("\\u0000")) {
+            throw ApiException.badRequest("'" + field + "' contains NUL characters, which cannot be stored");
+        }
+        return node;
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

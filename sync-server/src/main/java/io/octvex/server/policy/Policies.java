@@ -1,0 +1,176 @@
+package io.octvex.server.policy;
+
+import io.octvex.protocol.Explanation;
+import io.octvex.protocol.MemberView;
+import io.octvex.protocol.PolicyInput;
+import io.octvex.protocol.PolicyVersionView;
+import io.octvex.protocol.SavePolicy;
+import io.octvex.server.audit.AuditEntry;
+import io.octvex.server.audit.AuditLog;
+import io.octvex.server.identity.Identities;
+import io.octvex.server.web.ApiException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The policy feature's facade: versioned documents per workspace (save, activate, roll back), their tests
+ * run at every save, and explanations of what the active (or any) version decides. Compiled versions are
+ * cached: a version never changes once saved, so the cache can never be stale, only cold.
+ */
+@Service
+public class Policies {
+    static final int MAX_DOCUMENT = 256 * 1024;
+
+    private final PolicyStore store;
+    private final Identities identities;
+    private final AuditLog auditLog;
+    private final Clock clock;
+    private final PolicyCompiler compiler = new PolicyCompiler();
+    private final PolicyEngine engine = new PolicyEngine();
+    private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
+
+    Policies(PolicyStore store, Identities identities, AuditLog auditLog, Clock clock) {
+        this.store = store;
+        this.identities = identities;
+        this.auditLog = auditLog;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public PolicyVersionView save(UUID workspaceId, UUID author, SavePolicy request) {
+        if (request == null || request.document() == null || request.document().isBlank()) {
+            throw ApiException.badRequest("'document' is required: the policy as YAML or JSON");
+        }
+        if (request.document().length() > MAX_DOCUMENT) {
+            throw ApiException.badRequest("the policy document is longer than " + MAX_DOCUMENT + " characters");
+        }
+        CompiledPolicy policy = compile(request.document());
+        List<String> failures = runTests(workspaceId, policy);
+        if (!failures.isEmpty()) {
+            throw new ApiException(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "Policy tests failed",
+                    "the policy was not saved: " + String.join("; ", failures));
+        }
+        PolicyStore.Head head = store.lockHead(workspaceId);
+        int version = head.latest() + 1;
+        boolean activate = request.activate() == null || request.activate();
+        store.insert(workspaceId, version, request.document(), author, clock.instant(), policy.document().tests().size());
+        if (activate) {
+            store.activate(workspaceId, version);
+        }
+        compiled.put(key(workspaceId, version), policy);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", version);
+        data.put("tests", policy.document().tests().size());
+        data.put("activated", activate);
+        auditLog.append(workspaceId, AuditEntry.of("policy.saved", author, data));
+        if (activate) {
+            audited(workspaceId, author, version, head.active());
+        }
+        return store.find(workspaceId, version).orElseThrow();
+    }
+
+    /** Makes a saved version the deciding one; activating an older version is a rollback. */
+    @Transactional
+    public PolicyVersionView activate(UUID workspaceId, int version, UUID actor) {
+        PolicyStore.Head head = store.lockHead(workspaceId);
+        PolicyVersionView target = store.find(workspaceId, version)
+                .orElseThrow(() -> ApiException.notFound("policy version " + version));
+        if (head.active() != null && head.active() == version) {
+            return target;
+        }
+        store.activate(workspaceId, version);
+        audited(workspaceId, actor, version, head.active());
+        return store.find(workspaceId, version).orElseThrow();
+    }
+
+    private void audited(UUID workspaceId, UUID actor, int version, Integer previous) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", version);
+        data.put("previous", previous);
+        auditLog.append(workspaceId, AuditEntry.of("policy.activated", actor, data));
+    }
+
+    @Transactional(readOnly = true)
+    public PolicyVersionView active(UUID workspaceId) {
+        return store.active(workspaceId).orElseThrow(() -> ApiException.notFound("an active policy"));
+    }
+
+    @Transactional(readOnly = true)
+    public PolicyVersionView version(UUID workspaceId, int version) {
+        return store.find(workspaceId, version).orElseThrow(() -> ApiException.notFound("policy version " + version));
+    }
+
+    @Transactional(readOnly = true)
+    public List<PolicyVersionView> versions(UUID workspaceId) {
+        return store.list(workspaceId);
+    }
+
+    /**
+     * What the policy decides for an input, and why. The principal is the caller unless the input names a
+     * member of the workspace. {@code version} null means the active version.
+     */
+    @Transactional(readOnly = true)
+    public Explanation explain(UUID workspaceId, String workspaceName, UUID callerId, PolicyInput input,
+                               Integer version) {
+        if (input == null || input.action() == null || input.action().isBlank()) {
+            throw ApiException.badRequest("'action' is required, e.g. http.request");
+        }
+        PolicyVersionView chosen = version == null ? active(workspaceId) : version(workspaceId, version);
+        MemberView member = input.principal() == null
+                ? identities.member(workspaceId, callerId).orElseThrow(() -> ApiException.notFound("membership"))
+                : identities.memberNamed(workspaceId, input.principal())
+                        .orElseThrow(() -> ApiException.notFound("member '" + input.principal() + "'"));
+        DecisionInput decisionInput = Inputs.of(new DecisionInput.Principal(member.principal().id(),
+                member.principal().name(), member.principal().kind(), member.roles()), input,
+                new DecisionInput.Workspace(workspaceId, workspaceName), clock.instant());
+        Decision d = engine.decide(compiled(workspaceId, chosen), decisionInput);
+        return new Explanation(chosen.version(), d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
+                d.approval() == null ? null : d.approval().role().wire(),
+                d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
+    }
+
+    private CompiledPolicy compiled(UUID workspaceId, PolicyVersionView version) {
+        return compiled.computeIfAbsent(key(workspaceId, version.version()), k -> compile(version.document()));
+    }
+
+    private CompiledPolicy compile(String document) {
+        try {
+            return compiler.compile(document);
+        } catch (InvalidPolicyException e) {
+            throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "Invalid policy", e.getMessage());
+        }
+    }
+
+    private List<String> runTests(UUID workspaceId, CompiledPolicy policy) {
+        List<String> failures = new ArrayList<>();
+        for (PolicyDocument.PolicyTest test : policy.document().tests()) {
+            String name = test.name() == null ? "a test" : "test '" + test.name() + "'";
+            if (test.input() == null || test.expect() == null || test.as() == null) {
+                failures.add(name + " needs 'as', 'input' and 'expect'");
+                continue;
+            }
+            PolicyDocument.As as = test.as();
+            DecisionInput input = Inputs.of(new DecisionInput.Principal(UUID.nameUUIDFromBytes(
+                            String.valueOf(as.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    as.name(), as.kind(), as.roles()), test.input(), new DecisionInput.Workspace(workspaceId, null),
+                    clock.instant());
+            Decision d = engine.decide(policy, input);
+            if (d.effect() != test.expect()) {
+                failures.add(name + " expected " + test.expect().wire() + " but the policy gives " + d.effect().wire()
+                        + " (" + d.reason() + ")");
+            }
+        }
+        return failures;
+    }
+
+    private static String key(UUID workspaceId, int version) {
+        return workspaceId + "#" + version;
+    }
+}

@@ -1,0 +1,521 @@
+package io.octvex.server.fleet;
+
+import static io.octvex.server.fleet.FleetFixtures.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.octvex.protocol.ArtifactUpload;
+import io.octvex.protocol.ArtifactView;
+import io.octvex.protocol.CheckpointReport;
+import io.octvex.protocol.EdgeState;
+import io.octvex.protocol.EdgeView;
+import io.octvex.protocol.Heartbeat;
+import io.octvex.protocol.HeartbeatAck;
+import io.octvex.protocol.Json;
+import io.octvex.protocol.Lease;
+import io.octvex.protocol.LeaseBatch;
+import io.octvex.protocol.LeaseRef;
+import io.octvex.protocol.ProgressReport;
+import io.octvex.protocol.RetryPolicy;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.StepResult;
+import io.octvex.protocol.StepSpec;
+import io.octvex.protocol.StepStatus;
+import io.octvex.server.ServerTest;
+import io.octvex.server.identity.TestApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** Leases over real HTTP: claims, long-poll, heartbeats, fencing, expiry and re-offer, reports, fleet states. */
+@ServerTest
+class LeaseTest {
+    @LocalServerPort int port;
+    @Autowired JdbcClient jdbc;
+    @Autowired StepReports reports;
+    FleetFixtures fleet;
+    UUID ws;
+
+    @BeforeEach
+    void setUp() {
+        fleet = new FleetFixtures(port);
+        ws = fleet.workspace("lease");
+    }
+
+    record Stored(String status, int attempt, long epoch, long version, UUID edgeId, boolean leased) {}
+
+    Stored stored(UUID stepId) {
+        return jdbc.sql("SELECT status, attempt, lease_epoch, version, edge_id, lease_expires_at IS NOT NULL AS leased "
+                        + "FROM steps WHERE id = ?").param(stepId)
+                .query((rs, n) -> new Stored(rs.getString("status"), rs.getInt("attempt"), rs.getLong("lease_epoch"),
+                        rs.getLong("version"), rs.getObject("edge_id", UUID.class), rs.getBoolean("leased"))).single();
+    }
+
+    record Event(String type, UUID stepId, JsonNode data) {}
+
+    List<Event> events(UUID runId) {
+        return jdbc.sql("SELECT type, step_id, data::text AS data FROM events WHERE workspace_id = ? AND run_id = ? ORDER BY seq")
+                .param(ws).param(runId)
+                .query((rs, n) -> new Event(rs.getString("type"), rs.getObject("step_id", UUID.class),
+                        Json.tree(rs.getString("data")))).list();
+    }
+
+    List<String> types(UUID runId) {
+        return events(runId).stream().map(Event::type).toList();
+    }
+
+    long eventCount() {
+        return jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ?").param(ws).query(Long.class).single();
+    }
+
+    RunView run(UUID runId) {
+        return Json.read(fleet.admin("GET", "/api/v1/workspaces/" + ws + "/runs/" + runId).body(), RunView.class);
+    }
+
+    void expireLease(UUID stepId) {
+        jdbc.sql("UPDATE steps SET lease_expires_at = now() - interval '1 second' WHERE id = ?").param(stepId).update();
+    }
+
+    static StepSpec retrying(String key, int maxAttempts, int backoff) {
+        return new StepSpec(key, "http", "GET https://example.test/" + key, null, null, null,
+                new RetryPolicy(maxAttempts, backoff));
+    }
+
+    @Test
+    void anEdgeLeasesRunsReportsAndCompletesAStep() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        RunView submitted = fleet.submit(ws, new StepSpec("fetch", "http", "GET https://example.test",
+                Json.tree("{\"url\":\"https://example.test\"}"), null), new StepSpec("after", "http", "x", null,
+                List.of("fetch")));
+        LeaseBatch batch = fleet.lease(edge, 2, 0);
+        assertThat(batch.drain()).isFalse();
+        assertThat(batch.leases()).hasSize(1);
+        Lease lease = batch.leases().getFirst();
+        assertThat(lease.stepKey()).isEqualTo("fetch");
+        assertThat(lease.workspaceId()).isEqualTo(ws);
+        assertThat(lease.runId()).isEqualTo(submitted.id());
+        assertThat(lease.input().get("url").asString()).isEqualTo("https://example.test");
+        assertThat(lease.attempt()).isEqualTo(1);
+        assertThat(lease.epoch()).isEqualTo(1);
+        assertThat(lease.lastCheckpoint()).isNull();
+        assertThat(run(submitted.id()).status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(stored(lease.stepId())).isEqualTo(new Stored("running", 1, 1, 2, edge.id(), true));
+
+        assertThat(fleet.report(edge, lease.stepId(), "progress", new ProgressReport(1, "half way", 50, null)).status())
+                .isEqualTo(204);
+        assertThat(fleet.report(edge, lease.stepId(), "checkpoint", new CheckpointReport(1, "page 2 of 4",
+                Json.tree("{\"page\":2}"))).status()).isEqualTo(204);
+        TestApi.Response done = fleet.report(edge, lease.stepId(), "result", new StepResult(1, StepStatus.COMPLETED,
+                Json.tree("{\"status\":200}"), null));
+        assertThat(done.status()).as(done.body()).isEqualTo(204);
+
+        RunView after = run(submitted.id());
+        assertThat(after.steps().getFirst().status()).isEqualTo(StepStatus.COMPLETED);
+        assertThat(after.steps().getFirst().result().get("status").asInt()).isEqualTo(200);
+        assertThat(after.steps().get(1).status()).isEqualTo(StepStatus.QUEUED);
+        assertThat(stored(lease.stepId()).leased()).isFalse();
+        List<Event> events = events(submitted.id());
+        assertThat(events.stream().map(Event::type).toList()).containsSubsequence("step.transitioned",
+                "step.placed", "step.progress", "step.checkpoint", "step.transitioned");
+        Event placed = events.stream().filter(e -> e.type().equals("step.placed")).findFirst().orElseThrow();
+        assertThat(placed.data().get("edgeId").asString()).isEqualTo(edge.id().toString());
+        Event progress = events.stream().filter(e -> e.type().equals("step.progress")).findFirst().orElseThrow();
+        assertThat(progress.data().get("percent").asInt()).isEqualTo(50);
+        assertThat(progress.data().get("message").asString()).isEqualTo("half way");
+        assertThat(jdbc.sql("SELECT checkpoint->>'summary' FROM steps WHERE id = ?").param(lease.stepId())
+                .query(String.class).single()).isEqualTo("page 2 of 4");
+
+        // the second step follows; the edge finishes it too and the run completes
+        Lease second = fleet.lease(edge, 2, 0).leases().getFirst();
+        assertThat(second.stepKey()).isEqualTo("after");
+        assertThat(fleet.report(edge, second.stepId(), "result", new StepResult(second.epoch(), StepStatus.COMPLETED,
+                null, null)).status()).isEqualTo(204);
+        assertThat(run(submitted.id()).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void twoEdgesClaimingAtOnceNeverGetTheSameStep() throws Exception {
+        FleetFixtures.Edge a = fleet.edge(ws, "race-a", Map.of(), List.of("http"), 16);
+        FleetFixtures.Edge b = fleet.edge(ws, "race-b", Map.of(), List.of("http"), 16);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Set<UUID> everLeased = new HashSet<>();
+            for (int round = 0; round < 20; round++) {
+                RunView run = fleet.submit(ws, step("s1"), step("s2"), step("s3"), step("s4"), step("s5"));
+                // past the placement grace, so both edges may take every step and really compete
+                jdbc.sql("UPDATE steps SET updated_at = updated_at - interval '10 seconds' WHERE run_id = ?")
+                        .param(run.id()).update();
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<LeaseBatch> fa = pool.submit(() -> { start.await(); return fleet.lease(a, 4, 0); });
+                Future<LeaseBatch> fb = pool.submit(() -> { start.await(); return fleet.lease(b, 4, 0); });
+                List<Lease> all = new ArrayList<>(fa.get(30, TimeUnit.SECONDS).leases());
+                List<Lease> fromB = fb.get(30, TimeUnit.SECONDS).leases();
+                all.addAll(fromB);
+                Set<UUID> ids = new HashSet<>();
+                all.forEach(l -> ids.add(l.stepId()));
+                assertThat(ids).as("round " + round).hasSameSizeAs(all);
+                assertThat(all.size()).as("round " + round).isBetween(4, 5);
+                for (UUID id : ids) {
+                    assertThat(everLeased.add(id)).isTrue();
+                }
+                for (Lease l : all) {
+                    FleetFixtures.Edge holder = fromB.contains(l) ? b : a;
+                    assertThat(stored(l.stepId()).edgeId()).isEqualTo(holder.id());
+                    assertThat(fleet.report(holder, l.stepId(), "result", new StepResult(l.epoch(),
+                            StepStatus.COMPLETED, null, null)).status()).isEqualTo(204);
+                }
+                for (Lease l : fleet.lease(a, 4, 0).leases()) {
+                    fleet.report(a, l.stepId(), "result", new StepResult(l.epoch(), StepStatus.COMPLETED, null, null));
+                }
+                assertThat(run(run.id()).status()).isEqualTo(RunStatus.COMPLETED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaitingLeaseRequestWakesSoonAfterASubmit() throws Exception {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        CompletableFuture<LeaseBatch> waiting = CompletableFuture.supplyAsync(() -> fleet.lease(edge, 1, 20));
+        Thread.sleep(2_500); // past a poll interval: the request is really waiting
+        assertThat(waiting).isNotDone();
+        long submitted = System.nanoTime();
+        RunView run = fleet.submit(ws, step("wake"));
+        LeaseBatch batch = waiting.get(10, TimeUnit.SECONDS);
+        long millis = Duration.ofNanos(System.nanoTime() - submitted).toMillis();
+        assertThat(batch.leases()).extracting(Lease::runId).containsExactly(run.id());
+        assertThat(millis).as("woken after a submit").isLessThan(1_000);
+    }
+
+    @Test
+    void anEmptyLongPollReturnsAfterItsWait() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        long start = System.nanoTime();
+        assertThat(fleet.lease(edge, 1, 1).leases()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isBetween(900L, 4_000L);
+    }
+
+    @Test
+    void anExpiredLeaseIsOfferedAgainAndTheLateReportIsFenced() {
+        FleetFixtures.Edge lost = fleet.edge(ws);
+        RunView run = fleet.submit(ws, retrying("flaky", 3, 0));
+        Lease first = fleet.lease(lost, 1, 0).leases().getFirst();
+        expireLease(first.stepId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored(first.stepId()).status().equals("queued"));
+        Stored requeued = stored(first.stepId());
+        assertThat(requeued.attempt()).isEqualTo(2);
+        assertThat(requeued.leased()).isFalse();
+        Event expired = events(run.id()).stream().filter(e -> e.type().equals("lease.expired")).findFirst().orElseThrow();
+        assertThat(expired.data().get("epoch").asLong()).isEqualTo(1);
+        assertThat(expired.data().get("attempt").asInt()).isEqualTo(1);
+        assertThat(expired.data().get("edgeId").asString()).isEqualTo(lost.id().toString());
+        assertThat(expired.data().get("outcome").asString()).isEqualTo("requeued");
+
+        FleetFixtures.Edge other = fleet.edge(ws);
+        Lease second = fleet.lease(other, 1, 0).leases().getFirst();
+        assertThat(second.stepId()).isEqualTo(first.stepId());
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+
+        Stored before = stored(first.stepId());
+        long eventsBefore = eventCount();
+        TestApi.Response late = fleet.report(lost, first.stepId(), "result", new StepResult(first.epoch(),
+                StepStatus.COMPLETED, null, null));
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.detail()).contains("stop working on it");
+        assertThat(fleet.report(lost, first.stepId(), "progress", new ProgressReport(first.epoch(), "late", 99, null))
+                .status()).isEqualTo(409);
+        assertThat(stored(first.stepId())).isEqualTo(before);
+        assertThat(eventCount()).isEqualTo(eventsBefore + 2);
+        Event fenced = events(run.id()).stream().filter(e -> e.type().equals("lease.fenced")).findFirst().orElseThrow();
+        assertThat(fenced.data().get("epoch").asLong()).isEqualTo(first.epoch());
+        assertThat(fenced.data().get("currentEpoch").asLong()).isEqualTo(second.epoch());
+        assertThat(fenced.data().get("edgeId").asString()).isEqualTo(lost.id().toString());
+        // a forged epoch from the holder is fenced too
+        assertThat(fleet.report(other, first.stepId(), "result", new StepResult(second.epoch() + 7,
+                StepStatus.COMPLETED, null, null)).status()).isEqualTo(409);
+        assertThat(stored(first.stepId())).isEqualTo(before);
+        // the real holder completes it exactly once
+        assertThat(fleet.report(other, first.stepId(), "result", new StepResult(second.epoch(),
+                StepStatus.COMPLETED, null, null)).status()).isEqualTo(204);
+        assertThat(fleet.report(other, first.stepId(), "result", new StepResult(second.epoch(),
+                StepStatus.COMPLETED, null, null)).status()).isEqualTo(409);
+        assertThat(run(run.id()).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void aStepWhoseLeaseIsLostTooOftenFails() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        RunView run = fleet.submit(ws, retrying("doomed", 2, 0));
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            Lease lease = fleet.lease(edge, 1, 3).leases().getFirst();
+            assertThat(lease.attempt()).isEqualTo(attempt);
+            expireLease(lease.stepId());
+            int expected = attempt;
+            await().atMost(Duration.ofSeconds(10)).until(() -> !stored(lease.stepId()).status().equals("running")
+                    || stored(lease.stepId()).attempt() > expected);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> run(run.id()).status() == RunStatus.FAILED);
+        assertThat(run(run.id()).steps().getFirst().error()).isEqualTo("lease lost 2 times");
+    }
+
+    @Test
+    void theBackoffHoldsAReofferedStepBack() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        fleet.submit(ws, retrying("slow", 3, 60));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        expireLease(lease.stepId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored(lease.stepId()).status().equals("queued"));
+        assertThat(fleet.lease(edge, 1, 0).leases()).isEmpty();
+        assertThat(jdbc.sql("SELECT not_before > now() + interval '50 seconds' FROM steps WHERE id = ?")
+                .param(lease.stepId()).query(Boolean.class).single()).isTrue();
+        assertThat(LeaseSweeper.backoff(new RetryPolicy(3, 5), 1)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(LeaseSweeper.backoff(new RetryPolicy(3, 5), 3)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(LeaseSweeper.backoff(new RetryPolicy(30, 5), 25)).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void heartbeatsExtendOwnLeasesAndReportLostOnes() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        fleet.submit(ws, step("long"));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        jdbc.sql("UPDATE steps SET lease_expires_at = now() + interval '5 seconds' WHERE id = ?").param(lease.stepId()).update();
+        UUID unknown = UUID.randomUUID();
+        TestApi.Response r = fleet.api().send("POST", "/api/v1/edge/heartbeat", edge.token(), new Heartbeat(List.of(
+                new LeaseRef(lease.stepId(), lease.epoch()), new LeaseRef(unknown, 1)), 1, 42L));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        HeartbeatAck ack = Json.read(r.body(), HeartbeatAck.class);
+        assertThat(ack.extended()).containsExactly(new LeaseRef(lease.stepId(), lease.epoch()));
+        assertThat(ack.lost()).containsExactly(new LeaseRef(unknown, 1));
+        assertThat(ack.state()).isEqualTo(EdgeState.ACTIVE);
+        assertThat(jdbc.sql("SELECT lease_expires_at > now() + interval '20 seconds' FROM steps WHERE id = ?")
+                .param(lease.stepId()).query(Boolean.class).single()).isTrue();
+        EdgeView me = Json.read(fleet.edgeGet(edge, "/me").body(), EdgeView.class);
+        assertThat(me.latencyMillis()).isEqualTo(42L);
+        assertThat(me.lastHeartbeatAt()).isNotNull();
+        assertThat(me.activeLeases()).isEqualTo(1);
+        // a forged epoch extends nothing
+        HeartbeatAck forged = Json.read(fleet.api().send("POST", "/api/v1/edge/heartbeat", edge.token(),
+                new Heartbeat(List.of(new LeaseRef(lease.stepId(), lease.epoch() + 1)), 1, null)).body(), HeartbeatAck.class);
+        assertThat(forged.extended()).isEmpty();
+        assertThat(forged.lost()).hasSize(1);
+    }
+
+    @Test
+    void quarantineAndDrainStopNewLeasesButNotInFlightWork() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        fleet.submit(ws, step("inflight"));
+        Lease inflight = fleet.lease(edge, 1, 0).leases().getFirst();
+        String base = "/api/v1/workspaces/" + ws + "/edges/" + edge.id();
+        TestApi.Response q = fleet.admin("POST", base + "/quarantine");
+        assertThat(q.status()).as(q.body()).isEqualTo(200);
+        assertThat(Json.read(q.body(), EdgeView.class).state()).isEqualTo(EdgeState.QUARANTINED);
+        fleet.submit(ws, step("waiting"));
+        assertThat(fleet.lease(edge, 1, 0).leases()).isEmpty();
+        HeartbeatAck ack = Json.read(fleet.api().send("POST", "/api/v1/edge/heartbeat", edge.token(),
+                new Heartbeat(List.of(new LeaseRef(inflight.stepId(), inflight.epoch())), 0, null)).body(), HeartbeatAck.class);
+        assertThat(ack.state()).isEqualTo(EdgeState.QUARANTINED);
+        assertThat(ack.extended()).hasSize(1);
+        assertThat(fleet.report(edge, inflight.stepId(), "result", new StepResult(inflight.epoch(),
+                StepStatus.COMPLETED, null, null)).status()).isEqualTo(204);
+
+        assertThat(fleet.admin("POST", base + "/drain").status()).isEqualTo(200);
+        LeaseBatch draining = fleet.lease(edge, 1, 5);
+        assertThat(draining.drain()).isTrue();
+        assertThat(draining.leases()).isEmpty();
+
+        assertThat(fleet.admin("POST", base + "/release").status()).isEqualTo(200);
+        assertThat(fleet.lease(edge, 1, 0).leases()).extracting(Lease::stepKey).containsExactly("waiting");
+        List<String> types = jdbc.sql("SELECT type FROM events WHERE workspace_id = ? AND type LIKE 'edge.%' ORDER BY seq")
+                .param(ws).query(String.class).list();
+        assertThat(types).containsSubsequence("edge.enrolled", "edge.quarantined", "edge.draining", "edge.released");
+        assertThat(fleet.admin("POST", base + "/revoke").status()).isEqualTo(200);
+        assertThat(fleet.admin("POST", base + "/release").status()).isEqualTo(409);
+    }
+
+    @Test
+    void revokingAnEdgeReleasesItsLeasesAtOnce() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        fleet.submit(ws, step("held"));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        assertThat(fleet.admin("POST", "/api/v1/workspaces/" + ws + "/edges/" + edge.id() + "/revoke").status())
+                .isEqualTo(200);
+        Stored after = stored(lease.stepId());
+        assertThat(after.status()).isEqualTo("queued");
+        assertThat(after.attempt()).isEqualTo(2);
+        assertThat(fleet.report(edge, lease.stepId(), "result", new StepResult(lease.epoch(), StepStatus.COMPLETED,
+                null, null)).status()).isEqualTo(401);
+        FleetFixtures.Edge next = fleet.edge(ws);
+        assertThat(fleet.lease(next, 1, 0).leases()).extracting(Lease::stepId).containsExactly(lease.stepId());
+    }
+
+    @Test
+    void repeatedFailuresQuarantineTheEdge() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        for (int i = 0; i < 3; i++) {
+            fleet.submit(ws, step("fail-" + i));
+            Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+            assertThat(fleet.report(edge, lease.stepId(), "result", new StepResult(lease.epoch(), StepStatus.FAILED,
+                    null, "boom " + i)).status()).isEqualTo(204);
+        }
+        EdgeView me = Json.read(fleet.edgeGet(edge, "/me").body(), EdgeView.class);
+        assertThat(me.state()).isEqualTo(EdgeState.QUARANTINED);
+        assertThat(me.consecutiveFailures()).isEqualTo(3);
+        assertThat(me.healthy()).isFalse();
+        JsonNode data = Json.tree(jdbc.sql("SELECT data::text FROM events WHERE workspace_id = ? AND type = 'edge.quarantined'")
+                .param(ws).query(String.class).single());
+        assertThat(data.get("reason").asString()).contains("3 consecutive failures");
+    }
+
+    @Test
+    void artifactsAreStoredWithTheirHashAndBoundedInSize() throws Exception {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        RunView run = fleet.submit(ws, step("shot"));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        byte[] png = new byte[70_000];
+        new java.util.Random(7).nextBytes(png);
+        TestApi.Response r = fleet.report(edge, lease.stepId(), "artifacts", new ArtifactUpload(lease.epoch(),
+                "screen.png", "image/png", java.util.Base64.getEncoder().encodeToString(png)));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        ArtifactView view = Json.read(r.body(), ArtifactView.class);
+        assertThat(view.size()).isEqualTo(png.length);
+        assertThat(view.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(png)));
+        Event event = events(run.id()).stream().filter(e -> e.type().equals("step.artifact")).findFirst().orElseThrow();
+        assertThat(event.data().get("sha256").asString()).isEqualTo(view.sha256());
+        assertThat(event.data().get("artifactId").asString()).isEqualTo(view.id().toString());
+
+        HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        fleet.api().base() + "/api/v1/workspaces/" + ws + "/runs/" + run.id() + "/artifacts/" + view.id()))
+                .header("Authorization", "Bearer " + fleet.adminToken()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(png);
+        assertThat(download.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(download.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment");
+        assertThat(download.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+
+        long limit = reports.maxArtifactBytes();
+        long count = jdbc.sql("SELECT count(*) FROM artifacts WHERE workspace_id = ?").param(ws).query(Long.class).single();
+        try {
+            reports.maxArtifactBytes(50_000);
+            TestApi.Response tooBig = fleet.report(edge, lease.stepId(), "artifacts", new ArtifactUpload(lease.epoch(),
+                    "big.bin", null, java.util.Base64.getEncoder().encodeToString(png)));
+            assertThat(tooBig.status()).isEqualTo(413);
+            assertThat(tooBig.detail()).contains("50000");
+        } finally {
+            reports.maxArtifactBytes(limit);
+        }
+        assertThat(limit).isEqualTo(5L * 1024 * 1024);
+        assertThat(jdbc.sql("SELECT count(*) FROM artifacts WHERE workspace_id = ?").param(ws).query(Long.class).single())
+                .isEqualTo(count);
+
+        // a 3 MiB screenshot is over the API's general 1 MiB body limit but within the artifact limit
+        byte[] large = new byte[3 * 1024 * 1024];
+        new java.util.Random(8).nextBytes(large);
+        TestApi.Response accepted = fleet.report(edge, lease.stepId(), "artifacts", new ArtifactUpload(lease.epoch(),
+                "full-page.png", "image/png", java.util.Base64.getEncoder().encodeToString(large)));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
+        assertThat(Json.read(accepted.body(), ArtifactView.class).size()).isEqualTo(large.length);
+    }
+
+    @Test
+    void badReportsAreRefusedAndChangeNothing() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        FleetFixtures.Edge stranger = fleet.edge(ws);
+        fleet.submit(ws, step("target"));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        UUID step = lease.stepId();
+        Stored before = stored(step);
+        long events = eventCount();
+        String[][] bad = {
+                {"progress", "{\"epoch\":1,\"percent\":101}", "400"},
+                {"progress", "{\"epoch\":\"one\"}", "400"},
+                {"progress", "{\"epoch\":1,\"message\":\"nul\\u0000\"}", "400"},
+                {"progress", "{\"epoch\":1, \"surprise\":true}", "400"},
+                {"checkpoint", "{\"epoch\":1,\"summary\":\"" + "s".repeat(501) + "\"}", "400"},
+                {"result", "{\"epoch\":1,\"status\":\"running\"}", "400"},
+                {"result", "{\"epoch\":1,\"status\":\"exploded\"}", "400"},
+                {"result", "{\"epoch\":1,\"status\":\"completed\",\"error\":\"no\"}", "400"},
+                {"result", "{\"epoch\":1,\"status\":\"failed\",\"result\":{\"a\":1}}", "400"},
+                {"artifacts", "{\"epoch\":1,\"name\":\"x\",\"contentBase64\":\"!!!\"}", "400"},
+                {"artifacts", "{\"epoch\":1,\"name\":\"x\",\"contentType\":\"text/html; x\",\"contentBase64\":\"\"}", "400"},
+                {"artifacts", "{\"epoch\":1,\"contentBase64\":\"AA==\"}", "400"},
+                {"result", "not json", "400"},
+        };
+        for (String[] b : bad) {
+            TestApi.Response r = fleet.report(edge, step, b[0], b[1]);
+            assertThat(r.status()).as(b[0] + " " + b[1] + " -> " + r.body()).isEqualTo(Integer.parseInt(b[2]));
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        }
+        assertThat(eventCount()).isEqualTo(events);
+        // a step this edge does not hold: fenced (409, audited), nothing else
+        TestApi.Response notMine = fleet.report(stranger, step, "result", new StepResult(lease.epoch(),
+                StepStatus.COMPLETED, null, null));
+        assertThat(notMine.status()).isEqualTo(409);
+        assertThat(notMine.detail()).contains("does not hold");
+        // unknown steps are not found
+        assertThat(fleet.report(edge, UUID.randomUUID(), "progress", new ProgressReport(1, "x", 1, null)).status())
+                .isEqualTo(404);
+        assertThat(fleet.report(edge, step, "progress", "not json").status()).isEqualTo(400);
+        assertThat(stored(step)).isEqualTo(before);
+        assertThat(eventCount()).isEqualTo(events + 1);
+        // bad lease requests and heartbeats
+        for (String body : List.of("{\"maxSteps\":0,\"waitSeconds\":0}", "{\"maxSteps\":1,\"waitSeconds\":31}",
+                "{\"maxSteps\":1,\"waitSeconds\":-1}", "{\"maxSteps\":999,\"waitSeconds\":0}", "[]")) {
+            assertThat(fleet.api().send("POST", "/api/v1/edge/leases", edge.token(), body).status()).as(body).isEqualTo(400);
+        }
+        for (String body : List.of("{\"leases\":[{\"epoch\":1}],\"freeSlots\":1}", "{\"leases\":[],\"freeSlots\":-1}",
+                "{\"leases\":[],\"freeSlots\":1,\"lastRoundTripMillis\":-5}")) {
+            assertThat(fleet.api().send("POST", "/api/v1/edge/heartbeat", edge.token(), body).status()).as(body).isEqualTo(400);
+        }
+        assertThat(stored(step)).isEqualTo(before);
+    }
+
+    @Test
+    void anEdgeOfOneWorkspaceNeverSeesAnother() {
+        UUID other = fleet.workspace("lease-other");
+        FleetFixtures.Edge mine = fleet.edge(ws);
+        FleetFixtures.Edge theirs = fleet.edge(other);
+        RunView foreign = fleet.submit(other, step("secret"));
+        jdbc.sql("UPDATE steps SET updated_at = updated_at - interval '10 seconds' WHERE run_id = ?").param(foreign.id()).update();
+        assertThat(fleet.lease(mine, 4, 1).leases()).isEmpty();
+        UUID foreignStep = foreign.steps().getFirst().id();
+        assertThat(fleet.report(mine, foreignStep, "progress", new ProgressReport(1, "x", 1, null)).status()).isEqualTo(404);
+        assertThat(fleet.report(mine, foreignStep, "result", new StepResult(0, StepStatus.COMPLETED, null, null)).status())
+                .isEqualTo(404);
+        HeartbeatAck ack = Json.read(fleet.api().send("POST", "/api/v1/edge/heartbeat", mine.token(),
+                new Heartbeat(List.of(new LeaseRef(foreignStep, 0)), 1, null)).body(), HeartbeatAck.class);
+        assertThat(ack.extended()).isEmpty();
+        // the other workspace's admin endpoints with this workspace's edge id: not found
+        assertThat(fleet.admin("GET", "/api/v1/workspaces/" + other + "/edges/" + mine.id()).status()).isEqualTo(404);
+        assertThat(fleet.admin("POST", "/api/v1/workspaces/" + other + "/edges/" + mine.id() + "/quarantine").status())
+                .isEqualTo(404);
+        assertThat(fleet.admin("GET", "/api/v1/workspaces/" + ws + "/edges").body()).doesNotContain(theirs.id().toString());
+        Lease lease = fleet.lease(theirs, 1, 0).leases().getFirst();
+        assertThat(lease.stepId()).isEqualTo(foreignStep);
+        assertThat(stored(foreignStep).edgeId()).isEqualTo(theirs.id());
+    }
+}
