@@ -48,6 +48,8 @@ final class EmbeddedDatabase implements AutoCloseable {
                 EmbeddedPostgres postgres = start(EmbeddedPostgres.builder()
                         .setDataDirectory(dataDirectory)
                         .setCleanDataDirectory(false)
+                        // Spring stops PostgreSQL after the pool; zonky's own hook would race it at exit
+                        .setRegisterShutdownHook(false)
                         // zonky turns durability off for tests; a product database keeps its commits
                         .setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on")
@@ -68,7 +70,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     /** Starts PostgreSQL in a fresh temporary directory that is removed on close (tests, demos). */
     static EmbeddedDatabase ephemeral() {
         try {
-            return new EmbeddedDatabase(EmbeddedPostgres.builder().start(), null, null);
+            return new EmbeddedDatabase(EmbeddedPostgres.builder().setRegisterShutdownHook(false).start(), null, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }

@@ -76,12 +76,25 @@ class Enrollments {
         if (expiresAt.isAfter(now.plus(MAX_LIFETIME))) {
             throw ApiException.badRequest("'expiresAt' may be at most 30 days ahead");
         }
+        return issue(caller.principalId(), List.copyOf(workspaces), name, maxUses, now, expiresAt);
+    }
+
+    /** An enrolment on behalf of a principal the server acts for (the local edge of {@code ./octvex up}). */
+    @Transactional
+    IssuedEnrollment createFor(UUID principalId, List<UUID> workspaces, String name, int maxUses,
+                               java.time.Duration lifetime) {
+        Instant now = now();
+        return issue(principalId, workspaces, name, maxUses, now, now.plus(lifetime));
+    }
+
+    private IssuedEnrollment issue(UUID principalId, List<UUID> workspaces, String name, int maxUses, Instant now,
+                                   Instant expiresAt) {
         String secret = FleetSecrets.generate(FleetSecrets.ENROLLMENT);
         FleetStore.EnrollmentRow row = new FleetStore.EnrollmentRow(UUID.randomUUID(), name, List.copyOf(workspaces),
                 maxUses, 0, now, expiresAt, null);
-        store.insertEnrollment(row, FleetSecrets.hash(secret), caller.principalId());
+        store.insertEnrollment(row, FleetSecrets.hash(secret), principalId);
         for (UUID ws : workspaces) {
-            audit.append(ws, AuditEntry.of("edge.enrollment_created", caller.principalId(), Rows.data(
+            audit.append(ws, AuditEntry.of("edge.enrollment_created", principalId, Rows.data(
                     "enrollmentId", row.id().toString(), "name", name, "workspaceIds", ids(workspaces),
                     "maxUses", maxUses, "expiresAt", expiresAt.toString())));
         }
@@ -161,7 +174,7 @@ class Enrollments {
                 row.createdAt(), row.expiresAt(), row.revokedAt());
     }
 
-    private static List<String> ids(Set<UUID> ids) {
+    private static List<String> ids(java.util.Collection<UUID> ids) {
         return new ArrayList<>(ids.stream().map(UUID::toString).toList());
     }
 

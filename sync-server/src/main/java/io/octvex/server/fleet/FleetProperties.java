@@ -14,11 +14,12 @@ import org.springframework.util.unit.DataSize;
  * @param liveWindow        an edge not heard from for longer is not live: not healthy, not a placement candidate (default 30 s)
  * @param placementGrace    how long a step waits for its best-scoring live edge before any eligible edge may take it (default 2 s)
  * @param pollInterval      long-poll fallback: a waiting lease request looks again this often without a notification (default 2 s)
+ * @param localEdge         leave a single-use enrolment token for this machine's own edge ({@code ./octvex up} sets it)
  */
 @ConfigurationProperties("octvex.fleet")
 public record FleetProperties(Duration leaseTtl, DataSize maxArtifactSize, Duration sweepInterval,
                               Integer quarantineAfter, Duration liveWindow, Duration placementGrace,
-                              Duration pollInterval) {
+                              Duration pollInterval, boolean localEdge) {
     public FleetProperties {
         leaseTtl = leaseTtl != null ? leaseTtl : Duration.ofSeconds(30);
         maxArtifactSize = maxArtifactSize != null ? maxArtifactSize : DataSize.ofMegabytes(5);

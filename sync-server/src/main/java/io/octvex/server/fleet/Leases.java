@@ -78,6 +78,9 @@ class Leases {
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(request.waitSeconds()).toNanos();
         while (true) {
+            if (wakeups.closing()) { // shutting down: hand out nothing, let the edge ask another replica
+                return new LeaseBatch(List.of(), false);
+            }
             long seen = wakeups.generation(edge.workspaceIds());
             Attempt attempt = tx.execute(status -> claim(edge.id(), request.maxSteps()));
             if (attempt.state() == EdgeState.DRAINING) {

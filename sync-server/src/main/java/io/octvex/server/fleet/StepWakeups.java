@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
  * workspace means a signal that arrives between a request's claim attempt and its wait is never missed.
  */
 @Component
-final class StepWakeups {
+final class StepWakeups implements org.springframework.context.SmartLifecycle {
+    private volatile boolean running;
+    private volatile boolean closing;
     private final Map<UUID, Long> generations = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -54,7 +56,7 @@ final class StepWakeups {
         long left = timeout.toNanos();
         lock.lock();
         try {
-            while (generation(workspaceIds) == seen) {
+            while (generation(workspaceIds) == seen && !closing) {
                 if (left <= 0) {
                     return false;
                 }
@@ -64,6 +66,40 @@ final class StepWakeups {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** True once the server is shutting down: waiting requests answer at once, with no new work. */
+    boolean closing() {
+        return closing;
+    }
+
+    @Override
+    public void start() {
+        closing = false;
+        running = true;
+    }
+
+    /** Ends every long-poll before the web server's graceful shutdown waits on open requests. */
+    @Override
+    public void stop() {
+        closing = true;
+        running = false;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     /** Wakes every waiter, e.g. so a drained or revoked edge's request answers at once. */
