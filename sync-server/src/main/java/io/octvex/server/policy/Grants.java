@@ -4,16 +4,30 @@ package io.octvex.server.policy;
 final class Grants {
     private Grants() {}
 
-    static boolean covers(CompiledPolicy.CompiledGrant compiled, DecisionInput input) {
+    /** {@code target} is the input's resource, canonicalised once per decision (null when it is not a URL). */
+    private static boolean holdsAny(java.util.List<io.octvex.protocol.Role> held,
+                                    java.util.List<io.octvex.protocol.Role> wanted) {
+        if (held == null) {
+            return false;
+        }
+        for (io.octvex.protocol.Role role : held) { // a handful of roles: a loop, no stream, on the hot path
+            if (wanted.contains(role)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean covers(CompiledPolicy.CompiledGrant compiled, DecisionInput input, Target target) {
         PolicyDocument.Grant grant = compiled.grant();
         DecisionInput.Principal p = input.principal();
         if (p == null) {
             return false;
         }
         PolicyDocument.Subjects to = grant.to();
-        boolean subject = (p.roles() != null && p.roles().stream().anyMatch(to.roles()::contains))
+        boolean subject = (p.kind() != null && to.kinds().contains(p.kind()))
                 || (p.name() != null && to.principals().contains(p.name()))
-                || (p.kind() != null && to.kinds().contains(p.kind()));
+                || holdsAny(p.roles(), to.roles());
         if (!subject) {
             return false;
         }
@@ -24,6 +38,14 @@ final class Grants {
         if (compiled.resources().isEmpty()) {
             return true;
         }
-        return input.resource() != null && compiled.resources().stream().anyMatch(r -> r.matches(input.resource()));
+        if (target == null) {
+            return false;
+        }
+        for (ResourcePattern pattern : compiled.resources()) {
+            if (pattern.matches(target)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 final class PolicyEngine {
 
     Decision decide(CompiledPolicy policy, DecisionInput input) {
-        Map<String, Object> variables = Variables.of(input);
+        Map<String, Object> variables = policy.rules().isEmpty() ? Map.of() : Variables.of(input);
         List<String> matched = new ArrayList<>();
         Decision deny = null;
         Decision approval = null;
@@ -50,8 +50,9 @@ final class PolicyEngine {
                 allow = allow != null ? allow : new Decision(Effect.ALLOW, rule.id(), message(rule), null, null);
             }
         }
-        for (CompiledPolicy.CompiledGrant grant : policy.grants()) {
-            if (Grants.covers(grant, input)) {
+        Target target = input.resource() == null ? null : Target.parse(input.resource()).target();
+        for (CompiledPolicy.CompiledGrant grant : policy.grantsFor(input.action())) {
+            if (Grants.covers(grant, input, target)) {
                 matched.add(grant.grant().id());
                 allow = allow != null ? allow : new Decision(Effect.ALLOW, grant.grant().id(),
                         "granted by '" + grant.grant().id() + "'", null, null);
