@@ -3,6 +3,7 @@ package io.octvex.server.events;
 import io.octvex.server.OctvexProperties;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.database.ConnectionSettings;
+import io.octvex.server.database.PgNotificationListener;
 import io.octvex.server.identity.WorkspaceAccess;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,9 +15,11 @@ class EventsConfiguration {
         return new EventWakeups();
     }
 
+    /** Committed appends, from this replica or any other, wake the streams of their workspace. */
     @Bean
-    EventNotificationListener eventNotificationListener(ConnectionSettings settings, EventWakeups wakeups) {
-        return new EventNotificationListener(settings, wakeups);
+    PgNotificationListener eventNotificationListener(ConnectionSettings settings, EventWakeups wakeups) {
+        return new PgNotificationListener(settings, AuditLog.CHANNEL,
+                payload -> wakeups.wake(java.util.UUID.fromString(payload)), wakeups::wakeAll);
     }
 
     @Bean

@@ -1,11 +1,9 @@
-package io.octvex.server.events;
+package io.octvex.server.database;
 
-import io.octvex.server.audit.AuditLog;
-import io.octvex.server.database.ConnectionSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.UUID;
+import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -13,27 +11,36 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Holds one dedicated connection that LISTENs for committed appends, from this replica or any other, and
- * wakes the matching streams. If the connection drops, streams fall back to polling until it is back.
+ * Holds one dedicated connection that LISTENs on a channel and hands each notification's payload to a
+ * callback. After every (re)connection {@code onGap} runs, because anything may have been notified while
+ * nobody listened; while the connection is down, the features that rely on it poll.
  */
-final class EventNotificationListener implements SmartLifecycle {
-    private static final Logger log = LoggerFactory.getLogger(EventNotificationListener.class);
+public final class PgNotificationListener implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(PgNotificationListener.class);
 
     private final ConnectionSettings settings;
-    private final EventWakeups wakeups;
+    private final String channel;
+    private final Consumer<String> onNotification;
+    private final Runnable onGap;
     private volatile boolean running;
     private volatile Thread thread;
     private volatile Connection connection;
 
-    EventNotificationListener(ConnectionSettings settings, EventWakeups wakeups) {
+    public PgNotificationListener(ConnectionSettings settings, String channel, Consumer<String> onNotification,
+                                  Runnable onGap) {
+        if (!channel.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a channel name: " + channel);
+        }
         this.settings = settings;
-        this.wakeups = wakeups;
+        this.channel = channel;
+        this.onNotification = onNotification;
+        this.onGap = onGap;
     }
 
     @Override
     public void start() {
         running = true;
-        thread = Thread.ofPlatform().daemon().name("octvex-event-listener").start(this::listen);
+        thread = Thread.ofPlatform().daemon().name("octvex-listen-" + channel).start(this::listen);
     }
 
     private void listen() {
@@ -41,21 +48,22 @@ final class EventNotificationListener implements SmartLifecycle {
             try (Connection c = settings.open()) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + AuditLog.CHANNEL);
+                    s.execute("LISTEN " + channel);
                 }
-                wakeups.wakeAll(); // anything committed while we were not listening
+                onGap.run();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] batch = pg.getNotifications(5_000);
                     if (batch != null) {
                         for (PGNotification n : batch) {
-                            wakeups.wake(UUID.fromString(n.getParameter()));
+                            onNotification.accept(n.getParameter());
                         }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
                 if (running) {
-                    log.warn("Event notifications interrupted ({}); streams poll until they are back", e.getMessage());
+                    log.warn("Notifications on {} interrupted ({}); polling until they are back", channel,
+                            e.getMessage());
                     pause();
                 }
             }
@@ -79,7 +87,7 @@ final class EventNotificationListener implements SmartLifecycle {
             try {
                 c.close();
             } catch (SQLException e) {
-                log.debug("closing the listener connection", e);
+                log.debug("closing the listener connection of {}", channel, e);
             }
         }
         Thread t = thread;
