@@ -10,10 +10,12 @@ import java.util.Map;
  * also indexed by action, so a decision looks only at the grants that could apply to its action.
  */
 record CompiledPolicy(PolicyDocument document, List<CompiledGrant> grants, List<CompiledRule> rules,
-                      Map<String, List<CompiledGrant>> grantsByAction, List<CompiledGrant> anyActionGrants) {
+                      List<CompiledRateLimit> rateLimits, Map<String, List<CompiledGrant>> grantsByAction,
+                      List<CompiledGrant> anyActionGrants) {
 
-    CompiledPolicy(PolicyDocument document, List<CompiledGrant> grants, List<CompiledRule> rules) {
-        this(document, grants, rules, byAction(grants),
+    CompiledPolicy(PolicyDocument document, List<CompiledGrant> grants, List<CompiledRule> rules,
+                   List<CompiledRateLimit> rateLimits) {
+        this(document, grants, rules, rateLimits, byAction(grants),
                 grants.stream().filter(g -> g.grant().actions().contains("*")).toList());
     }
 
@@ -44,4 +46,7 @@ record CompiledPolicy(PolicyDocument document, List<CompiledGrant> grants, List<
     record CompiledGrant(PolicyDocument.Grant grant, List<ResourcePattern> resources) {}
 
     record CompiledRule(PolicyDocument.Rule rule, CelRuntime.Program condition) {}
+
+    /** A rate limit: when it applies, and the expression whose value names the bucket (e.g. principal.id). */
+    record CompiledRateLimit(PolicyDocument.RateLimit limit, CelRuntime.Program when, CelRuntime.Program key) {}
 }

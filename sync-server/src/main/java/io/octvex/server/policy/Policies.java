@@ -36,7 +36,10 @@ public class Policies {
     private final PolicyEngine engine = new PolicyEngine();
     private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
 
-    Policies(PolicyStore store, Identities identities, AuditLog auditLog, Clock clock) {
+    private final RateBuckets buckets;
+
+    Policies(PolicyStore store, Identities identities, AuditLog auditLog, Clock clock, RateBuckets buckets) {
+        this.buckets = buckets;
         this.store = store;
         this.identities = identities;
         this.auditLog = auditLog;
@@ -132,6 +135,42 @@ public class Policies {
                 new DecisionInput.Workspace(workspaceId, workspaceName), clock.instant());
         Decision d = engine.decide(compiled(workspaceId, chosen), decisionInput);
         return new Explanation(chosen.version(), d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
+                d.approval() == null ? null : d.approval().role().wire(),
+                d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
+    }
+
+    /**
+     * The gate's decision for one action under the workspace's active policy. An action the policy allows
+     * also takes a token from every rate limit that applies to it (in PostgreSQL, so the limit holds across
+     * replicas); an empty bucket turns the allow into a deny naming the limit. No active policy: deny.
+     */
+    @Transactional
+    public Explanation decide(UUID workspaceId, DecisionInput input) {
+        PolicyVersionView active = store.active(workspaceId).orElse(null);
+        if (active == null) {
+            return new Explanation(0, Effect.DENY.wire(), null, "the workspace has no active policy (default deny)",
+                    List.of(), null, null);
+        }
+        CompiledPolicy policy = compiled(workspaceId, active);
+        Decision d = engine.decide(policy, input);
+        if (d.effect() == Effect.ALLOW) {
+            List<PolicyEngine.Applicable> limits;
+            try {
+                limits = engine.rateLimits(policy, input);
+            } catch (IllegalStateException e) {
+                return new Explanation(active.version(), Effect.DENY.wire(), null, e.getMessage(), d.matched(), null, null);
+            }
+            for (PolicyEngine.Applicable applicable : limits) {
+                PolicyDocument.RateLimit limit = applicable.limit();
+                int burst = limit.burst() == null ? 0 : limit.burst();
+                if (!buckets.take(workspaceId, limit.id(), applicable.key(), limit.limit(), limit.window(), burst)) {
+                    return new Explanation(active.version(), Effect.DENY.wire(), limit.id(), "rate limit '" + limit.id()
+                            + "' exceeded: at most " + limit.limit() + " per " + limit.window()
+                            + (burst > 0 ? " (burst " + burst + ")" : ""), d.matched(), null, null);
+                }
+            }
+        }
+        return new Explanation(active.version(), d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
                 d.approval() == null ? null : d.approval().role().wire(),
                 d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
     }

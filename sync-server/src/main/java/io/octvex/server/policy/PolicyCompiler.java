@@ -40,7 +40,13 @@ final class PolicyCompiler {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private final CelCompiler cel = CelCompilerFactory.standardCelCompilerBuilder()
+    private final CelCompiler cel = environment().setResultType(SimpleType.BOOL).build();
+    /** Rate-limit keys: any value, turned into text to name a bucket. */
+    private final CelCompiler values = environment().build();
+    private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+
+    private static dev.cel.compiler.CelCompilerBuilder environment() {
+        return CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("principal", MapType.create(SimpleType.STRING, SimpleType.DYN))
@@ -49,10 +55,8 @@ final class PolicyCompiler {
             .addVar("request", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("run", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("now", SimpleType.TIMESTAMP)
-            .addVar("workspace", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .setResultType(SimpleType.BOOL)
-            .build();
-    private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+            .addVar("workspace", MapType.create(SimpleType.STRING, SimpleType.DYN));
+    }
 
     CompiledPolicy compile(String text) {
         PolicyDocument document;
@@ -75,13 +79,14 @@ final class PolicyCompiler {
         for (int i = 0; i < document.rules().size(); i++) {
             rules.add(rule(document.rules().get(i), "/rules/" + i, where, errors, ids));
         }
+        List<CompiledPolicy.CompiledRateLimit> limits = new ArrayList<>();
         for (int i = 0; i < document.rateLimits().size(); i++) {
-            rateLimit(document.rateLimits().get(i), "/rateLimits/" + i, where, errors, ids);
+            limits.add(rateLimit(document.rateLimits().get(i), "/rateLimits/" + i, where, errors, ids));
         }
         if (!errors.isEmpty()) {
             throw new InvalidPolicyException(errors);
         }
-        return new CompiledPolicy(document, List.copyOf(grants), List.copyOf(rules));
+        return new CompiledPolicy(document, List.copyOf(grants), List.copyOf(rules), List.copyOf(limits));
     }
 
     private CompiledPolicy.CompiledGrant grant(PolicyDocument.Grant grant, String at, SourceLocations where,
@@ -133,8 +138,9 @@ final class PolicyCompiler {
         return new CompiledPolicy.CompiledRule(rule, condition(rule.when(), at + "/when", where, errors));
     }
 
-    private void rateLimit(PolicyDocument.RateLimit limit, String at, SourceLocations where,
-                           List<PolicyError> errors, Set<String> ids) {
+    private CompiledPolicy.CompiledRateLimit rateLimit(PolicyDocument.RateLimit limit, String at,
+                                                       SourceLocations where, List<PolicyError> errors,
+                                                       Set<String> ids) {
         checkId(limit.id(), at, where, errors, ids);
         if (limit.limit() == null || limit.limit() < 1) {
             errors.add(where.at(at + "/id", "a rate limit needs 'limit' of at least 1"));
@@ -142,10 +148,17 @@ final class PolicyCompiler {
         if (limit.window() == null || limit.window().isNegative() || limit.window().isZero()) {
             errors.add(where.at(at + "/id", "a rate limit needs a 'window' such as PT1M"));
         }
-        condition(limit.when(), at + "/when", where, errors);
+        if (limit.burst() != null && limit.burst() < 0) {
+            errors.add(where.at(at + "/burst", "'burst' is 0 or more"));
+        }
+        CelRuntime.Program when = condition(limit.when(), at + "/when", where, errors);
+        CelRuntime.Program key = null;
         if (limit.key() == null || limit.key().isBlank()) {
             errors.add(where.at(at + "/id", "a rate limit needs a 'key' expression such as principal.id"));
+        } else {
+            key = compile(values, limit.key(), at + "/key", where, errors);
         }
+        return new CompiledPolicy.CompiledRateLimit(limit, when, key);
     }
 
     private CelRuntime.Program condition(String expression, String at, SourceLocations where,
@@ -154,8 +167,13 @@ final class PolicyCompiler {
             errors.add(where.at(at.substring(0, at.lastIndexOf('/')) + "/id", "'when' is required: a CEL condition"));
             return null;
         }
+        return compile(cel, expression, at, where, errors);
+    }
+
+    private CelRuntime.Program compile(CelCompiler compiler, String expression, String at, SourceLocations where,
+                                       List<PolicyError> errors) {
         try {
-            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            CelAbstractSyntaxTree ast = compiler.compile(expression).getAst();
             return runtime.createProgram(ast);
         } catch (CelValidationException e) {
             for (CelIssue issue : e.getErrors()) {

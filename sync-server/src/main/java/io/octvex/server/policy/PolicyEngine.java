@@ -65,6 +65,32 @@ final class PolicyEngine {
                 decided.approval());
     }
 
+    /** A rate limit that applies to an input, and the bucket (its key's value) it draws from. */
+    record Applicable(PolicyDocument.RateLimit limit, String key) {}
+
+    /**
+     * The rate limits whose condition holds for the input, each with its key. A limit whose condition or
+     * key cannot be evaluated makes this throw: the caller denies, as for any unreadable condition.
+     */
+    List<Applicable> rateLimits(CompiledPolicy policy, DecisionInput input) {
+        if (policy.rateLimits().isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> variables = Variables.of(input);
+        List<Applicable> applicable = new ArrayList<>();
+        for (CompiledPolicy.CompiledRateLimit limit : policy.rateLimits()) {
+            try {
+                if (Boolean.TRUE.equals(limit.when().eval(variables))) {
+                    applicable.add(new Applicable(limit.limit(), String.valueOf(limit.key().eval(variables))));
+                }
+            } catch (CelEvaluationException | RuntimeException e) {
+                throw new IllegalStateException("rate limit '" + limit.limit().id() + "' could not be evaluated ("
+                        + e.getMessage() + ")", e);
+            }
+        }
+        return applicable;
+    }
+
     private static String message(PolicyDocument.Rule rule) {
         return rule.message() != null ? rule.message() : "rule '" + rule.id() + "' (" + rule.effect().wire() + ")";
     }
