@@ -133,10 +133,7 @@ public class Policies {
         DecisionInput decisionInput = Inputs.of(new DecisionInput.Principal(member.principal().id(),
                 member.principal().name(), member.principal().kind(), member.roles()), input,
                 new DecisionInput.Workspace(workspaceId, workspaceName), clock.instant());
-        Decision d = engine.decide(compiled(workspaceId, chosen), decisionInput);
-        return new Explanation(chosen.version(), d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
-                d.approval() == null ? null : d.approval().role().wire(),
-                d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
+        return explanation(chosen.version(), engine.decide(compiled(workspaceId, chosen), decisionInput));
     }
 
     /**
@@ -170,7 +167,12 @@ public class Policies {
                 }
             }
         }
-        return new Explanation(active.version(), d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
+        return explanation(active.version(), d);
+    }
+
+    /** A decision as the API shows it; an approval without a quorum needs one approver. */
+    private static Explanation explanation(int version, Decision d) {
+        return new Explanation(version, d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
                 d.approval() == null ? null : d.approval().role().wire(),
                 d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
     }

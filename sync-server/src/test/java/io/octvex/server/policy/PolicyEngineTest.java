@@ -196,18 +196,23 @@ class PolicyEngineTest {
                 + "  - id: a\n    when: 'true'\n    effect: deny\n")).hasMessageContaining("used twice");
     }
 
-    @Test
-    void runawayConditionsAreBoundedAndReadAsDeny() {
-        CompiledPolicy policy = compiler.compile("""
+    /** Agents may do anything, and one extra allow rule whose condition is under test. */
+    private CompiledPolicy agentsMayDoAnythingIf(String ruleId, String when) {
+        return compiler.compile("""
                 grants:
                   - id: all
                     to: {kinds: [agent]}
                     actions: ["*"]
                 rules:
-                  - id: heavy
-                    when: '[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, a + b + c > 0)))'
+                  - id: %s
+                    when: '%s'
                     effect: allow
-                """);
+                """.formatted(ruleId, when));
+    }
+
+    @Test
+    void runawayConditionsAreBoundedAndReadAsDeny() {
+        CompiledPolicy policy = agentsMayDoAnythingIf("heavy", "[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, [1,2,3,4,5,6,7,8,9,10].all(c, a + b + c > 0)))");
         Decision d = engine.decide(policy, agentGet("https://api.example.com/"));
         assertThat(d.effect()).isEqualTo(Effect.DENY);
         assertThat(d.decidedBy()).isEqualTo("heavy");
@@ -216,16 +221,7 @@ class PolicyEngineTest {
 
     @Test
     void aConditionThatIsNotBooleanAtRunTimeIsADeny() {
-        CompiledPolicy policy = compiler.compile("""
-                grants:
-                  - id: all
-                    to: {kinds: [agent]}
-                    actions: ["*"]
-                rules:
-                  - id: dyn
-                    when: 'run.labels'
-                    effect: allow
-                """);
+        CompiledPolicy policy = agentsMayDoAnythingIf("dyn", "run.labels");
         Decision d = engine.decide(policy, agentGet("https://api.example.com/"));
         assertThat(d.effect()).isEqualTo(Effect.DENY);
         assertThat(d.reason()).contains("instead of true or false");
@@ -233,16 +229,7 @@ class PolicyEngineTest {
 
     @Test
     void aMissingFieldInAConditionIsADenyNotAnAllow() {
-        CompiledPolicy policy = compiler.compile("""
-                grants:
-                  - id: all
-                    to: {kinds: [agent]}
-                    actions: ["*"]
-                rules:
-                  - id: label-check
-                    when: 'run.labels["env"] == "prod"'
-                    effect: allow
-                """);
+        CompiledPolicy policy = agentsMayDoAnythingIf("label-check", "run.labels[\"env\"] == \"prod\"");
         assertThat(engine.decide(policy, agentGet("https://api.example.com/")).effect()).isEqualTo(Effect.DENY);
     }
 }
