@@ -62,27 +62,41 @@ class LeaseStore {
                    int attempt, long epoch, long version, JsonNode checkpoint) {}
 
     /**
-     * The claim, in one statement: of {@code stepIds}, those still queued and still within the edge's hard
-     * constraints are locked (skipping rows and runs another transaction holds), at most {@code limit}, oldest
-     * first, and leased to the edge with the next epoch. Their run rows stay locked until the transaction
-     * ends, as every run change locks them first (so the status change that follows cannot deadlock).
+     * The claim: first the runs of {@code stepIds} are locked, skipping runs another transaction holds; then,
+     * in one statement, those of the steps whose run we hold that are still queued and within the edge's hard
+     * constraints are leased to the edge with the next epoch, at most {@code limit}, oldest first. Runs are
+     * locked before their steps, as every run change does: locking a step and its run together with SKIP
+     * LOCKED could keep a step's lock while skipping its run, starving a concurrent claimer of that step.
      */
     List<Claimed> claim(UUID edgeId, Collection<UUID> stepIds, Collection<UUID> workspaceIds,
                         Collection<String> capabilities, Map<String, String> labels, Instant now, Instant expiresAt,
                         int limit) {
+        List<UUID> runs = jdbc.sql("""
+                SELECT r.id FROM runs r
+                WHERE r.workspace_id = ANY(:ws)
+                  AND r.id IN (SELECT s.run_id FROM steps s WHERE s.id = ANY(:ids) AND s.workspace_id = ANY(:ws))
+                ORDER BY r.id
+                FOR NO KEY UPDATE SKIP LOCKED""")
+                .param("ws", workspaceIds.toArray(UUID[]::new)).param("ids", stepIds.toArray(UUID[]::new))
+                .query(UUID.class).list();
+        if (runs.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("""
                 UPDATE steps SET edge_id = :edge, lease_epoch = lease_epoch + 1, lease_expires_at = :expires,
                                  unplaced_reason = NULL, not_before = NULL
                 WHERE id IN (
-                    SELECT s.id FROM steps s JOIN runs r ON r.workspace_id = s.workspace_id AND r.id = s.run_id
-                    WHERE s.id = ANY(:ids) AND s.status = 'queued' AND s.workspace_id = ANY(:ws)
+                    SELECT s.id FROM steps s
+                    WHERE s.id = ANY(:ids) AND s.run_id = ANY(:runs) AND s.status = 'queued'
+                      AND s.workspace_id = ANY(:ws)
                       AND s.handler = ANY(:caps) AND s.placement_require <@ CAST(:labels AS jsonb)
                       AND (s.not_before IS NULL OR s.not_before <= :now)
                     ORDER BY s.updated_at, s.id LIMIT :limit
-                    FOR NO KEY UPDATE OF s, r SKIP LOCKED)
+                    FOR NO KEY UPDATE OF s SKIP LOCKED)
                 RETURNING id, workspace_id, run_id, key, handler, action, input, attempt, lease_epoch, version,
                           checkpoint, updated_at""")
                 .param("edge", edgeId).param("expires", at(expiresAt)).param("ids", stepIds.toArray(UUID[]::new))
+                .param("runs", runs.toArray(UUID[]::new))
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("caps", capabilities.toArray(String[]::new))
                 .param("labels", Json.write(labels)).param("now", at(now)).param("limit", limit)
                 .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
