@@ -10,6 +10,7 @@ import io.octvex.server.audit.AuditLog;
 import io.octvex.server.identity.Identities;
 import io.octvex.server.web.ApiException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -27,6 +29,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Policies {
     static final int MAX_DOCUMENT = 256 * 1024;
+    /** The audit event type of a gate decision. */
+    public static final String DECIDED = "policy.decided";
+    /** How long an approval stands when its rule does not say. */
+    public static final Duration DEFAULT_APPROVAL_EXPIRY = Duration.ofHours(24);
 
     private final PolicyStore store;
     private final Identities identities;
@@ -137,16 +143,49 @@ public class Policies {
     }
 
     /**
-     * The gate's decision for one action under the workspace's active policy. An action the policy allows
-     * also takes a token from every rate limit that applies to it (in PostgreSQL, so the limit holds across
-     * replicas); an empty bucket turns the allow into a deny naming the limit. No active policy: deny.
+     * The gate's decision for one action of a run's step under the workspace's active policy, recorded as a
+     * {@code policy.decided} audit event (rule, effect, the input as recorded and its digest, evaluation time)
+     * in the caller's transaction. An action the policy allows also takes a token from every rate limit that
+     * applies to it (in PostgreSQL, so the limit holds across replicas); an empty bucket turns the allow into
+     * a deny naming the limit. No active policy: deny.
      */
-    @Transactional
-    public Explanation decide(UUID workspaceId, DecisionInput input) {
+    @Transactional(propagation = Propagation.MANDATORY)
+    public GateDecision decide(UUID workspaceId, DecisionInput input, UUID runId, UUID stepId) {
+        long started = System.nanoTime();
+        Verdict verdict = evaluate(workspaceId, input);
+        long micros = (System.nanoTime() - started) / 1000;
+        Map<String, Object> recorded = RecordedInput.of(input);
+        String digest = RecordedInput.digest(recorded);
+        Decision d = verdict.decision();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("policyVersion", verdict.version());
+        data.put("effect", d.effect().wire());
+        data.put("decidedBy", d.decidedBy());
+        data.put("reason", d.reason());
+        data.put("matched", d.matched());
+        if (verdict.rateLimited()) {
+            data.put("rateLimited", true);
+        }
+        data.put("inputDigest", digest);
+        data.put("evalMicros", micros);
+        data.put("input", recorded);
+        auditLog.append(workspaceId, AuditEntry.ofRun(DECIDED, runId, stepId,
+                input.principal() == null ? null : input.principal().id(), data));
+        GateDecision.ApprovalSpec approval = d.approval() == null ? null : new GateDecision.ApprovalSpec(
+                d.approval().role(), d.approval().quorum() == null ? 1 : d.approval().quorum(),
+                d.approval().expires() == null ? DEFAULT_APPROVAL_EXPIRY : d.approval().expires(),
+                d.approval().message() != null ? d.approval().message() : d.reason());
+        return new GateDecision(d.effect(), d.decidedBy(), d.reason(), d.matched(), approval, verdict.version(),
+                verdict.rateLimited(), verdict.retryAfter(), recorded, digest, micros);
+    }
+
+    private record Verdict(int version, Decision decision, boolean rateLimited, Duration retryAfter) {}
+
+    private Verdict evaluate(UUID workspaceId, DecisionInput input) {
         PolicyVersionView active = store.active(workspaceId).orElse(null);
         if (active == null) {
-            return new Explanation(0, Effect.DENY.wire(), null, "the workspace has no active policy (default deny)",
-                    List.of(), null, null);
+            return new Verdict(0, new Decision(Effect.DENY, null, "the workspace has no active policy (default deny)",
+                    List.of(), null), false, null);
         }
         CompiledPolicy policy = compiled(workspaceId, active);
         Decision d = engine.decide(policy, input);
@@ -155,19 +194,22 @@ public class Policies {
             try {
                 limits = engine.rateLimits(policy, input);
             } catch (IllegalStateException e) {
-                return new Explanation(active.version(), Effect.DENY.wire(), null, e.getMessage(), d.matched(), null, null);
+                return new Verdict(active.version(), new Decision(Effect.DENY, null, e.getMessage(), d.matched(), null),
+                        false, null);
             }
             for (PolicyEngine.Applicable applicable : limits) {
                 PolicyDocument.RateLimit limit = applicable.limit();
                 int burst = limit.burst() == null ? 0 : limit.burst();
                 if (!buckets.take(workspaceId, limit.id(), applicable.key(), limit.limit(), limit.window(), burst)) {
-                    return new Explanation(active.version(), Effect.DENY.wire(), limit.id(), "rate limit '" + limit.id()
+                    Duration oneToken = limit.window().dividedBy(limit.limit());
+                    return new Verdict(active.version(), new Decision(Effect.DENY, limit.id(), "rate limit '" + limit.id()
                             + "' exceeded: at most " + limit.limit() + " per " + limit.window()
-                            + (burst > 0 ? " (burst " + burst + ")" : ""), d.matched(), null, null);
+                            + (burst > 0 ? " (burst " + burst + ")" : ""), d.matched(), null), true,
+                            oneToken.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : oneToken);
                 }
             }
         }
-        return explanation(active.version(), d);
+        return new Verdict(active.version(), d, false, null);
     }
 
     /** A decision as the API shows it; an approval without a quorum needs one approver. */

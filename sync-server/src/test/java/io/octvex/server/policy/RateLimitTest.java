@@ -2,7 +2,6 @@ package io.octvex.server.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.octvex.protocol.Explanation;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.Role;
 import io.octvex.protocol.SavePolicy;
@@ -39,8 +38,13 @@ class RateLimitTest {
     JdbcClient jdbc;
     @Autowired
     ConnectionSettings database;
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
     @TempDir
     Path home;
+
+    private final java.util.concurrent.atomic.AtomicReference<org.springframework.transaction.PlatformTransactionManager>
+            otherTransactions = new java.util.concurrent.atomic.AtomicReference<>();
 
     UUID ws;
     UUID admin;
@@ -74,23 +78,31 @@ class RateLimitTest {
                 new DecisionInput.Request("GET", "api.example.com", "/x", List.of()), null, Instant.now(), null);
     }
 
-    private static long allowed(List<Explanation> decisions) {
-        return decisions.stream().filter(e -> e.effect().equals("allow")).count();
+    /** A gate decision needs a transaction: its audit event is written in the caller's. */
+    private GateDecision decide(Policies on, DecisionInput input) {
+        return new org.springframework.transaction.support.TransactionTemplate(
+                on == policies ? transactions : otherTransactions.get()).execute(s -> on.decide(ws, input, null, null));
+    }
+
+    private static long allowed(List<GateDecision> decisions) {
+        return decisions.stream().filter(e -> e.effect() == Effect.ALLOW).count();
     }
 
     @Test
     void eachAgentGetsItsOwnBucketOfLimitPlusBurst() {
         policies.save(ws, admin, new SavePolicy(policy(5, 2), true));
         UUID first = UUID.randomUUID();
-        List<Explanation> decisions = new ArrayList<>();
+        List<GateDecision> decisions = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            decisions.add(policies.decide(ws, call(first)));
+            decisions.add(decide(policies, call(first)));
         }
         assertThat(allowed(decisions)).isEqualTo(7);
-        Explanation refused = decisions.getLast();
+        GateDecision refused = decisions.getLast();
         assertThat(refused.decidedBy()).isEqualTo("http-per-agent");
         assertThat(refused.reason()).contains("at most 5 per PT1M").contains("burst 2");
-        assertThat(policies.decide(ws, call(UUID.randomUUID())).effect()).isEqualTo("allow");
+        assertThat(refused.rateLimited()).isTrue();
+        assertThat(refused.retryAfter()).isEqualTo(java.time.Duration.ofSeconds(12));
+        assertThat(decide(policies, call(UUID.randomUUID())).effect()).isEqualTo(Effect.ALLOW);
     }
 
     @Test
@@ -98,13 +110,13 @@ class RateLimitTest {
         policies.save(ws, admin, new SavePolicy(policy(3, 0), true));
         UUID agent = UUID.randomUUID();
         for (int i = 0; i < 3; i++) {
-            assertThat(policies.decide(ws, call(agent)).effect()).isEqualTo("allow");
+            assertThat(decide(policies, call(agent)).effect()).isEqualTo(Effect.ALLOW);
         }
-        assertThat(policies.decide(ws, call(agent)).effect()).isEqualTo("deny");
+        assertThat(decide(policies, call(agent)).effect()).isEqualTo(Effect.DENY);
         // a minute passes for this bucket: the database's clock is the one that counts
         jdbc.sql("UPDATE rate_buckets SET updated_at = updated_at - interval '1 minute' WHERE workspace_id = ?")
                 .param(ws).update();
-        assertThat(policies.decide(ws, call(agent)).effect()).isEqualTo("allow");
+        assertThat(decide(policies, call(agent)).effect()).isEqualTo(Effect.ALLOW);
     }
 
     @Test
@@ -113,7 +125,7 @@ class RateLimitTest {
         DecisionInput user = new DecisionInput(new DecisionInput.Principal(UUID.randomUUID(), "ada", PrincipalKind.USER,
                 List.of(Role.VIEWER)), "http.request", "https://api.example.com/x", null, null, Instant.now(), null);
         for (int i = 0; i < 3; i++) {
-            assertThat(policies.decide(ws, user).effect()).isEqualTo("deny"); // no grant: denied before any limit
+            assertThat(decide(policies, user).effect()).isEqualTo(Effect.DENY); // no grant: denied before any limit
         }
         assertThat(jdbc.sql("SELECT count(*) FROM rate_buckets WHERE workspace_id = ?").param(ws)
                 .query(Long.class).single()).isZero();
@@ -128,14 +140,15 @@ class RateLimitTest {
                         "--octvex.database.url=" + database.url(), "--octvex.database.user=" + database.user(),
                         "--octvex.database.password=" + database.password())) {
             Policies other = replica.getBean(Policies.class);
-            List<Callable<Explanation>> calls = new ArrayList<>();
+            otherTransactions.set(replica.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+            List<Callable<GateDecision>> calls = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                calls.add(() -> policies.decide(ws, call(agent)));
-                calls.add(() -> other.decide(ws, call(agent)));
+                calls.add(() -> decide(policies, call(agent)));
+                calls.add(() -> decide(other, call(agent)));
             }
-            List<Explanation> decisions = new ArrayList<>();
+            List<GateDecision> decisions = new ArrayList<>();
             try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
-                for (Future<Explanation> f : pool.invokeAll(calls)) {
+                for (Future<GateDecision> f : pool.invokeAll(calls)) {
                     decisions.add(f.get());
                 }
             }
