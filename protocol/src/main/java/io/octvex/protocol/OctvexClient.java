@@ -135,11 +135,6 @@ public final class OctvexClient {
         return send("GET", ws(workspaceId) + "/runs" + query, null, RunPage.class);
     }
 
-    public RunView updateStep(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update) {
-        return send("POST", ws(workspaceId) + "/runs/" + runId + "/steps/" + stepId + "/transitions", update,
-                RunView.class);
-    }
-
     public RunView cancelRun(UUID workspaceId, UUID runId, String reason) {
         return send("POST", ws(workspaceId) + "/runs/" + runId + "/cancel", new CancelRun(reason), RunView.class);
     }

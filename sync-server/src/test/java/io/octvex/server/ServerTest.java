@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 /**
  * The whole server on a random port, over a real (embedded, throw-away) PostgreSQL. All tests that use
@@ -18,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "octvex.bootstrap.admin-password=" + ServerTest.ADMIN_PASSWORD,
         "server.address=127.0.0.1"
 })
+@Import(TestClockConfiguration.class)
 public @interface ServerTest {
     String ADMIN_PASSWORD = "correct horse battery staple";
 }

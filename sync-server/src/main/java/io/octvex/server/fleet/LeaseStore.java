@@ -62,16 +62,13 @@ class LeaseStore {
                    int attempt, long epoch, long version, JsonNode checkpoint) {}
 
     /**
-     * The claim: first the runs of {@code stepIds} are locked, skipping runs another transaction holds; then,
-     * in one statement, those of the steps whose run we hold that are still queued and within the edge's hard
-     * constraints are leased to the edge with the next epoch, at most {@code limit}, oldest first. Runs are
-     * locked before their steps, as every run change does: locking a step and its run together with SKIP
-     * LOCKED could keep a step's lock while skipping its run, starving a concurrent claimer of that step.
+     * The first half of a claim: locks the runs of {@code stepIds}, skipping runs another transaction holds,
+     * and answers those it locked. Runs are locked before their steps, as every run change does: locking a
+     * step and its run together with SKIP LOCKED could keep a step's lock while skipping its run, starving a
+     * concurrent claimer of that step. Between the halves the policy gate decides about each step.
      */
-    List<Claimed> claim(UUID edgeId, Collection<UUID> stepIds, Collection<UUID> workspaceIds,
-                        Collection<String> capabilities, Map<String, String> labels, Instant now, Instant expiresAt,
-                        int limit) {
-        List<UUID> runs = jdbc.sql("""
+    List<UUID> lockRuns(Collection<UUID> stepIds, Collection<UUID> workspaceIds) {
+        return jdbc.sql("""
                 SELECT r.id FROM runs r
                 WHERE r.workspace_id = ANY(:ws)
                   AND r.id IN (SELECT s.run_id FROM steps s WHERE s.id = ANY(:ids) AND s.workspace_id = ANY(:ws))
@@ -79,9 +76,16 @@ class LeaseStore {
                 FOR NO KEY UPDATE SKIP LOCKED""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("ids", stepIds.toArray(UUID[]::new))
                 .query(UUID.class).list();
-        if (runs.isEmpty()) {
-            return List.of();
-        }
+    }
+
+    /**
+     * The second half: in one statement, those of {@code stepIds} whose run we hold that are still queued and
+     * within the edge's hard constraints are leased to the edge with the next epoch, at most {@code limit},
+     * oldest first.
+     */
+    List<Claimed> claim(UUID edgeId, Collection<UUID> stepIds, Collection<UUID> runs, Collection<UUID> workspaceIds,
+                        Collection<String> capabilities, Map<String, String> labels, Instant now, Instant expiresAt,
+                        int limit) {
         return jdbc.sql("""
                 UPDATE steps SET edge_id = :edge, lease_epoch = lease_epoch + 1, lease_expires_at = :expires,
                                  unplaced_reason = NULL, not_before = NULL

@@ -10,6 +10,7 @@ import io.octvex.protocol.LeaseRef;
 import io.octvex.protocol.LeaseRequest;
 import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
+import io.octvex.server.approval.Gate;
 import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.run.Runs;
@@ -32,8 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Leasing: an edge asks for work and long-polls until steps it may take are queued; each claim picks steps
- * by the placement rules, leases them with the next fencing epoch and moves them to running through the
- * {@link Runs} facade, all in one transaction. Heartbeats extend the leases that are still the edge's.
+ * by the placement rules, passes each through the policy {@link Gate}, leases those it admits with the next
+ * fencing epoch and moves them to running through the {@link Runs} facade, all in one transaction. Heartbeats extend the leases that are still the edge's.
  * No connection is held while a request waits.
  */
 @Service
@@ -50,9 +51,11 @@ class Leases {
     private final FleetProperties properties;
     private final PlacementScorer scorer;
     private final Clock clock;
+    private final Gate gate;
 
     Leases(FleetStore fleet, LeaseStore leases, Runs runs, AuditLog audit, StepWakeups wakeups,
-           TransactionTemplate tx, FleetProperties properties, Clock clock) {
+           TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate) {
+        this.gate = gate;
         this.fleet = fleet;
         this.leases = leases;
         this.runs = runs;
@@ -160,7 +163,24 @@ class Leases {
             return new Attempt(edge.state(), List.of());
         }
         Instant expiresAt = now.plus(properties.leaseTtl());
-        List<LeaseStore.Claimed> claimed = leases.claim(edgeId, chosen.keySet(), edge.workspaceIds(),
+        List<UUID> held = leases.lockRuns(chosen.keySet(), edge.workspaceIds());
+        List<UUID> admitted = new ArrayList<>();
+        for (Decision d : chosen.values()) {
+            LeaseStore.Ready step = d.step();
+            if (!held.contains(step.runId())) {
+                continue; // another claim holds its run: that one decides
+            }
+            Gate.Outcome outcome = gate.admit(step.workspaceId(), step.runId(), step.id());
+            switch (outcome.admission()) {
+                case ADMITTED -> admitted.add(step.id());
+                case DEFERRED -> leases.holdBack(step.workspaceId(), step.id(), outcome.notBefore());
+                default -> { } // held for approval, refused, or moved meanwhile: the gate recorded it
+            }
+        }
+        if (admitted.isEmpty()) {
+            return new Attempt(edge.state(), List.of());
+        }
+        List<LeaseStore.Claimed> claimed = leases.claim(edgeId, admitted, held, edge.workspaceIds(),
                 edge.capabilities(), edge.labels(), now, expiresAt, wanted);
         List<Lease> granted = new ArrayList<>();
         for (LeaseStore.Claimed c : claimed) {

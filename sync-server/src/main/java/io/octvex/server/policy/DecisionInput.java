@@ -14,6 +14,19 @@ import java.util.UUID;
 public record DecisionInput(Principal principal, String action, String resource, Request request, Run run,
                             Instant now, Workspace workspace) {
 
+    /**
+     * An input for one action: host and path come from the resource canonicalised as the policy matches it
+     * (lower case, punycode, dot-segments resolved); a resource that is not a URL has neither.
+     */
+    public static DecisionInput of(Principal principal, String action, String resource, String method,
+                                   List<String> headerNames, Run run, Instant now, Workspace workspace) {
+        Target target = resource == null ? null : Target.parse(resource).target();
+        return new DecisionInput(principal, action, resource,
+                new Request(method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
+                        target == null ? null : target.host(), target == null ? null : target.path(),
+                        headerNames == null ? List.of() : headerNames), run, now, workspace);
+    }
+
     public record Principal(UUID id, String name, PrincipalKind kind, List<Role> roles) {}
 
     public record Request(String method, String host, String path, List<String> headerNames) {}

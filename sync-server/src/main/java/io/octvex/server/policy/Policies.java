@@ -212,6 +212,11 @@ public class Policies {
         return new Verdict(active.version(), d, false, null);
     }
 
+    /** Identifies "the same action" for approvals and scoped grants (see {@link RecordedInput#actionKey}). */
+    public static String actionKey(DecisionInput input) {
+        return RecordedInput.actionKey(input);
+    }
+
     /** A decision as the API shows it; an approval without a quorum needs one approver. */
     private static Explanation explanation(int version, Decision d) {
         return new Explanation(version, d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),

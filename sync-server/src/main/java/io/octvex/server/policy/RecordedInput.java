@@ -93,6 +93,19 @@ final class RecordedInput {
         }
     }
 
+    /**
+     * What makes two actions "the same" for an approval: who, which action, the method and the (masked)
+     * resource; not the time, not the run. SHA-256, hex.
+     */
+    static String actionKey(DecisionInput in) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("principal", in.principal() == null || in.principal().id() == null ? null : in.principal().id().toString());
+        key.put("action", in.action());
+        key.put("method", in.request() == null ? null : in.request().method());
+        key.put("resource", masked(in.resource()));
+        return digest(key);
+    }
+
     /** The resource with the values of secret-looking query parameters replaced by {@value #MASK}. */
     static String masked(String resource) {
         if (resource == null) {

@@ -5,7 +5,6 @@ import io.octvex.protocol.RunPage;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
 import io.octvex.protocol.Scope;
-import io.octvex.protocol.StepUpdate;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.identity.Caller;
 import io.octvex.server.identity.WorkspaceAccess;
@@ -53,13 +52,6 @@ class RunController {
                  @RequestParam(required = false) String before) {
         access.require(caller, workspaceId, Scope.RUNS_READ);
         return runs.list(workspaceId, status(status), limit(limit), before == null || before.isEmpty() ? null : before);
-    }
-
-    @PostMapping("/{runId}/steps/{stepId}/transitions")
-    RunView updateStep(Caller caller, @PathVariable UUID workspaceId, @PathVariable UUID runId,
-                       @PathVariable UUID stepId, @RequestBody StepUpdate update) {
-        access.require(caller, workspaceId, Scope.RUNS_EXECUTE);
-        return runs.updateStep(workspaceId, runId, stepId, update, caller.principalId());
     }
 
     @PostMapping("/{runId}/cancel")

@@ -21,7 +21,7 @@ final class RunTransitions {
     private static Map<RunStatus, Set<RunStatus>> table() {
         Map<RunStatus, Set<RunStatus>> t = new EnumMap<>(RunStatus.class);
         t.put(PLANNING, EnumSet.of(QUEUED, FAILED, CANCELLED));
-        t.put(QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED));
+        t.put(QUEUED, EnumSet.of(RUNNING, BLOCKED, CANCELLED, FAILED));
         t.put(RUNNING, EnumSet.of(BLOCKED, COMPLETED, FAILED, CANCELLED));
         t.put(BLOCKED, EnumSet.of(RUNNING, FAILED, CANCELLED));
         t.put(COMPLETED, EnumSet.noneOf(RunStatus.class));

@@ -158,6 +158,24 @@ public class Runs {
         return moveStep(workspaceId, runId, stepId, StepStatus.QUEUED, expectedVersion, null, null, principalId);
     }
 
+    /** The moves the policy gate makes: hold for approval, refuse, or (approved) offer again in place. */
+    public static final Set<StepStatus> GATE_TARGETS =
+            EnumSet.of(StepStatus.BLOCKED, StepStatus.FAILED, StepStatus.QUEUED);
+
+    /**
+     * The policy gate's move of a step: {@code queued → blocked} (waiting for approval), {@code queued|blocked →
+     * failed} (denied, expired; {@code error} says why; dependants are skipped), {@code blocked → queued}
+     * (approved: the same step is offered again). The run follows in the same transaction.
+     */
+    @Transactional
+    public RunView gateStep(UUID workspaceId, UUID runId, UUID stepId, StepStatus to, String error,
+                            UUID principalId) {
+        if (!GATE_TARGETS.contains(to)) {
+            throw new IllegalArgumentException("the gate does not move steps to " + to.wire());
+        }
+        return moveStep(workspaceId, runId, stepId, to, null, null, cleanError(error), principalId);
+    }
+
     /** Cancels every step that has not finished, then the run; 409 when the run has already finished. */
     @Transactional
     public RunView cancel(UUID workspaceId, UUID runId, String reason, UUID principalId) {
@@ -238,11 +256,14 @@ public class Runs {
             audit.append(workspaceId, AuditEntry.ofRun("run.transitioned", run.id(), null, principalId, data));
         }
 
-        /** Every move into {@code queued} is a new offer to a worker, so it counts as a new attempt. */
+        /**
+         * Every move into {@code queued} is a new offer to a worker, so it counts as a new attempt; except an
+         * approved step offered again ({@code blocked → queued}): it never started, it continues in place.
+         */
         StepRow moveStep(StepRow step, StepStatus to, JsonNode result, String error) {
             StepStatus from = step.status();
             StepTransitions.check(from, to);
-            int attempt = to == StepStatus.QUEUED ? step.attempt() + 1 : step.attempt();
+            int attempt = to == StepStatus.QUEUED && from != StepStatus.BLOCKED ? step.attempt() + 1 : step.attempt();
             if (!store.transitionStep(workspaceId, step.id(), from, to, step.version(), attempt, result, error, now)) {
                 throw concurrentChange("step '" + step.key() + "'");
             }

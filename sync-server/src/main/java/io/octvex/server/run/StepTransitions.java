@@ -11,7 +11,10 @@ import java.util.Set;
 
 /**
  * The one place that says which step status may follow which. {@code running → queued} is the re-offer of a
- * step whose worker lost its lease (the step's attempt goes up by one). Terminal statuses have no successors.
+ * step whose worker lost its lease (the step's attempt goes up by one). The policy gate, before a step is
+ * leased, may hold it for approval ({@code queued → blocked}), refuse it ({@code queued → failed}) or, once
+ * approved, offer it again in place ({@code blocked → queued}, same attempt). Terminal statuses have no
+ * successors.
  * Documented (with a diagram) in {@code docs/run-state-machine.md}; keep the two in step.
  */
 final class StepTransitions {
@@ -22,9 +25,9 @@ final class StepTransitions {
     private static Map<StepStatus, Set<StepStatus>> table() {
         Map<StepStatus, Set<StepStatus>> t = new EnumMap<>(StepStatus.class);
         t.put(PENDING, EnumSet.of(QUEUED, SKIPPED, CANCELLED));
-        t.put(QUEUED, EnumSet.of(RUNNING, CANCELLED, SKIPPED));
+        t.put(QUEUED, EnumSet.of(RUNNING, CANCELLED, SKIPPED, BLOCKED, FAILED));
         t.put(RUNNING, EnumSet.of(BLOCKED, COMPLETED, FAILED, CANCELLED, QUEUED));
-        t.put(BLOCKED, EnumSet.of(RUNNING, FAILED, CANCELLED));
+        t.put(BLOCKED, EnumSet.of(RUNNING, FAILED, CANCELLED, QUEUED));
         t.put(COMPLETED, EnumSet.noneOf(StepStatus.class));
         t.put(FAILED, EnumSet.noneOf(StepStatus.class));
         t.put(CANCELLED, EnumSet.noneOf(StepStatus.class));

@@ -16,7 +16,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,8 +34,11 @@ public class Workspaces {
     private final Identities identities;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    Workspaces(WorkspaceStore store, WorkspaceAccess access, Identities identities, AuditLog auditLog, Clock clock) {
+    Workspaces(WorkspaceStore store, WorkspaceAccess access, Identities identities, AuditLog auditLog, Clock clock,
+               ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.access = access;
         this.identities = identities;
@@ -78,7 +83,14 @@ public class Workspaces {
                 "ownerId", ownerId.toString());
         auditLog.append(created.id(), AuditEntry.of("workspace.created", ownerId, data));
         auditLog.append(AuditLog.INSTANCE, AuditEntry.of("workspace.created", ownerId, data));
+        events.publishEvent(new WorkspaceCreated(created.id(), checked, ownerId));
         return created.view(List.of(Role.OWNER));
+    }
+
+    /** A workspace's name, for features that act on its behalf (no caller): the policy gate's input. */
+    @Transactional(readOnly = true)
+    public Optional<String> name(UUID workspaceId) {
+        return store.find(workspaceId).map(WorkspaceStore.Workspace::name);
     }
 
     @Transactional(readOnly = true)

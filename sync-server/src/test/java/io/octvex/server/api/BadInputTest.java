@@ -8,6 +8,7 @@ import io.octvex.protocol.RunView;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
+import io.octvex.server.approval.ApprovalFixtures;
 import io.octvex.server.fleet.FleetFixtures;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,12 +47,15 @@ class BadInputTest {
         token = anonymous.login("admin", ServerTest.ADMIN_PASSWORD).token();
         OctvexClient admin = anonymous.withToken(token);
         UUID ws = admin.createWorkspace("bad-input-" + UUID.randomUUID()).id();
+        ApprovalFixtures approvals = new ApprovalFixtures(port);
+        approvals.savePolicy(ws, ApprovalFixtures.POLICY);
         RunView run = admin.submitRun(ws, new SubmitRun("target", null, List.of(new StepSpec("a", "http", "x", null, null))));
         Map<String, String> values = new HashMap<>(Map.of("workspaceId", ws.toString(), "runId", run.id().toString(),
                 "stepId", run.steps().getFirst().id().toString(), "tokenId", UUID.randomUUID().toString(),
                 "principalId", admin.me().id().toString()));
         values.putAll(new FleetFixtures(port).fleetIds(ws, run)); // edgeId, enrollmentId, artifactId
         values.put("version", "1");
+        values.put("approvalId", approvals.pending(ws).id().toString());
         ids = Map.copyOf(values);
     }
 
@@ -163,7 +167,8 @@ class BadInputTest {
 
     private Map<String, Long> rowCounts() {
         Map<String, Long> counts = new HashMap<>();
-        for (String table : List.of("workspaces", "principals", "memberships", "tokens", "runs", "steps", "edges", "edge_enrollments", "artifacts")) {
+        for (String table : List.of("workspaces", "principals", "memberships", "tokens", "runs", "steps", "edges", "edge_enrollments", "artifacts",
+                "approvals", "approval_votes", "policy_versions")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
         }
         // token.used is written at most once a minute by authentication itself, whatever the request asked

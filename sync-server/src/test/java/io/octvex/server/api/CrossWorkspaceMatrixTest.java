@@ -12,6 +12,7 @@ import io.octvex.protocol.Scope;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
+import io.octvex.server.approval.ApprovalFixtures;
 import io.octvex.server.fleet.FleetFixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,6 +65,9 @@ class CrossWorkspaceMatrixTest {
                 marker + " agent", null, List.of(Role.OPERATOR)));
         var victimToken = admin.createToken(victim, new CreateToken(marker + "-token", List.of(Scope.values()),
                 null, null));
+        // policy versions are numbered per workspace: each starts with the starter (1); B also has version 2
+        admin.savePolicy(victim, ApprovalFixtures.POLICY.replace("grants:\n", "grants:\n  - id: " + marker
+                + "\n    to: {roles: [owner]}\n    actions: [\"*\"]\n"), true);
         RunView victimRun = admin.submitRun(victim, new SubmitRun(marker + "-run", null,
                 List.of(new StepSpec(marker + "-step", "http", marker + "-action", null, null))));
         Map<String, String> ids = new HashMap<>(Map.of("workspaceId", victim.toString(), "runId", victimRun.id().toString(),
@@ -71,9 +75,8 @@ class CrossWorkspaceMatrixTest {
                 "tokenId", victimToken.token().id().toString(),
                 "principalId", victimAgent.principal().id().toString()));
         ids.putAll(new FleetFixtures(port).fleetIds(victim, victimRun)); // edgeId, enrollmentId, artifactId
-        // policy versions are numbered per workspace: B has version 1, A has none
-        admin.savePolicy(victim, "grants:\n  - id: " + marker + "\n    to: {roles: [owner]}\n    actions: [\"*\"]\n", true);
-        ids.put("version", "1");
+        ids.put("version", "2");
+        ids.put("approvalId", new ApprovalFixtures(port).pending(victim).id().toString());
         victimIds = Map.copyOf(ids);
 
         attackerWorkspace = admin.createWorkspace("attacker-" + suffix).id();
@@ -91,7 +94,7 @@ class CrossWorkspaceMatrixTest {
                 "stepId", ownRun.steps().getFirst().id().toString(), "tokenId", UUID.randomUUID().toString(),
                 "principalId", UUID.randomUUID().toString(), "edgeId", UUID.randomUUID().toString(),
                 "enrollmentId", UUID.randomUUID().toString(), "artifactId", UUID.randomUUID().toString(),
-                "version", "1");
+                "version", "2", "approvalId", UUID.randomUUID().toString());
     }
 
     @Test
@@ -150,7 +153,8 @@ class CrossWorkspaceMatrixTest {
 
     private Map<String, Object> victimRowCounts() {
         Map<String, Object> counts = new HashMap<>();
-        for (String table : Arrays.asList("runs", "steps", "events", "tokens", "memberships")) {
+        for (String table : Arrays.asList("runs", "steps", "events", "tokens", "memberships", "approvals",
+                "approval_votes", "policy_versions")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table + " WHERE workspace_id = ?").param(victim)
                     .query(Long.class).single());
         }

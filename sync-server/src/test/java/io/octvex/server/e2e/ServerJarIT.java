@@ -61,14 +61,11 @@ class ServerJarIT {
                             new StepSpec("summarise", "noop", "summarise", null, List.of("fetch")))));
             assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
 
-            var fetch = run.steps().getFirst();
-            agent.updateStep(workspace.id(), run.id(), fetch.id(), new StepUpdate(StepStatus.RUNNING, null, null, null));
-            RunView afterFetch = agent.updateStep(workspace.id(), run.id(), fetch.id(),
-                    new StepUpdate(StepStatus.COMPLETED, Json.tree("{\"invoices\":3}"), null, null));
-            assertThat(afterFetch.steps().get(1).status()).isEqualTo(StepStatus.QUEUED);
+            RunView cancelled = agent.cancelRun(workspace.id(), run.id(), "month closed");
+            assertThat(cancelled.steps()).extracting(s -> s.status()).containsOnly(StepStatus.CANCELLED);
 
             Timeline timeline = agent.timeline(workspace.id(), run.id());
-            assertThat(timeline.status()).isEqualTo(RunStatus.RUNNING);
+            assertThat(timeline.status()).isEqualTo(RunStatus.CANCELLED);
             assertThat(timeline.entries()).extracting(TimelineEntry::type)
                     .startsWith("run.created").contains("run.transitioned", "step.transitioned");
             assertThat(agent.verifyChain(workspace.id()).intact()).isTrue();
@@ -78,16 +75,15 @@ class ServerJarIT {
                 assertThat(second.awaitExit(START)).isNotZero();
                 assertThat(second.output()).contains("Another Octvex server is already using the database");
             }
-            assertThat(agent.run(workspace.id(), run.id()).status()).isEqualTo(RunStatus.RUNNING);
+            assertThat(agent.run(workspace.id(), run.id()).status()).isEqualTo(RunStatus.CANCELLED);
             server.stop();
         }
 
         try (ServerProcess restarted = ServerProcess.start(home)) {
             OctvexClient agent = OctvexClient.connect(restarted.awaitUrl(START)).withToken(agentToken);
             RunView again = agent.run(workspace.id(), run.id());
-            assertThat(again.status()).isEqualTo(RunStatus.RUNNING);
-            assertThat(again.steps().getFirst().status()).isEqualTo(StepStatus.COMPLETED);
-            assertThat(again.steps().getFirst().result().get("invoices").asInt()).isEqualTo(3);
+            assertThat(again.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(again.steps().getFirst().status()).isEqualTo(StepStatus.CANCELLED);
             assertThat(agent.verifyChain(workspace.id()).intact()).isTrue();
             assertThat(restarted.output()).doesNotContain("Octvex is ready"); // first-start banner only once
             assertThatThrownBy(() -> OctvexClient.connect(agent.baseUri().toString()).withToken("ovx_not-a-token")

@@ -57,26 +57,31 @@ class PolicyApiTest {
 
     @Test
     void savingCreatesVersionsAndActivatingAnOlderOneRollsBack() {
+        // a new workspace starts with the starter policy as its active version 1
+        TestApi.Response starter = api.get("/api/v1/workspaces/" + ws + "/policy", admin);
+        assertThat(Json.tree(starter.body()).get("version").asInt()).isEqualTo(1);
+        assertThat(Json.tree(starter.body()).get("document").asString()).contains("members-may-run-anything");
+
         assertThat(save(AGENTS_EXAMPLE_ONLY, null).status()).isEqualTo(201);
         TestApi.Response inactive = save("grants: []\n", false);
         assertThat(inactive.status()).as(inactive.body()).isEqualTo(201);
         assertThat(Json.tree(inactive.body()).get("active").asBoolean()).isFalse();
 
         TestApi.Response active = api.get("/api/v1/workspaces/" + ws + "/policy", admin);
-        assertThat(Json.tree(active.body()).get("version").asInt()).isEqualTo(1);
+        assertThat(Json.tree(active.body()).get("version").asInt()).isEqualTo(2);
         assertThat(Json.tree(active.body()).get("active").asBoolean()).isTrue();
 
         String v2 = "grants:\n  - id: everyone\n    to: {roles: [owner]}\n    actions: [\"*\"]\n";
         assertThat(save(v2, true).status()).isEqualTo(201);
         int latest = Json.tree(api.get("/api/v1/workspaces/" + ws + "/policy", admin).body()).get("version").asInt();
-        assertThat(latest).isGreaterThan(1);
+        assertThat(latest).isEqualTo(4);
 
-        TestApi.Response rollback = api.send("POST", "/api/v1/workspaces/" + ws + "/policy/versions/1/activate", admin, null);
+        TestApi.Response rollback = api.send("POST", "/api/v1/workspaces/" + ws + "/policy/versions/2/activate", admin, null);
         assertThat(rollback.status()).isEqualTo(200);
         assertThat(Json.tree(api.get("/api/v1/workspaces/" + ws + "/policy", admin).body()).get("version").asInt())
-                .isEqualTo(1);
+                .isEqualTo(2);
         assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND type = 'policy.activated'")
-                .param(ws).query(Long.class).single()).isEqualTo(3);
+                .param(ws).query(Long.class).single()).isEqualTo(4); // starter, v2, v4, the rollback to v2
     }
 
     @Test
@@ -86,7 +91,7 @@ class PolicyApiTest {
         assertThat(answer.status()).isEqualTo(422);
         assertThat(answer.detail()).contains("agents do not reach elsewhere").contains("expected allow");
         assertThat(jdbc.sql("SELECT count(*) FROM policy_versions WHERE workspace_id = ?").param(ws)
-                .query(Long.class).single()).isZero();
+                .query(Long.class).single()).isEqualTo(1); // only the starter
     }
 
     @Test
@@ -95,7 +100,7 @@ class PolicyApiTest {
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.detail()).contains("line 3");
         assertThat(jdbc.sql("SELECT count(*) FROM policy_versions WHERE workspace_id = ?").param(ws)
-                .query(Long.class).single()).isZero();
+                .query(Long.class).single()).isEqualTo(1); // only the starter
     }
 
     @Test

@@ -135,8 +135,8 @@ class RunServiceTest {
                 }
             }
         }
-        assertThat(legal).isEqualTo(14);
-        assertThat(refused).isEqualTo(64 - 14);
+        assertThat(legal).isEqualTo(17);
+        assertThat(refused).isEqualTo(64 - 17);
     }
 
     @Test

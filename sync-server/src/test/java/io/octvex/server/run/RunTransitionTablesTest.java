@@ -20,15 +20,15 @@ import org.springframework.http.HttpStatus;
 class RunTransitionTablesTest {
     private static final Set<String> RUN_PAIRS = Set.of(
             "planning>queued", "planning>failed", "planning>cancelled",
-            "queued>running", "queued>cancelled", "queued>failed",
+            "queued>running", "queued>blocked", "queued>cancelled", "queued>failed",
             "running>blocked", "running>completed", "running>failed", "running>cancelled",
             "blocked>running", "blocked>failed", "blocked>cancelled");
 
     private static final Set<String> STEP_PAIRS = Set.of(
             "pending>queued", "pending>skipped", "pending>cancelled",
-            "queued>running", "queued>cancelled", "queued>skipped",
+            "queued>running", "queued>cancelled", "queued>skipped", "queued>blocked", "queued>failed",
             "running>blocked", "running>completed", "running>failed", "running>cancelled", "running>queued",
-            "blocked>running", "blocked>failed", "blocked>cancelled");
+            "blocked>running", "blocked>failed", "blocked>cancelled", "blocked>queued");
 
     @Test
     void everyRunPairIsAllowedExactlyWhenTheSpecificationSaysSo() {
@@ -99,7 +99,7 @@ class RunTransitionTablesTest {
         assertThatThrownBy(() -> StepTransitions.check(StepStatus.COMPLETED, StepStatus.RUNNING))
                 .hasMessage("a step that is completed cannot become running; it is finished");
         assertThatThrownBy(() -> RunTransitions.check(QUEUED, COMPLETED))
-                .hasMessage("a run that is queued cannot become completed; from queued it may become running, "
+                .hasMessage("a run that is queued cannot become completed; from queued it may become running, blocked, "
                         + "failed, cancelled");
     }
 }

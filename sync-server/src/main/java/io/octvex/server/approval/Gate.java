@@ -1,0 +1,184 @@
+package io.octvex.server.approval;
+
+import io.octvex.protocol.Json;
+import io.octvex.protocol.MemberView;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.StepStatus;
+import io.octvex.protocol.StepView;
+import io.octvex.server.audit.AuditEntry;
+import io.octvex.server.audit.AuditLog;
+import io.octvex.server.identity.Identities;
+import io.octvex.server.policy.DecisionInput;
+import io.octvex.server.policy.Effect;
+import io.octvex.server.policy.GateDecision;
+import io.octvex.server.policy.Policies;
+import io.octvex.server.run.Runs;
+import io.octvex.server.workspace.Workspaces;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The one gate every step passes before an edge may run it. Each action the step performs is decided by the
+ * workspace's active policy, as the principal who submitted the run, and recorded ({@code policy.decided}).
+ * A deny fails the step (dependants skip); a rate limit defers it; require_approval blocks it and creates
+ * the approval in the same transaction, unless an approval already covers that action (approved for this
+ * step, or a grant for the same action in this run). Runs in the caller's transaction, which has locked the
+ * run (the lease claim).
+ */
+@Service
+public class Gate {
+    /** What the gate did with a step. */
+    public enum Admission {
+        /** Every action is allowed: lease it. */
+        ADMITTED,
+        /** Blocked: it waits for an approval. */
+        HELD,
+        /** Denied: the step failed. */
+        REFUSED,
+        /** Over a rate limit: ask again at {@code notBefore}. */
+        DEFERRED,
+        /** No longer queued (something else moved it since it was seen): nothing to do. */
+        NOT_QUEUED
+    }
+
+    public record Outcome(Admission admission, Instant notBefore) {
+        static Outcome of(Admission admission) {
+            return new Outcome(admission, null);
+        }
+    }
+
+    private final Runs runs;
+    private final Policies policies;
+    private final Identities identities;
+    private final Workspaces workspaces;
+    private final ApprovalStore store;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    Gate(Runs runs, Policies policies, Identities identities, Workspaces workspaces, ApprovalStore store,
+         AuditLog audit, Clock clock) {
+        this.runs = runs;
+        this.policies = policies;
+        this.identities = identities;
+        this.workspaces = workspaces;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Outcome admit(UUID workspaceId, UUID runId, UUID stepId) {
+        RunView run = runs.get(workspaceId, runId);
+        StepView step = run.steps().stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
+        if (step == null || step.status() != StepStatus.QUEUED) {
+            return Outcome.of(Admission.NOT_QUEUED);
+        }
+        Optional<MemberView> submitter = identities.member(workspaceId, run.createdBy());
+        if (submitter.isEmpty()) {
+            runs.gateStep(workspaceId, runId, stepId, StepStatus.FAILED,
+                    "refused: whoever submitted the run is no longer a member of this workspace", null);
+            return Outcome.of(Admission.REFUSED);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        DecisionInput.Principal principal = new DecisionInput.Principal(run.createdBy(),
+                submitter.get().principal().name(), submitter.get().principal().kind(), submitter.get().roles());
+        DecisionInput.Workspace workspace = new DecisionInput.Workspace(workspaceId,
+                workspaces.name(workspaceId).orElse(null));
+        GateDecision needsApproval = null;
+        DecisionInput needsApprovalFor = null;
+        for (StepActions.Action action : StepActions.of(step)) {
+            DecisionInput input = input(principal, action, run, now, workspace);
+            GateDecision d = policies.decide(workspaceId, input, runId, stepId);
+            if (d.effect() == Effect.DENY) {
+                if (d.rateLimited()) {
+                    return new Outcome(Admission.DEFERRED, now.plus(d.retryAfter()));
+                }
+                runs.gateStep(workspaceId, runId, stepId, StepStatus.FAILED, "denied by policy"
+                        + (d.decidedBy() == null ? "" : " ('" + d.decidedBy() + "')") + ": " + d.reason(), null);
+                return Outcome.of(Admission.REFUSED);
+            }
+            if (d.effect() == Effect.REQUIRE_APPROVAL && needsApproval == null) {
+                String key = Policies.actionKey(input);
+                Optional<ApprovalStore.Row> covering = store.covering(workspaceId, runId, stepId, key, now);
+                if (covering.isPresent()) {
+                    used(covering.get(), step, d);
+                } else {
+                    needsApproval = d;
+                    needsApprovalFor = input;
+                }
+            }
+        }
+        if (needsApproval != null) {
+            request(run, step, needsApproval, needsApprovalFor, now);
+            return Outcome.of(Admission.HELD);
+        }
+        return Outcome.of(Admission.ADMITTED);
+    }
+
+    private static DecisionInput input(DecisionInput.Principal principal, StepActions.Action action, RunView run,
+                                       Instant now, DecisionInput.Workspace workspace) {
+        JsonNode spec = run.spec();
+        Map<String, String> labels = new LinkedHashMap<>();
+        spec.path("labels").properties().forEach(e -> {
+            if (e.getValue().isString()) {
+                labels.put(e.getKey(), e.getValue().asString());
+            }
+        });
+        String persona = spec.path("persona").isString() ? spec.path("persona").asString() : null;
+        return DecisionInput.of(principal, action.action(), action.resource(), action.method(), action.headerNames(),
+                new DecisionInput.Run(run.id(), run.depth(), persona, labels), now, workspace);
+    }
+
+    /** Creates the approval and blocks the step, in this transaction; both or neither. */
+    private void request(RunView run, StepView step, GateDecision d, DecisionInput input, Instant now) {
+        Map<String, Object> recorded = d.recordedInput();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = (Map<String, Object>) recorded.get("request");
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("action", input.action());
+        evidence.put("method", request.get("method"));
+        evidence.put("resource", recorded.get("resource"));
+        evidence.put("host", request.get("host"));
+        evidence.put("headerNames", request.get("headers"));
+        evidence.put("rule", d.decidedBy());
+        evidence.put("message", d.approval().message());
+        evidence.put("policyVersion", d.policyVersion());
+        evidence.put("inputDigest", d.inputDigest());
+        evidence.put("requestedBy", Map.of("id", input.principal().id().toString(),
+                "name", String.valueOf(input.principal().name()), "kind", input.principal().kind().wire()));
+        evidence.put("run", Map.of("id", run.id().toString(), "title", run.title()));
+        evidence.put("step", Map.of("id", step.id().toString(), "key", step.key(), "handler", step.handler(),
+                "description", step.action()));
+        ApprovalStore.Row row = new ApprovalStore.Row(UUID.randomUUID(), run.workspaceId(), run.id(), step.id(),
+                io.octvex.protocol.ApprovalStatus.PENDING, Policies.actionKey(input), Json.toTree(evidence),
+                run.createdBy(), d.approval().role(), d.approval().quorum(), 0, now, now.plus(d.approval().expires()),
+                null, null, null);
+        store.insert(row);
+        runs.gateStep(run.workspaceId(), run.id(), step.id(), StepStatus.BLOCKED, null, null);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("approvalId", row.id().toString());
+        data.put("approverRole", row.approverRole().wire());
+        data.put("quorum", row.quorum());
+        data.put("expiresAt", row.expiresAt().toString());
+        data.put("evidence", evidence);
+        audit.append(run.workspaceId(), AuditEntry.ofRun("approval.requested", run.id(), step.id(), run.createdBy(), data));
+    }
+
+    private void used(ApprovalStore.Row approval, StepView step, GateDecision d) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("approvalId", approval.id().toString());
+        data.put("rule", d.decidedBy());
+        data.put("as", approval.stepId().equals(step.id()) ? "approved for this step" : "grant until " + approval.grantUntil());
+        audit.append(approval.workspaceId(), AuditEntry.ofRun("approval.used", approval.runId(), step.id(), null, data));
+    }
+}

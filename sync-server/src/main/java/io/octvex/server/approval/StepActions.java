@@ -1,0 +1,58 @@
+package io.octvex.server.approval;
+
+import io.octvex.protocol.StepView;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The actions a step will perform, as the policy sees them: an {@code http} step is one
+ * {@code http.request} (its method, URL and header names — never header values); a {@code browser} step
+ * is a {@code browser.navigate} per distinct URL it goes to; any other handler is one {@code <handler>.run}.
+ * Input the edge would refuse (a missing URL) is still decided here: the policy sees what was asked.
+ */
+final class StepActions {
+    private StepActions() {}
+
+    record Action(String action, String resource, String method, List<String> headerNames) {}
+
+    static List<Action> of(StepView step) {
+        JsonNode input = step.input();
+        return switch (step.handler()) {
+            case "http" -> List.of(new Action("http.request", text(input.path("url")),
+                    text(input.path("method")) == null ? "GET" : text(input.path("method")).toUpperCase(Locale.ROOT),
+                    headerNames(input.path("headers"))));
+            case "browser" -> browser(input);
+            default -> List.of(new Action(step.handler() + ".run", null, null, List.of()));
+        };
+    }
+
+    private static List<Action> browser(JsonNode input) {
+        Set<String> urls = new LinkedHashSet<>();
+        input.path("actions").forEach(a -> {
+            String url = text(a.path("goto"));
+            if (url != null) {
+                urls.add(url);
+            }
+        });
+        if (urls.isEmpty()) {
+            return List.of(new Action("browser.run", null, null, List.of()));
+        }
+        return urls.stream().map(u -> new Action("browser.navigate", u, "GET", List.of())).toList();
+    }
+
+    private static List<String> headerNames(JsonNode headers) {
+        List<String> names = new ArrayList<>();
+        if (headers.isObject()) {
+            headers.propertyNames().forEach(names::add);
+        }
+        return names;
+    }
+
+    private static String text(JsonNode node) {
+        return node.isString() && !node.asString().isBlank() ? node.asString().strip() : null;
+    }
+}
