@@ -169,6 +169,12 @@ public final class OctvexClient {
         return send("POST", ws(workspaceId) + "/policy/explain", input, Explanation.class);
     }
 
+    /** What changed from version {@code against} (null: the version before) to {@code version}. */
+    public PolicyDiff policyDiff(UUID workspaceId, int version, Integer against) {
+        return send("GET", ws(workspaceId) + "/policy/versions/" + version + "/diff"
+                + (against == null ? "" : "?against=" + against), null, PolicyDiff.class);
+    }
+
     // --- events and audit ------------------------------------------------------------------------------------
 
     public EventPage events(UUID workspaceId, long afterSeq, int limit) {

@@ -2,6 +2,7 @@ package io.octvex.server.policy;
 
 import io.octvex.protocol.Explanation;
 import io.octvex.protocol.MemberView;
+import io.octvex.protocol.PolicyDiff;
 import io.octvex.protocol.PolicyInput;
 import io.octvex.protocol.PolicyVersionView;
 import io.octvex.protocol.SavePolicy;
@@ -217,6 +218,20 @@ public class Policies {
         return new Explanation(version, d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
                 d.approval() == null ? null : d.approval().role().wire(),
                 d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
+    }
+
+    /**
+     * What changed from version {@code against} (null: the version before) to {@code version}; the same
+     * version on both sides gives an empty diff.
+     */
+    @Transactional(readOnly = true)
+    public PolicyDiff diff(UUID workspaceId, int version, Integer against) {
+        PolicyVersionView revised = version(workspaceId, version);
+        if (against == null && version == 1) {
+            throw new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "Not found", "policy version 1 is the"
+                    + " first: there is no version before it; name one to compare it with in 'against'");
+        }
+        return PolicyDiffer.diff(revised, version(workspaceId, against == null ? version - 1 : against));
     }
 
     private CompiledPolicy compiled(UUID workspaceId, PolicyVersionView version) {

@@ -1,6 +1,7 @@
 package io.octvex.server.policy;
 
 import io.octvex.protocol.Explanation;
+import io.octvex.protocol.PolicyDiff;
 import io.octvex.protocol.PolicyInput;
 import io.octvex.protocol.PolicyVersionView;
 import io.octvex.protocol.SavePolicy;
@@ -50,6 +51,14 @@ class PolicyController {
     PolicyVersionView version(Caller caller, @PathVariable UUID workspaceId, @PathVariable int version) {
         access.require(caller, workspaceId, Scope.WORKSPACE_READ);
         return policies.version(workspaceId, version);
+    }
+
+    /** What changed from {@code against} (default: the version before) to {@code version}. */
+    @GetMapping("/versions/{version}/diff")
+    PolicyDiff diff(Caller caller, @PathVariable UUID workspaceId, @PathVariable int version,
+                    @RequestParam(required = false) Integer against) {
+        access.require(caller, workspaceId, Scope.WORKSPACE_READ);
+        return policies.diff(workspaceId, version, against);
     }
 
     @PostMapping("/versions")
