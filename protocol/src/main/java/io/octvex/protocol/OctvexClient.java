@@ -175,6 +175,14 @@ public final class OctvexClient {
                 + (against == null ? "" : "?against=" + against), null, PolicyDiff.class);
     }
 
+    /**
+     * Replays the workspace's {@code last} (null: 100) recorded gate decisions under a draft policy and says
+     * which it would decide differently; nothing is saved.
+     */
+    public DryRunReport dryRunPolicy(UUID workspaceId, String document, Integer last) {
+        return send("POST", ws(workspaceId) + "/policy/dry-run", new DryRunPolicy(document, last), DryRunReport.class);
+    }
+
     // --- events and audit ------------------------------------------------------------------------------------
 
     public EventPage events(UUID workspaceId, long afterSeq, int limit) {

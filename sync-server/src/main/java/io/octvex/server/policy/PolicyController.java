@@ -1,5 +1,7 @@
 package io.octvex.server.policy;
 
+import io.octvex.protocol.DryRunPolicy;
+import io.octvex.protocol.DryRunReport;
 import io.octvex.protocol.Explanation;
 import io.octvex.protocol.PolicyDiff;
 import io.octvex.protocol.PolicyInput;
@@ -72,6 +74,13 @@ class PolicyController {
     PolicyVersionView activate(Caller caller, @PathVariable UUID workspaceId, @PathVariable int version) {
         access.require(caller, workspaceId, Scope.WORKSPACE_ADMIN);
         return policies.activate(workspaceId, version, caller.principalId());
+    }
+
+    /** Needs what a save needs: a dry run shows what the draft would decide, before anyone saves it. */
+    @PostMapping("/dry-run")
+    DryRunReport dryRun(Caller caller, @PathVariable UUID workspaceId, @RequestBody DryRunPolicy request) {
+        access.require(caller, workspaceId, Scope.WORKSPACE_ADMIN);
+        return policies.dryRun(workspaceId, request);
     }
 
     @PostMapping("/explain")
