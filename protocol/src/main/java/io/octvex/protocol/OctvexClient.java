@@ -164,6 +164,20 @@ public final class OctvexClient {
         return send("POST", ws(workspaceId) + "/policy/explain", input, Explanation.class);
     }
 
+    /** What changed from version {@code against} (null: the version before) to {@code version}. */
+    public PolicyDiff policyDiff(UUID workspaceId, int version, Integer against) {
+        return send("GET", ws(workspaceId) + "/policy/versions/" + version + "/diff"
+                + (against == null ? "" : "?against=" + against), null, PolicyDiff.class);
+    }
+
+    /**
+     * Replays the workspace's {@code last} (null: 100) recorded gate decisions under a draft policy and says
+     * which it would decide differently; nothing is saved.
+     */
+    public DryRunReport dryRunPolicy(UUID workspaceId, String document, Integer last) {
+        return send("POST", ws(workspaceId) + "/policy/dry-run", new DryRunPolicy(document, last), DryRunReport.class);
+    }
+
     // --- events and audit ------------------------------------------------------------------------------------
 
     public EventPage events(UUID workspaceId, long afterSeq, int limit) {

@@ -1,7 +1,10 @@
 package io.octvex.server.policy;
 
+import io.octvex.protocol.DryRunPolicy;
+import io.octvex.protocol.DryRunReport;
 import io.octvex.protocol.Explanation;
 import io.octvex.protocol.MemberView;
+import io.octvex.protocol.PolicyDiff;
 import io.octvex.protocol.PolicyInput;
 import io.octvex.protocol.PolicyVersionView;
 import io.octvex.protocol.SavePolicy;
@@ -33,6 +36,8 @@ public class Policies {
     public static final String DECIDED = "policy.decided";
     /** How long an approval stands when its rule does not say. */
     public static final Duration DEFAULT_APPROVAL_EXPIRY = Duration.ofHours(24);
+    private static final int DRY_RUN_DEFAULT = 100;
+    private static final int DRY_RUN_MAX = 1000;
 
     private final PolicyStore store;
     private final Identities identities;
@@ -43,9 +48,12 @@ public class Policies {
     private final Map<String, CompiledPolicy> compiled = new ConcurrentHashMap<>();
 
     private final RateBuckets buckets;
+    private final RecordedDecisions decisions;
 
-    Policies(PolicyStore store, Identities identities, AuditLog auditLog, Clock clock, RateBuckets buckets) {
+    Policies(PolicyStore store, Identities identities, AuditLog auditLog, Clock clock, RateBuckets buckets,
+             RecordedDecisions decisions) {
         this.buckets = buckets;
+        this.decisions = decisions;
         this.store = store;
         this.identities = identities;
         this.auditLog = auditLog;
@@ -54,13 +62,7 @@ public class Policies {
 
     @Transactional
     public PolicyVersionView save(UUID workspaceId, UUID author, SavePolicy request) {
-        if (request == null || request.document() == null || request.document().isBlank()) {
-            throw ApiException.badRequest("'document' is required: the policy as YAML or JSON");
-        }
-        if (request.document().length() > MAX_DOCUMENT) {
-            throw ApiException.badRequest("the policy document is longer than " + MAX_DOCUMENT + " characters");
-        }
-        CompiledPolicy policy = compile(request.document());
+        CompiledPolicy policy = compileDocument(request == null ? null : request.document());
         List<String> failures = runTests(workspaceId, policy);
         if (!failures.isEmpty()) {
             throw new ApiException(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, "Policy tests failed",
@@ -222,6 +224,47 @@ public class Policies {
         return new Explanation(version, d.effect().wire(), d.decidedBy(), d.reason(), d.matched(),
                 d.approval() == null ? null : d.approval().role().wire(),
                 d.approval() == null ? null : d.approval().quorum() == null ? 1 : d.approval().quorum());
+    }
+
+    /**
+     * What changed from version {@code against} (null: the version before) to {@code version}; the same
+     * version on both sides gives an empty diff.
+     */
+    @Transactional(readOnly = true)
+    public PolicyDiff diff(UUID workspaceId, int version, Integer against) {
+        PolicyVersionView revised = version(workspaceId, version);
+        if (against == null && version == 1) {
+            throw new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "Not found", "policy version 1 is the"
+                    + " first: there is no version before it; name one to compare it with in 'against'");
+        }
+        return PolicyDiffer.diff(revised, version(workspaceId, against == null ? version - 1 : against));
+    }
+
+    /**
+     * Replays the workspace's latest recorded gate decisions under a draft, compiled as a save would compile
+     * it. The engine alone decides: no rate-limit token is taken and nothing is written (the transaction is
+     * read-only).
+     */
+    @Transactional(readOnly = true)
+    public DryRunReport dryRun(UUID workspaceId, DryRunPolicy request) {
+        int last = request == null || request.last() == null ? DRY_RUN_DEFAULT : request.last();
+        if (last < 1 || last > DRY_RUN_MAX) {
+            throw ApiException.badRequest("'last' is how many recorded decisions to replay: 1 to " + DRY_RUN_MAX
+                    + " (default " + DRY_RUN_DEFAULT + ")");
+        }
+        CompiledPolicy draft = compileDocument(request == null ? null : request.document());
+        return DryRun.replay(engine, draft, decisions.latest(workspaceId, last));
+    }
+
+    /** A document as a save takes it: present, within the size bound, compiled (400 with line and column). */
+    private CompiledPolicy compileDocument(String document) {
+        if (document == null || document.isBlank()) {
+            throw ApiException.badRequest("'document' is required: the policy as YAML or JSON");
+        }
+        if (document.length() > MAX_DOCUMENT) {
+            throw ApiException.badRequest("the policy document is longer than " + MAX_DOCUMENT + " characters");
+        }
+        return compile(document);
     }
 
     private CompiledPolicy compiled(UUID workspaceId, PolicyVersionView version) {

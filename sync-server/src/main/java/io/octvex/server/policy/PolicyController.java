@@ -1,6 +1,9 @@
 package io.octvex.server.policy;
 
+import io.octvex.protocol.DryRunPolicy;
+import io.octvex.protocol.DryRunReport;
 import io.octvex.protocol.Explanation;
+import io.octvex.protocol.PolicyDiff;
 import io.octvex.protocol.PolicyInput;
 import io.octvex.protocol.PolicyVersionView;
 import io.octvex.protocol.SavePolicy;
@@ -52,6 +55,14 @@ class PolicyController {
         return policies.version(workspaceId, version);
     }
 
+    /** What changed from {@code against} (default: the version before) to {@code version}. */
+    @GetMapping("/versions/{version}/diff")
+    PolicyDiff diff(Caller caller, @PathVariable UUID workspaceId, @PathVariable int version,
+                    @RequestParam(required = false) Integer against) {
+        access.require(caller, workspaceId, Scope.WORKSPACE_READ);
+        return policies.diff(workspaceId, version, against);
+    }
+
     @PostMapping("/versions")
     @ResponseStatus(HttpStatus.CREATED)
     PolicyVersionView save(Caller caller, @PathVariable UUID workspaceId, @RequestBody SavePolicy request) {
@@ -63,6 +74,14 @@ class PolicyController {
     PolicyVersionView activate(Caller caller, @PathVariable UUID workspaceId, @PathVariable int version) {
         access.require(caller, workspaceId, Scope.WORKSPACE_ADMIN);
         return policies.activate(workspaceId, version, caller.principalId());
+    }
+
+    /** Needs what a save needs: a dry run shows what the draft would decide, before anyone saves it. */
+    @PostMapping("/dry-run")
+    DryRunReport dryRun(Caller caller, @PathVariable UUID workspaceId, @RequestBody DryRunPolicy request) {
+        access.require(caller, workspaceId, Scope.WORKSPACE_ADMIN);
+        access.require(caller, workspaceId, Scope.EVENTS_READ); // it shows recorded decisions
+        return policies.dryRun(workspaceId, request);
     }
 
     @PostMapping("/explain")

@@ -1,0 +1,41 @@
+package io.octvex.server.policy;
+
+import io.octvex.protocol.Json;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads back the gate decisions that {@link Policies#decide} recorded in the audit log. Only reads: the log
+ * itself is written by the audit feature alone.
+ */
+@Repository
+class RecordedDecisions {
+    /**
+     * The type is a literal, not a parameter, so that PostgreSQL can match the partial index
+     * {@code events_policy_decisions} (workspace_id, seq DESC) even in a generic plan.
+     */
+    static final String LATEST = "SELECT seq, at, run_id, step_id, data FROM events"
+            + " WHERE workspace_id = :ws AND type = '" + Policies.DECIDED + "' ORDER BY seq DESC LIMIT :limit";
+    private final JdbcClient jdbc;
+
+    RecordedDecisions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A {@code policy.decided} event: where it sits in the log, when, for which step, and its data. */
+    record Recorded(long seq, Instant at, UUID runId, UUID stepId, JsonNode data) {}
+
+    /** The workspace's {@code limit} latest decisions, newest first. */
+    List<Recorded> latest(UUID workspaceId, int limit) {
+        return jdbc.sql(LATEST).param("ws", workspaceId).param("limit", limit)
+                .query((rs, n) -> new Recorded(rs.getLong("seq"), rs.getObject("at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("run_id", UUID.class), rs.getObject("step_id", UUID.class),
+                        Json.tree(rs.getString("data"))))
+                .list();
+    }
+}
