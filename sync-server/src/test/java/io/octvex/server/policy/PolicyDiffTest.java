@@ -101,17 +101,17 @@ class PolicyDiffTest {
         api = TestApi.on(port);
         admin = api.admin();
         token = admin.login("admin", ServerTest.ADMIN_PASSWORD).token();
-        ws = api.newWorkspace("diff").id();
-        admin.savePolicy(ws, V1, true);
-        admin.savePolicy(ws, V2, false);
+        ws = api.newWorkspace("diff").id(); // version 1 is the starter policy
+        admin.savePolicy(ws, V1, true);     // version 2
+        admin.savePolicy(ws, V2, false);    // version 3
     }
 
     @Test
     void grantsRulesAndRateLimitsAreComparedByIdWithTheFieldsThatChanged() {
-        PolicyDiff diff = admin.policyDiff(ws, 2, null);
+        PolicyDiff diff = admin.policyDiff(ws, 3, null);
 
-        assertThat(diff.version()).isEqualTo(2);
-        assertThat(diff.against()).as("the version before, by default").isEqualTo(1);
+        assertThat(diff.version()).isEqualTo(3);
+        assertThat(diff.against()).as("the version before, by default").isEqualTo(2);
 
         assertThat(diff.grants().added()).extracting(PolicyDiff.Entry::id).containsExactly("viewers-read");
         assertThat(diff.grants().added().getFirst().value()).isEqualTo(Json.tree(
@@ -158,10 +158,10 @@ class PolicyDiffTest {
 
     @Test
     void theTextDiffIsUnified() {
-        String text = admin.policyDiff(ws, 2, null).unified();
+        String text = admin.policyDiff(ws, 3, null).unified();
 
         List<String> lines = text.lines().toList();
-        assertThat(lines.subList(0, 2)).containsExactly("--- version 1", "+++ version 2");
+        assertThat(lines.subList(0, 2)).containsExactly("--- version 2", "+++ version 3");
         assertThat(lines.get(2)).matches("@@ -\\d+,\\d+ \\+\\d+,\\d+ @@");
         assertThat(lines).contains(
                 "-  - id: operators-anything",
@@ -177,20 +177,20 @@ class PolicyDiffTest {
 
     @Test
     void anyTwoVersionsCanBeComparedAndAVersionWithItselfGivesNothing() {
-        admin.savePolicy(ws, V1, false); // version 3: the text of version 1 again
+        admin.savePolicy(ws, V1, false); // version 4: the text of version 2 again
 
-        PolicyDiff backAgain = admin.policyDiff(ws, 3, 1);
-        assertThat(backAgain.against()).isEqualTo(1);
+        PolicyDiff backAgain = admin.policyDiff(ws, 4, 2);
+        assertThat(backAgain.against()).isEqualTo(2);
         assertThat(backAgain.unified()).isEmpty();
         assertThat(backAgain.grants().changed()).isEmpty();
 
-        PolicyDiff reverse = admin.policyDiff(ws, 3, 2);
+        PolicyDiff reverse = admin.policyDiff(ws, 4, 3);
         assertThat(reverse.grants().added()).extracting(PolicyDiff.Entry::id).containsExactly("operators-anything");
         assertThat(reverse.tests().added()).containsExactly("deletes are refused");
 
-        PolicyDiff same = admin.policyDiff(ws, 2, 2);
-        assertThat(same.version()).isEqualTo(2);
-        assertThat(same.against()).isEqualTo(2);
+        PolicyDiff same = admin.policyDiff(ws, 3, 3);
+        assertThat(same.version()).isEqualTo(3);
+        assertThat(same.against()).isEqualTo(3);
         for (PolicyDiff.Section section : List.of(same.grants(), same.rules(), same.rateLimits())) {
             assertThat(section.added()).isEmpty();
             assertThat(section.removed()).isEmpty();
@@ -205,20 +205,20 @@ class PolicyDiffTest {
     void unknownVersionsAreNotFound() {
         assertThatThrownBy(() -> admin.policyDiff(ws, 9, null)).isInstanceOfSatisfying(OctvexApiException.class,
                 e -> assertThat(e.status()).isEqualTo(404));
-        TestApi.Response unknown = api.get("/api/v1/workspaces/" + ws + "/policy/versions/2/diff?against=7", token);
+        TestApi.Response unknown = api.get("/api/v1/workspaces/" + ws + "/policy/versions/3/diff?against=7", token);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.detail()).isEqualTo("policy version 7 was not found");
         TestApi.Response first = api.get("/api/v1/workspaces/" + ws + "/policy/versions/1/diff", token);
         assertThat(first.status()).isEqualTo(404);
         assertThat(first.detail()).contains("version 1 is the first").contains("against");
-        TestApi.Response notANumber = api.get("/api/v1/workspaces/" + ws + "/policy/versions/2/diff?against=x", token);
+        TestApi.Response notANumber = api.get("/api/v1/workspaces/" + ws + "/policy/versions/3/diff?against=x", token);
         assertThat(notANumber.status()).isEqualTo(400);
     }
 
     @Test
     void readersMayDiff() {
         String reader = api.adminToken(ws, Scope.WORKSPACE_READ).secret();
-        TestApi.Response answer = api.get("/api/v1/workspaces/" + ws + "/policy/versions/2/diff", reader);
+        TestApi.Response answer = api.get("/api/v1/workspaces/" + ws + "/policy/versions/3/diff", reader);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(Json.tree(answer.body()).path("tests").path("added").get(0).asString())
                 .isEqualTo("deletes need approval");

@@ -135,14 +135,14 @@ class PolicyDryRunTest {
         DryRunReport.ChangedDecision limited = report.changed().getFirst();
         assertThat(limited.principal()).isEqualTo("greedy");
         assertThat(limited.resource()).isEqualTo("https://api.example.com/c");
-        assertThat(limited.before()).isEqualTo(new DryRunReport.Before("deny", "greedy-once", true, 1));
+        assertThat(limited.before()).isEqualTo(new DryRunReport.Before("deny", "greedy-once", true, 2)); // 1 is the starter
         assertThat(limited.after().effect()).isEqualTo("deny");
         assertThat(limited.after().decidedBy()).isEqualTo("greedy-b-only");
 
         DryRunReport.ChangedDecision org = report.changed().get(1);
         assertThat(org.action()).isEqualTo("http.request");
         assertThat(org.resource()).isEqualTo("https://api.example.org/a");
-        assertThat(org.before()).isEqualTo(new DryRunReport.Before("deny", null, false, 1));
+        assertThat(org.before()).isEqualTo(new DryRunReport.Before("deny", null, false, 2));
         assertThat(org.after()).isEqualTo(new DryRunReport.After("allow", "agents-example", "granted by 'agents-example'"));
         assertThat(org.at()).isNotNull();
 
@@ -246,12 +246,15 @@ class PolicyDryRunTest {
     }
 
     @Test
-    void onlyWorkspaceAdminsDryRun() {
-        String reader = api.adminToken(ws, Scope.WORKSPACE_READ).secret();
+    void onlyWorkspaceAdminsWhoMayReadEventsDryRun() {
+        String reader = api.adminToken(ws, Scope.WORKSPACE_READ, Scope.EVENTS_READ).secret();
         TestApi.Response answer = api.send("POST", "/api/v1/workspaces/" + ws + "/policy/dry-run", reader,
                 Map.of("document", DRAFT));
         assertThat(answer.status()).isEqualTo(403);
-        String adminToken = api.adminToken(ws, Scope.WORKSPACE_ADMIN).secret();
+        String adminOnly = api.adminToken(ws, Scope.WORKSPACE_ADMIN).secret();
+        assertThat(api.send("POST", "/api/v1/workspaces/" + ws + "/policy/dry-run", adminOnly,
+                Map.of("document", DRAFT)).status()).as("recorded decisions are events").isEqualTo(403);
+        String adminToken = api.adminToken(ws, Scope.WORKSPACE_ADMIN, Scope.EVENTS_READ).secret();
         assertThat(api.send("POST", "/api/v1/workspaces/" + ws + "/policy/dry-run", adminToken,
                 Map.of("document", DRAFT)).status()).isEqualTo(200);
     }
