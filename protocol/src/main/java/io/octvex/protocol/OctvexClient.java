@@ -178,6 +178,39 @@ public final class OctvexClient {
         return send("POST", ws(workspaceId) + "/policy/dry-run", new DryRunPolicy(document, last), DryRunReport.class);
     }
 
+    // --- vault ---------------------------------------------------------------------------------------------
+
+    /** Stores a new secret; its value never comes back from any call. */
+    public SecretView createSecret(UUID workspaceId, CreateSecret request) {
+        return send("POST", ws(workspaceId) + "/secrets", request, SecretView.class);
+    }
+
+    /** Replaces a secret's value: a new version, sealed under the workspace's current data key. */
+    public SecretView updateSecret(UUID workspaceId, String name, UpdateSecret request) {
+        return send("PUT", secretPath(workspaceId, name) + "/value", request, SecretView.class);
+    }
+
+    public List<SecretView> secrets(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/secrets", null, new TypeReference<List<SecretView>>() {});
+    }
+
+    public SecretView secret(UUID workspaceId, String name) {
+        return send("GET", secretPath(workspaceId, name), null, SecretView.class);
+    }
+
+    public void deleteSecret(UUID workspaceId, String name) {
+        send("DELETE", secretPath(workspaceId, name), null, Void.class);
+    }
+
+    public VaultStatus vault(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/vault", null, VaultStatus.class);
+    }
+
+    /** Makes a new data key for the workspace; secrets sealed under older ones are re-encrypted in the background. */
+    public VaultStatus rotateVault(UUID workspaceId) {
+        return send("POST", ws(workspaceId) + "/vault/rotate", null, VaultStatus.class);
+    }
+
     // --- events and audit ------------------------------------------------------------------------------------
 
     public EventPage events(UUID workspaceId, long afterSeq, int limit) {
@@ -202,6 +235,10 @@ public final class OctvexClient {
 
     private static String ws(UUID workspaceId) {
         return API + "/workspaces/" + URLEncoder.encode(workspaceId.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static String secretPath(UUID workspaceId, String name) {
+        return ws(workspaceId) + "/secrets/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
     private HttpRequest.Builder authorised(HttpRequest.Builder builder) {

@@ -16,7 +16,8 @@ public enum Scope {
     RUNS_READ("runs:read"),
     RUNS_WRITE("runs:write"),
     RUNS_EXECUTE("runs:execute"),
-    EVENTS_READ("events:read");
+    EVENTS_READ("events:read"),
+    SECRETS_MANAGE("secrets:manage");
 
     private final String wire;
 

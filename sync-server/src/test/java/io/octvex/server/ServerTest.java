@@ -22,4 +22,9 @@ import org.springframework.context.annotation.Import;
 @Import(TestClockConfiguration.class)
 public @interface ServerTest {
     String ADMIN_PASSWORD = "correct horse battery staple";
+    /**
+     * What another replica on the test database must be told: the vault's root key, which the first start of
+     * the shared context made in its key file (replicas of one vault share one root key).
+     */
+    String SHARED_ROOT_KEY = "--octvex.vault.key-file=" + "${java.io.tmpdir}/octvex-test-home/vault/root.key";
 }

@@ -20,7 +20,8 @@ final class RoleRights {
             Role.VIEWER, EnumSet.of(WORKSPACE_READ, RUNS_READ, EVENTS_READ));
 
     /** Scopes that change something: refused in an archived workspace. */
-    static final Set<Scope> WRITES = EnumSet.of(WORKSPACE_ADMIN, MEMBERS_MANAGE, TOKENS_MANAGE, RUNS_WRITE, RUNS_EXECUTE);
+    static final Set<Scope> WRITES = EnumSet.of(WORKSPACE_ADMIN, MEMBERS_MANAGE, TOKENS_MANAGE, RUNS_WRITE, RUNS_EXECUTE,
+            SECRETS_MANAGE);
 
     private RoleRights() {}
 

@@ -2,9 +2,11 @@ package io.octvex.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.protocol.CreateSecret;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.RunView;
+import io.octvex.protocol.SecretKind;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
@@ -56,6 +58,8 @@ class BadInputTest {
         values.putAll(new FleetFixtures(port).fleetIds(ws, run)); // edgeId, enrollmentId, artifactId
         values.put("version", "1");
         values.put("approvalId", approvals.pending(ws).id().toString());
+        values.put("secretName", admin.createSecret(ws, new CreateSecret("bad-input-secret", SecretKind.BEARER, null,
+                null, null, null, "t0ken".toCharArray())).name());
         ids = Map.copyOf(values);
     }
 
@@ -168,7 +172,7 @@ class BadInputTest {
     private Map<String, Long> rowCounts() {
         Map<String, Long> counts = new HashMap<>();
         for (String table : List.of("workspaces", "principals", "memberships", "tokens", "runs", "steps", "edges", "edge_enrollments", "artifacts",
-                "approvals", "approval_votes", "policy_versions")) {
+                "approvals", "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
         }
         // token.used is written at most once a minute by authentication itself, whatever the request asked

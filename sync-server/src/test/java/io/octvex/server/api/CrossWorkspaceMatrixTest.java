@@ -3,12 +3,14 @@ package io.octvex.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.protocol.CreatePrincipal;
+import io.octvex.protocol.CreateSecret;
 import io.octvex.protocol.CreateToken;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.Role;
 import io.octvex.protocol.RunView;
 import io.octvex.protocol.Scope;
+import io.octvex.protocol.SecretKind;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
@@ -77,6 +79,8 @@ class CrossWorkspaceMatrixTest {
         ids.putAll(new FleetFixtures(port).fleetIds(victim, victimRun)); // edgeId, enrollmentId, artifactId
         ids.put("version", "2");
         ids.put("approvalId", new ApprovalFixtures(port).pending(victim).id().toString());
+        ids.put("secretName", admin.createSecret(victim, new CreateSecret(marker + "-secret", SecretKind.BEARER, null,
+                null, null, null, (marker + "-token").toCharArray())).name());
         victimIds = Map.copyOf(ids);
 
         attackerWorkspace = admin.createWorkspace("attacker-" + suffix).id();
@@ -95,6 +99,8 @@ class CrossWorkspaceMatrixTest {
                 "principalId", UUID.randomUUID().toString(), "edgeId", UUID.randomUUID().toString(),
                 "enrollmentId", UUID.randomUUID().toString(), "artifactId", UUID.randomUUID().toString(),
                 "version", "2", "approvalId", UUID.randomUUID().toString());
+        attackerIds = new HashMap<>(attackerIds);
+        attackerIds.put("secretName", "own-secret");
     }
 
     @Test
@@ -154,7 +160,7 @@ class CrossWorkspaceMatrixTest {
     private Map<String, Object> victimRowCounts() {
         Map<String, Object> counts = new HashMap<>();
         for (String table : Arrays.asList("runs", "steps", "events", "tokens", "memberships", "approvals",
-                "approval_votes", "policy_versions")) {
+                "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table + " WHERE workspace_id = ?").param(victim)
                     .query(Long.class).single());
         }
@@ -168,6 +174,10 @@ class CrossWorkspaceMatrixTest {
         counts.put("enrollments", jdbc.sql("SELECT count(*) || '/' || count(n.revoked_at) FROM edge_enrollments n "
                 + "JOIN edge_enrollment_workspaces w ON w.enrollment_id = n.id WHERE w.workspace_id = ?")
                 .param(victim).query(String.class).single());
+        counts.put("secret values", jdbc.sql("SELECT coalesce(string_agg(name || '/' || version || '/' || md5(sealed), ',' ORDER BY name), '') "
+                + "FROM secrets WHERE workspace_id = ?").param(victim).query(String.class).single());
+        counts.put("data keys", jdbc.sql("SELECT coalesce(string_agg(term || '/' || encryptions, ',' ORDER BY term), '') "
+                + "FROM vault_data_keys WHERE workspace_id = ?").param(victim).query(String.class).single());
         counts.put("artifacts", jdbc.sql("SELECT count(*) FROM artifacts WHERE workspace_id = ?").param(victim)
                 .query(Long.class).single());
         counts.put("workspace", jdbc.sql("SELECT name || '/' || status FROM workspaces WHERE id = ?").param(victim)

@@ -40,7 +40,7 @@ class MultiReplicaStreamTest {
     void aStreamOnOneReplicaSeesWhatAnotherCommitted() {
         try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(OctvexServerApplication.class)
                 // command-line arguments, as an operator would pass them: they outrank application.yml
-                .run("--server.port=0", "--server.address=127.0.0.1", "--octvex.home=" + home,
+                .run("--server.port=0", "--server.address=127.0.0.1", "--octvex.home=" + home, ServerTest.SHARED_ROOT_KEY,
                         "--octvex.database.url=" + database.url(), "--octvex.database.user=" + database.user(),
                         "--octvex.database.password=" + database.password(),
                         "--octvex.api.stream-poll-interval=10m")) {

@@ -136,7 +136,7 @@ class RateLimitTest {
         policies.save(ws, admin, new SavePolicy(policy(7, 0), true));
         UUID agent = UUID.randomUUID();
         try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(OctvexServerApplication.class)
-                .run("--server.port=0", "--server.address=127.0.0.1", "--octvex.home=" + home,
+                .run("--server.port=0", "--server.address=127.0.0.1", "--octvex.home=" + home, ServerTest.SHARED_ROOT_KEY,
                         "--octvex.database.url=" + database.url(), "--octvex.database.user=" + database.user(),
                         "--octvex.database.password=" + database.password())) {
             Policies other = replica.getBean(Policies.class);
