@@ -17,7 +17,9 @@ import org.springframework.context.annotation.Import;
         "octvex.database.embedded.ephemeral=true",
         "octvex.home=${java.io.tmpdir}/octvex-test-home",
         "octvex.bootstrap.admin-password=" + ServerTest.ADMIN_PASSWORD,
-        "server.address=127.0.0.1"
+        "server.address=127.0.0.1",
+        // tests run the vault's re-encrypt job themselves, at the moment they mean to
+        "octvex.vault.reencrypt-interval=PT1H"
 })
 @Import(TestClockConfiguration.class)
 public @interface ServerTest {

@@ -36,8 +36,8 @@ class DataKeys {
      * The key to seal one value with: the current term's, with this encryption counted. A workspace without a
      * key gets its first; a key that would pass {@code rotate-after} encryptions is replaced by a new term first.
      */
-    DataKey forSealing(UUID workspaceId, Integer currentTerm) {
-        int term = currentTerm != null ? currentTerm : rotate(workspaceId, null, null, "first key");
+    DataKey forSealing(UUID workspaceId, int currentTerm) {
+        int term = currentTerm > 0 ? currentTerm : rotate(workspaceId, 0, null, "first key");
         VaultStore.DataKeyRow row = store.countEncryption(workspaceId, term);
         if (row.encryptions() > rotateAfter) {
             term = rotate(workspaceId, term, null, "encryption limit");
@@ -60,7 +60,7 @@ class DataKeys {
      * Makes a new data key the workspace's current one; values sealed under older terms stay readable until
      * the re-encrypt job has moved them. Audited as {@code vault.rotated}, a workspace's first key too (from term 0).
      */
-    int rotate(UUID workspaceId, Integer fromTerm, UUID actor, String reason) {
+    int rotate(UUID workspaceId, int fromTerm, UUID actor, String reason) {
         int rootTerm = store.shareCurrentRootTerm();
         requireCurrentRoot(rootTerm);
         int term = store.nextTerm(workspaceId);
@@ -73,7 +73,7 @@ class DataKeys {
         }
         store.makeCurrent(workspaceId, fromTerm, term, now);
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("fromTerm", fromTerm == null ? 0 : fromTerm);
+        data.put("fromTerm", fromTerm);
         data.put("toTerm", term);
         data.put("reason", reason);
         audit.append(workspaceId, AuditEntry.of(ROTATED, actor, data));

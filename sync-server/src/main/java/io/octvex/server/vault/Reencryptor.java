@@ -45,7 +45,8 @@ class Reencryptor {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${octvex.vault.reencrypt-interval:PT30S}", initialDelayString = "PT5S")
+    @Scheduled(fixedDelayString = "${octvex.vault.reencrypt-interval:PT30S}",
+            initialDelayString = "${octvex.vault.reencrypt-interval:PT30S}")
     void scheduled() {
         try {
             int moved = runUntilDone();

@@ -66,7 +66,7 @@ public class Vault {
             }
             byte[] plaintext = SecretCodec.encode(kind, given, maxValueSize);
             try {
-                Integer term = store.lockKeyring(workspaceId);
+                int term = store.lockKeyring(workspaceId);
                 if (store.find(workspaceId, name).isPresent()) {
                     throw ApiException.conflict("a secret with this name already exists; replace its value with "
                             + "PUT …/secrets/{name}/value, or delete it first");
@@ -98,7 +98,7 @@ public class Vault {
                 request.header(), request.token());
         try {
             SecretNames.check(name);
-            Integer term = store.lockKeyring(workspaceId);
+            int term = store.lockKeyring(workspaceId);
             SecretView current = store.lock(workspaceId, name).orElseThrow(() -> ApiException.notFound("secret"));
             byte[] plaintext = SecretCodec.encode(current.kind(), given, maxValueSize);
             try {
@@ -149,8 +149,8 @@ public class Vault {
     /** A new data key for the workspace; values under older ones are moved by the re-encrypt job. */
     @Transactional
     public VaultStatus rotate(UUID workspaceId, UUID actor) {
-        Integer term = store.lockKeyring(workspaceId);
-        keys.rotate(workspaceId, term, actor, term == null ? "first key" : "requested");
+        int term = store.lockKeyring(workspaceId);
+        keys.rotate(workspaceId, term, actor, term == 0 ? "first key" : "requested");
         return store.status(workspaceId);
     }
 

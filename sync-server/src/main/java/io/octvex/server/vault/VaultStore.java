@@ -67,12 +67,12 @@ class VaultStore {
 
     record DataKeyRow(UUID workspaceId, int term, int rootTerm, byte[] wrapped, long encryptions) {}
 
-    /** Locks the workspace's keyring (creating it) and answers its current term, null before its first key. */
-    Integer lockKeyring(UUID workspaceId) {
+    /** Locks the workspace's keyring (creating it) and answers its current term, 0 before its first key. */
+    int lockKeyring(UUID workspaceId) {
         jdbc.sql("INSERT INTO vault_keyrings (workspace_id) VALUES (:ws) ON CONFLICT DO NOTHING")
                 .param("ws", workspaceId).update();
         return jdbc.sql("SELECT current_term FROM vault_keyrings WHERE workspace_id = :ws FOR UPDATE")
-                .param("ws", workspaceId).query((rs, n) -> (Integer) rs.getObject("current_term")).single();
+                .param("ws", workspaceId).query((rs, n) -> rs.getInt("current_term")).single(); // NULL reads as 0
     }
 
     /**
@@ -107,8 +107,8 @@ class VaultStore {
                 .param("at", at(at)).update();
     }
 
-    void makeCurrent(UUID workspaceId, Integer previousTerm, int term, Instant at) {
-        if (previousTerm != null) {
+    void makeCurrent(UUID workspaceId, int previousTerm, int term, Instant at) {
+        if (previousTerm > 0) {
             jdbc.sql("UPDATE vault_data_keys SET retired_at = :at WHERE workspace_id = :ws AND term = :term")
                     .param("at", at(at)).param("ws", workspaceId).param("term", previousTerm).update();
         }
