@@ -127,7 +127,7 @@ class CrossWorkspaceMatrixTest {
                     if (answer.status() != 403 && answer.status() != 404) {
                         failures.add(endpoint + " with " + credential.label() + " on " + target.get("workspaceId")
                                 + " answered " + answer.status() + ": " + answer.body());
-                    } else if (answer.body().contains(marker)) {
+                    } else if (withoutInstance(answer.body()).contains(marker)) {
                         failures.add(endpoint + " leaked the other workspace's data: " + answer.body());
                     }
                 }
@@ -155,6 +155,11 @@ class CrossWorkspaceMatrixTest {
             }
         }
         assertThat(failures).isEmpty();
+    }
+
+    /** A problem's instance echoes the path the attacker sent (with B's secret name in it): that is no leak. */
+    private static String withoutInstance(String body) {
+        return body.replaceAll("\"instance\":\"[^\"]*\"", "");
     }
 
     private Map<String, Object> victimRowCounts() {
