@@ -9,6 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -q -B -pl sync-server dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath
 mkdir -p bench/results
-CP="sync-server/target/test-classes:sync-server/target/classes:$(cat sync-server/target/bench.classpath)"
+# this tree's protocol first: the classpath file may name an octvex-protocol SNAPSHOT from ~/.m2
+CP="sync-server/target/test-classes:sync-server/target/classes:protocol/target/classes:$(cat sync-server/target/bench.classpath)"
 exec "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main PolicyDecisionBenchmark \
   -rf json -rff bench/results/policy-decisions.json "$@"
