@@ -99,7 +99,7 @@ class RotationTest {
     }
 
     @Test
-    void concurrentRotationsWritesAndReencryptionLoseNothing() throws Exception {
+    void concurrentRotationsWritesAndReencryptionsLoseNothing() throws Exception {
         int writers = 4;
         int rounds = 15;
         for (int w = 0; w < writers; w++) {
@@ -124,13 +124,16 @@ class RotationTest {
             }
             return rotations;
         });
-        work.add(() -> {
-            int moved = 0;
-            while (writing.get()) {
-                moved += reencryptor.runUntilDone();
-            }
-            return moved;
-        });
+        for (int replica = 0; replica < 2; replica++) { // two jobs at once, as on two replicas
+            work.add(() -> {
+                int moved = 0;
+                while (writing.get()) {
+                    moved += reencryptor.runUntilDone();
+                    Thread.sleep(5);
+                }
+                return moved;
+            });
+        }
         try (ExecutorService pool = Executors.newFixedThreadPool(work.size())) {
             List<Future<Integer>> futures = new ArrayList<>();
             work.forEach(c -> futures.add(pool.submit(c)));
@@ -140,6 +143,7 @@ class RotationTest {
             writing.set(false);
             assertThat(futures.get(writers).get()).isPositive();
             futures.get(writers + 1).get();
+            futures.get(writers + 2).get();
         }
         reencryptor.runUntilDone();
 
