@@ -213,6 +213,8 @@ public class Gate {
         evidence.put("headerNames", request.get("headers"));
         evidence.put("rule", d.decidedBy());
         evidence.put("message", d.approval().message());
+        evidence.put("eligibleApprovers", identities.holdersOf(run.workspaceId(), d.approval().role()).stream()
+                .filter(name -> !name.equals(input.principal().name())).toList()); // the requester never answers
         evidence.put("policyVersion", d.policyVersion());
         evidence.put("inputDigest", d.inputDigest());
         evidence.put("requestedBy", Map.of("id", input.principal().id().toString(),
