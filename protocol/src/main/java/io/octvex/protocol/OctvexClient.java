@@ -146,6 +146,26 @@ public final class OctvexClient {
     // --- policy ---------------------------------------------------------------------------------------------
 
     /** Saves a new policy version (compiled and its tests run first); {@code activate} makes it decide. */
+    /** Approvals newest first; {@code status} and {@code runId} may be null (any). */
+    public List<ApprovalView> approvals(UUID workspaceId, ApprovalStatus status, UUID runId) {
+        String query = "?limit=200" + (status == null ? "" : "&status=" + status.wire())
+                + (runId == null ? "" : "&runId=" + runId);
+        return send("GET", ws(workspaceId) + "/approvals" + query, null, new TypeReference<List<ApprovalView>>() {});
+    }
+
+    public ApprovalView approval(UUID workspaceId, UUID approvalId) {
+        return send("GET", ws(workspaceId) + "/approvals/" + approvalId, null, ApprovalView.class);
+    }
+
+    public ApprovalView approve(UUID workspaceId, UUID approvalId, DecideApproval answer) {
+        return send("POST", ws(workspaceId) + "/approvals/" + approvalId + "/approve", answer, ApprovalView.class);
+    }
+
+    public ApprovalView deny(UUID workspaceId, UUID approvalId, String reason) {
+        return send("POST", ws(workspaceId) + "/approvals/" + approvalId + "/deny", new DecideApproval(reason, null),
+                ApprovalView.class);
+    }
+
     public PolicyVersionView savePolicy(UUID workspaceId, String document, boolean activate) {
         return send("POST", ws(workspaceId) + "/policy/versions", new SavePolicy(document, activate),
                 PolicyVersionView.class);

@@ -40,6 +40,8 @@ final class ActionRunner {
     JsonNode run(List<Action> actions) throws StepFailure {
         ObjectNode extracted = Json.mapper().createObjectNode();
         ArrayNode screenshots = Json.mapper().createArrayNode();
+        NavigationGate gate = new NavigationGate(context, page, actions);
+        gate.install();
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
             String where = "action " + (i + 1) + " (" + action.describe() + ")";
@@ -69,7 +71,9 @@ final class ActionRunner {
                     }
                     case BrowserStep.Screenshot s -> screenshots.add(screenshot(s, timeout, where));
                 }
+                gate.rethrow();
             } catch (PlaywrightException e) {
+                gate.rethrow(); // an aborted navigation surfaces as the action's error: the refusal says more
                 if (deadline.expired()) {
                     throw new StepFailure("step timed out after " + deadline.total().toSeconds() + " s in " + where);
                 }
@@ -81,6 +85,7 @@ final class ActionRunner {
                 throw new StepFailure(where + ": " + message);
             }
         }
+        gate.rethrow();
         ObjectNode result = Json.mapper().createObjectNode();
         try {
             result.put("url", page.url());

@@ -1,5 +1,7 @@
 package io.octvex.edge.client;
 
+import io.octvex.protocol.ActionCheck;
+import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.ArtifactView;
 import io.octvex.protocol.CheckpointReport;
@@ -95,6 +97,16 @@ public final class EdgeClient {
 
     public void result(UUID stepId, StepResult result) {
         post(step(stepId, "result"), result, Void.class, CALL_TIMEOUT);
+    }
+
+    public ActionVerdict check(UUID stepId, ActionCheck check) {
+        return post(step(stepId, "checks"), check, ActionVerdict.class, CALL_TIMEOUT);
+    }
+
+    /** Long-poll for an approval the gate asked for; answers within {@code wait} (at most 30 s) plus slack. */
+    public ActionVerdict awaitApproval(UUID stepId, UUID approvalId, Duration wait) {
+        return exchange("GET", step(stepId, "approvals/" + approvalId) + "?wait=" + wait.toSeconds(), null,
+                ActionVerdict.class, CALL_TIMEOUT.plus(wait));
     }
 
     // --- plumbing --------------------------------------------------------------------------------------------

@@ -22,6 +22,16 @@ public interface StepContext {
     /** Uploads a file (a screenshot, a download) and returns its id; refused above the server's size limit. */
     String artifact(String name, String contentType, byte[] content);
 
+    /**
+     * Asks the gate before an action the step's input did not name (a redirect to another URL, a navigation):
+     * returns when it may go ahead — at once, or after the approval it needed was granted (the step waits,
+     * blocked, for as long as the approval stands). Throws {@link StepFailure} when it may not: refused by
+     * policy, or its approval was denied or expired (then the server has already failed the step, and
+     * nothing more is reported). Header names only: values never leave the edge.
+     */
+    void authorize(String action, String resource, String method, java.util.List<String> headerNames)
+            throws StepFailure;
+
     /** True once the lease is lost or the run cancelled: stop promptly, nothing more will be accepted. */
     boolean cancelled();
 }

@@ -18,6 +18,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +105,12 @@ public final class HttpHandler implements Handler {
                     method = "GET";
                     body = HttpRequest.BodyPublishers.noBody();
                 }
+                // the gate decided the step's own URL; every place a redirect leads is asked about first
+                List<String> headerNames = new ArrayList<>(spec.headers().keySet());
+                if (origin(target).equals(origin)) {
+                    headerNames.addAll(secret.keySet());
+                }
+                context.authorize("http.request", target.toString(), method, headerNames);
                 continue;
             }
             return result(response, target);

@@ -2,6 +2,9 @@ package io.octvex.edge.lease;
 
 import io.octvex.edge.handler.ReportRejected;
 import io.octvex.edge.handler.StepContext;
+import io.octvex.edge.handler.StepFailure;
+import io.octvex.protocol.ActionCheck;
+import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.CheckpointReport;
 import io.octvex.protocol.Lease;
@@ -12,6 +15,7 @@ import io.octvex.protocol.ProgressReport;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -22,6 +26,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 final class ActiveStep implements StepContext {
     private static final System.Logger LOG = System.getLogger(Edge.class.getName());
+
+    /** How long one approval long-poll lasts; the wait itself lasts as long as the approval stands. */
+    private static final java.time.Duration APPROVAL_POLL = java.time.Duration.ofSeconds(20);
 
     private final Lease lease;
     private final Edge edge;
@@ -139,6 +146,37 @@ final class ActiveStep implements StepContext {
                     + e.getMessage(), e);
         } catch (OctvexConnectionException e) {
             throw new ReportRejected("artifact " + name + " not uploaded: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void authorize(String action, String resource, String method, List<String> headerNames)
+            throws StepFailure {
+        ActionVerdict verdict;
+        try {
+            verdict = edge.client().check(lease.stepId(), new ActionCheck(lease.epoch(), action, resource, method,
+                    headerNames));
+            while ("require_approval".equals(verdict.effect()) && !cancelled()) {
+                LOG.log(Level.INFO, "{0} waits for approval {1} to {2} {3} (until {4})", describe(),
+                        verdict.approvalId(), method, resource, verdict.expiresAt());
+                verdict = edge.client().awaitApproval(lease.stepId(), verdict.approvalId(), APPROVAL_POLL);
+            }
+        } catch (OctvexApiException e) {
+            refused("check", e);
+            throw new StepFailure("the gate could not be asked about " + action + " " + resource + ": "
+                    + e.getMessage(), e);
+        } catch (OctvexConnectionException e) {
+            throw new StepFailure("the gate could not be asked about " + action + " " + resource + ": "
+                    + e.getMessage(), e);
+        }
+        if (cancelled()) {
+            throw new StepFailure("the step ended while it waited for approval");
+        }
+        if (!"allow".equals(verdict.effect())) {
+            if (verdict.approvalId() != null) { // the server failed the step with the approval: nothing to report
+                markLost(verdict.reason());
+            }
+            throw new StepFailure(verdict.reason());
         }
     }
 

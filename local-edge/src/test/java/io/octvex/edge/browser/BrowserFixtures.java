@@ -114,10 +114,15 @@ final class BrowserFixtures {
             <style>body{margin:0} #block{height:2000px;background:linear-gradient(#fff,#08f)}</style></head>
             <body><div id="block">tall</div></body></html>""";
 
+    static final String LINKS = """
+            <!doctype html><html><head><title>Links</title></head><body>
+            <a id="tall" href="/tall">tall</a> <a id="who" href="/whoami">who</a></body></html>""";
+
     /** A local site with the pages above; close it after the tests. */
     static HttpServer site() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        Map<String, String> pages = Map.of("/form", FORM, "/login", LOGIN, "/whoami", WHOAMI, "/tall", TALL);
+        Map<String, String> pages = Map.of("/form", FORM, "/login", LOGIN, "/whoami", WHOAMI, "/tall", TALL,
+                "/links", LINKS);
         server.createContext("/", exchange -> {
             String page = pages.get(exchange.getRequestURI().getPath());
             byte[] body = (page != null ? page : "not found").getBytes(StandardCharsets.UTF_8);
@@ -151,6 +156,9 @@ final class BrowserFixtures {
         final Lease lease;
         final List<String> progress = new CopyOnWriteArrayList<>();
         final List<Artifact> artifacts = new CopyOnWriteArrayList<>();
+        /** Every navigation the handler asked the gate about; URLs starting with a prefix in refuse are denied. */
+        final List<String> asked = new CopyOnWriteArrayList<>();
+        final List<String> refuse = new CopyOnWriteArrayList<>();
         private final Path workDir;
         private final IntPredicate cancelledAfter;
 
@@ -192,6 +200,15 @@ final class BrowserFixtures {
             String id = "artifact-" + (artifacts.size() + 1);
             artifacts.add(new Artifact(name, contentType, content, id));
             return id;
+        }
+
+        @Override
+        public void authorize(String action, String resource, String method, List<String> headerNames)
+                throws io.octvex.edge.handler.StepFailure {
+            asked.add(action + " " + resource);
+            if (refuse.stream().anyMatch(resource::startsWith)) {
+                throw new io.octvex.edge.handler.StepFailure("denied by policy ('test'): not " + resource);
+            }
         }
 
         @Override

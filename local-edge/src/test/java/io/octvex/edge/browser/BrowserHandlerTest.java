@@ -77,6 +77,21 @@ class BrowserHandlerTest {
     }
 
     @Test
+    void aNavigationTheStepDidNotNameIsPutToTheGateAndARefusalFailsTheStep() throws Exception {
+        String actions = """
+                {"actions": [{"goto": "%s/links"}, {"click": "#%s"}, {"wait": "body"}]}""";
+        var allowed = new RecordingContext(UUID.randomUUID(), json(actions.formatted(base(site), "tall")));
+        JsonNode result = handler.run(allowed);
+        assertThat(result.get("title").stringValue()).isEqualTo("Tall");
+        assertThat(allowed.asked).containsExactly("browser.navigate " + base(site) + "/tall");
+
+        var refused = new RecordingContext(UUID.randomUUID(), json(actions.formatted(base(site), "who")));
+        refused.refuse.add(base(site) + "/whoami");
+        assertThatThrownBy(() -> handler.run(refused)).isInstanceOf(StepFailure.class)
+                .hasMessageStartingWith("denied by policy ('test')");
+    }
+
+    @Test
     void persistentSandboxKeepsCookiesAndLocalStorageAcrossRunsEncryptedAtRest() throws Exception {
         UUID workspace = UUID.randomUUID();
         String sandbox = "\"sandbox\": {\"mode\": \"persistent\", \"name\": \"crm\"}";

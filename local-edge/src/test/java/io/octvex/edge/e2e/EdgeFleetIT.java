@@ -3,14 +3,20 @@ package io.octvex.edge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.octvex.protocol.ApprovalStatus;
+import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.CreateEnrollment;
+import io.octvex.protocol.CreatePrincipal;
+import io.octvex.protocol.DecideApproval;
 import io.octvex.protocol.EdgeView;
 import io.octvex.protocol.IssuedEnrollment;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.Placement;
+import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.ProtocolVersion;
 import io.octvex.protocol.RetryPolicy;
+import io.octvex.protocol.Role;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
 import io.octvex.protocol.StepSpec;
@@ -141,6 +147,72 @@ class EdgeFleetIT {
             edge.signal("TERM");
             assertThat(edge.awaitExit(Duration.ofSeconds(20))).isZero();
         } finally {
+            target.stop(0);
+        }
+    }
+
+    // --- (a') a redirect the policy wants approved: the edge waits, blocked, and goes on in place ------------
+
+    @Test
+    void aRedirectNeedingApprovalBlocksTheStepUntilAnApproverSaysYes() throws Exception {
+        HttpServer target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        int port = target.getAddress().getPort();
+        target.createContext("/start", ex -> {
+            ex.getResponseHeaders().add("Location", "http://localhost:" + port + "/final");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        target.createContext("/final", ex -> {
+            byte[] body = "approved content".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        target.start();
+        try {
+            admin.savePolicy(workspace, """
+                    grants:
+                      - id: members
+                        to: {roles: [owner, admin, operator, agent]}
+                        actions: ["*"]
+                    rules:
+                      - id: localhost-needs-a-look
+                        when: 'request.host == "localhost"'
+                        effect: require_approval
+                        message: the step wants to follow a redirect to localhost
+                        approval: {role: approver, expires: PT10M}
+                    """, true);
+            admin.createPrincipal(workspace, new CreatePrincipal(PrincipalKind.USER, "ada-approver", null,
+                    "ada approves things", List.of(Role.APPROVER)));
+            OctvexClient approver = OctvexClient.connect(url)
+                    .withToken(OctvexClient.connect(url).login("ada-approver", "ada approves things").token());
+            Processes.Running edge = edge("edge-approval", root.resolve("edge-approval"), "approval");
+
+            RunView run = submit("redirected", "http",
+                    Json.toTree(Map.of("url", "http://127.0.0.1:" + port + "/start")), "approval");
+            List<ApprovalView> pending = new ArrayList<>();
+            await("the edge asks for approval of the redirect", () -> {
+                pending.clear();
+                pending.addAll(admin.approvals(workspace, ApprovalStatus.PENDING, run.id()));
+                return !pending.isEmpty();
+            }, edge);
+            assertThat(pending.getFirst().evidence().get("resource").asString())
+                    .isEqualTo("http://localhost:" + port + "/final");
+            assertThat(admin.run(workspace, run.id()).status()).isEqualTo(RunStatus.BLOCKED);
+            Thread.sleep(TTL.toMillis() + 1000); // longer than a lease: the waiting edge keeps it with heartbeats
+            assertThat(stepOf(run).status()).isEqualTo(StepStatus.BLOCKED);
+
+            approver.approve(workspace, pending.getFirst().id(), new DecideApproval("fine", null));
+            RunView done = awaitRun(run.id(), edge);
+            assertThat(done.status()).isEqualTo(RunStatus.COMPLETED);
+            StepView step = done.steps().getFirst();
+            assertThat(step.attempt()).as("the same attempt went on").isEqualTo(1);
+            assertThat(step.result().get("body").asString()).isEqualTo("approved content");
+            assertThat(eventTypes(run.id())).contains("approval.requested", "approval.voted", "approval.approved")
+                    .doesNotContain("lease.lost", "lease.fenced");
+        } finally {
+            admin.activatePolicy(workspace, 1); // back to the starter policy for the other tests
             target.stop(0);
         }
     }

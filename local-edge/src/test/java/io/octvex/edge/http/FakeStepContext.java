@@ -11,6 +11,10 @@ import tools.jackson.databind.JsonNode;
 final class FakeStepContext implements StepContext {
     private final JsonNode input;
     volatile boolean cancelled;
+    /** Every action the handler asked the gate about, as "METHOD url". */
+    final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** URLs (prefixes) the fake gate refuses. */
+    final java.util.Set<String> refuse = new java.util.concurrent.CopyOnWriteArraySet<>();
 
     FakeStepContext(JsonNode input) {
         this.input = input;
@@ -41,6 +45,15 @@ final class FakeStepContext implements StepContext {
     @Override
     public String artifact(String name, String contentType, byte[] content) {
         throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void authorize(String action, String resource, String method, java.util.List<String> headerNames)
+            throws io.octvex.edge.handler.StepFailure {
+        asked.add(method + " " + resource);
+        if (refuse.stream().anyMatch(resource::startsWith)) {
+            throw new io.octvex.edge.handler.StepFailure("denied by policy ('test'): not " + resource);
+        }
     }
 
     @Override

@@ -202,6 +202,24 @@ class HttpHandlerTest {
     }
 
     @Test
+    void everyPlaceARedirectLeadsIsPutToTheGateFirst() throws Exception {
+        var handler = new HttpHandler(CredentialHeaders.NONE);
+        FakeStepContext followed = new FakeStepContext(input(Map.of("url", base + "/away")));
+        assertThat(handler.run(followed).get("status").asInt()).isEqualTo(200);
+        assertThat(followed.asked).hasSize(1).first().asString().startsWith("GET http://127.0.0.1:").endsWith("/echo")
+                .doesNotStartWith("GET " + base);
+
+        FakeStepContext refused = new FakeStepContext(input(Map.of("url", base + "/away")));
+        refused.refuse.add(followed.asked.getFirst().substring(4));
+        assertThatThrownBy(() -> handler.run(refused)).isInstanceOf(StepFailure.class)
+                .hasMessageStartingWith("denied by policy ('test')");
+
+        FakeStepContext direct = new FakeStepContext(input(Map.of("url", base + "/echo")));
+        handler.run(direct);
+        assertThat(direct.asked).as("the step's own URL was decided before the lease").isEmpty();
+    }
+
+    @Test
     void anInterruptedStepStopsPromptly() throws Exception {
         var handler = new HttpHandler();
         var context = new FakeStepContext(input(Map.of("url", base + "/slow")));

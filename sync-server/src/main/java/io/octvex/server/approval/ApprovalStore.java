@@ -32,14 +32,16 @@ class ApprovalStore {
     /** An approval row; {@code approvals} is the number of approving votes. */
     record Row(UUID id, UUID workspaceId, UUID runId, UUID stepId, ApprovalStatus status, String actionKey,
                JsonNode evidence, UUID requestedBy, Role approverRole, int quorum, int approvals,
-               Instant requestedAt, Instant expiresAt, Instant decidedAt, String outcome, Instant grantUntil) {}
+               Instant requestedAt, Instant expiresAt, Instant decidedAt, String outcome, Instant grantUntil,
+               boolean inStep) {}
 
     void insert(Row row) {
         jdbc.sql("""
                 INSERT INTO approvals (id, workspace_id, run_id, step_id, status, action_key, evidence, requested_by,
-                                       approver_role, quorum, requested_at, expires_at)
+                                       approver_role, quorum, requested_at, expires_at, in_step)
                 VALUES (:id, :ws, :run, :step, 'pending', :key, CAST(:evidence AS jsonb), :by, :role, :quorum,
-                        :at, :expires)""")
+                        :at, :expires, :inStep)""")
+                .param("inStep", row.inStep())
                 .param("id", row.id()).param("ws", row.workspaceId()).param("run", row.runId())
                 .param("step", row.stepId()).param("key", row.actionKey()).param("evidence", Json.write(row.evidence()))
                 .param("by", row.requestedBy()).param("role", row.approverRole().wire()).param("quorum", row.quorum())
@@ -158,7 +160,7 @@ class ApprovalStore {
                 Json.tree(rs.getString("evidence")), rs.getObject("requested_by", UUID.class),
                 Role.fromWire(rs.getString("approver_role")), rs.getInt("quorum"), rs.getInt("approving"),
                 instant(rs, "requested_at"), instant(rs, "expires_at"), instant(rs, "decided_at"),
-                rs.getString("outcome"), instant(rs, "grant_until"));
+                rs.getString("outcome"), instant(rs, "grant_until"), rs.getBoolean("in_step"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,5 +1,6 @@
 package io.octvex.server.approval;
 
+import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.DecideApproval;
@@ -71,6 +72,23 @@ public class Approvals {
         ApprovalStore.Row row = store.find(workspaceId, approvalId)
                 .orElseThrow(() -> ApiException.notFound("approval " + approvalId));
         return view(row, store.votes(workspaceId, approvalId));
+    }
+
+    /**
+     * An approval of {@code stepId} as a verdict for the edge that waits on it: pending →
+     * require_approval, approved → allow, anything else → deny with why. 404 for any other step's approval.
+     */
+    @Transactional(readOnly = true)
+    public ActionVerdict verdict(UUID workspaceId, UUID approvalId, UUID stepId) {
+        ApprovalStore.Row row = store.find(workspaceId, approvalId).filter(r -> r.stepId().equals(stepId))
+                .orElseThrow(() -> ApiException.notFound("approval " + approvalId + " of step " + stepId));
+        return switch (row.status()) {
+            case PENDING -> new ActionVerdict("require_approval", row.evidence().path("message").asString(null),
+                    row.id(), row.expiresAt());
+            case APPROVED -> new ActionVerdict("allow", row.outcome(), row.id(), null);
+            default -> new ActionVerdict("deny", "approval " + row.status().wire()
+                    + (row.outcome() == null ? "" : ": " + row.outcome()), row.id(), null);
+        };
     }
 
     public ApprovalView approve(UUID workspaceId, UUID approvalId, UUID principalId, DecideApproval answer) {
@@ -161,7 +179,9 @@ public class Approvals {
             Instant grantUntil = minutes == null ? null : now.plus(Duration.ofMinutes(minutes));
             String outcome = approvals == 1 ? "approved by " + name : "approved by " + approvals + " approvers";
             store.finish(workspaceId, approvalId, ApprovalStatus.APPROVED, outcome, grantUntil, now);
-            runs.gateStep(workspaceId, row.runId(), row.stepId(), StepStatus.QUEUED, null, principalId);
+            // held before its lease: offered again; held while its edge waits: it runs on, in place
+            runs.gateStep(workspaceId, row.runId(), row.stepId(), row.inStep() ? StepStatus.RUNNING : StepStatus.QUEUED,
+                    null, principalId);
             ended(row, "approval.approved", principalId, outcome, grantUntil);
         }
         ApprovalStore.Row after = store.find(workspaceId, approvalId).orElseThrow();

@@ -1,5 +1,6 @@
 package io.octvex.server.approval;
 
+import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.MemberView;
 import io.octvex.protocol.RunView;
@@ -13,6 +14,7 @@ import io.octvex.server.policy.Effect;
 import io.octvex.server.policy.GateDecision;
 import io.octvex.server.policy.Policies;
 import io.octvex.server.run.Runs;
+import io.octvex.server.web.ApiException;
 import io.octvex.server.workspace.Workspaces;
 import java.time.Clock;
 import java.time.Instant;
@@ -79,50 +81,106 @@ public class Gate {
     @Transactional(propagation = Propagation.MANDATORY)
     public Outcome admit(UUID workspaceId, UUID runId, UUID stepId) {
         RunView run = runs.get(workspaceId, runId);
-        StepView step = run.steps().stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
+        StepView step = step(run, stepId);
         if (step == null || step.status() != StepStatus.QUEUED) {
             return Outcome.of(Admission.NOT_QUEUED);
         }
+        Verdict verdict = decide(run, step, StepActions.of(step));
+        switch (verdict) {
+            case Verdict.Refused r -> {
+                runs.gateStep(workspaceId, runId, stepId, StepStatus.FAILED, r.reason(), null);
+                return Outcome.of(Admission.REFUSED);
+            }
+            case Verdict.Deferred d -> {
+                return new Outcome(Admission.DEFERRED, d.until());
+            }
+            case Verdict.Held h -> {
+                request(run, step, h, false);
+                return Outcome.of(Admission.HELD);
+            }
+            case Verdict.Admitted a -> {
+                return Outcome.of(Admission.ADMITTED);
+            }
+        }
+    }
+
+    /**
+     * What the gate says about one action a running step is about to perform that its input did not name (a
+     * redirect, a navigation): the edge asks before it acts. Allowed: go on. Refused or over a rate limit:
+     * the edge fails the step with the reason. Require approval: the step is blocked (its lease stays with
+     * the edge, which waits) and, once approved, runs on in place.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public ActionVerdict check(UUID workspaceId, UUID runId, UUID stepId, String action, String resource,
+                               String method, List<String> headerNames) {
+        RunView run = runs.get(workspaceId, runId);
+        StepView step = step(run, stepId);
+        if (step == null || step.status() != StepStatus.RUNNING) {
+            throw ApiException.conflict("the step is not running; nothing may act for it");
+        }
+        Verdict verdict = decide(run, step, List.of(new StepActions.Action(action, resource, method,
+                headerNames == null ? List.of() : headerNames)));
+        return switch (verdict) {
+            case Verdict.Refused r -> new ActionVerdict(Effect.DENY.wire(), r.reason(), null, null);
+            case Verdict.Deferred d -> new ActionVerdict(Effect.DENY.wire(), d.reason(), null, null);
+            case Verdict.Held h -> {
+                ApprovalStore.Row approval = request(run, step, h, true);
+                yield new ActionVerdict(Effect.REQUIRE_APPROVAL.wire(), h.decision().approval().message(),
+                        approval.id(), approval.expiresAt());
+            }
+            case Verdict.Admitted a -> new ActionVerdict(Effect.ALLOW.wire(), null, null, null);
+        };
+    }
+
+    /** The gate's answer over all of a step's actions: deny wins, then a rate limit, then approval. */
+    private sealed interface Verdict {
+        record Refused(String reason) implements Verdict {}
+
+        record Deferred(Instant until, String reason) implements Verdict {}
+
+        record Held(GateDecision decision, DecisionInput input, Instant now) implements Verdict {}
+
+        record Admitted() implements Verdict {}
+    }
+
+    private Verdict decide(RunView run, StepView step, List<StepActions.Action> actions) {
+        UUID workspaceId = run.workspaceId();
         Optional<MemberView> submitter = identities.member(workspaceId, run.createdBy());
         if (submitter.isEmpty()) {
-            runs.gateStep(workspaceId, runId, stepId, StepStatus.FAILED,
-                    "refused: whoever submitted the run is no longer a member of this workspace", null);
-            return Outcome.of(Admission.REFUSED);
+            return new Verdict.Refused("refused: whoever submitted the run is no longer a member of this workspace");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         DecisionInput.Principal principal = new DecisionInput.Principal(run.createdBy(),
                 submitter.get().principal().name(), submitter.get().principal().kind(), submitter.get().roles());
         DecisionInput.Workspace workspace = new DecisionInput.Workspace(workspaceId,
                 workspaces.name(workspaceId).orElse(null));
-        GateDecision needsApproval = null;
-        DecisionInput needsApprovalFor = null;
-        for (StepActions.Action action : StepActions.of(step)) {
+        Verdict verdict = new Verdict.Admitted();
+        for (StepActions.Action action : actions) {
             DecisionInput input = input(principal, action, run, now, workspace);
-            GateDecision d = policies.decide(workspaceId, input, runId, stepId);
+            GateDecision d = policies.decide(workspaceId, input, run.id(), step.id());
             if (d.effect() == Effect.DENY) {
                 if (d.rateLimited()) {
-                    return new Outcome(Admission.DEFERRED, now.plus(d.retryAfter()));
+                    verdict = new Verdict.Deferred(now.plus(d.retryAfter()), d.reason());
+                    continue; // a later action may still be denied outright, and deny wins
                 }
-                runs.gateStep(workspaceId, runId, stepId, StepStatus.FAILED, "denied by policy"
-                        + (d.decidedBy() == null ? "" : " ('" + d.decidedBy() + "')") + ": " + d.reason(), null);
-                return Outcome.of(Admission.REFUSED);
+                return new Verdict.Refused("denied by policy" + (d.decidedBy() == null ? "" : " ('" + d.decidedBy()
+                        + "')") + ": " + d.reason());
             }
-            if (d.effect() == Effect.REQUIRE_APPROVAL && needsApproval == null) {
-                String key = Policies.actionKey(input);
-                Optional<ApprovalStore.Row> covering = store.covering(workspaceId, runId, stepId, key, now);
+            if (d.effect() == Effect.REQUIRE_APPROVAL && verdict instanceof Verdict.Admitted) {
+                Optional<ApprovalStore.Row> covering = store.covering(workspaceId, run.id(), step.id(),
+                        Policies.actionKey(input), now);
                 if (covering.isPresent()) {
                     used(covering.get(), step, d);
                 } else {
-                    needsApproval = d;
-                    needsApprovalFor = input;
+                    verdict = new Verdict.Held(d, input, now);
                 }
             }
         }
-        if (needsApproval != null) {
-            request(run, step, needsApproval, needsApprovalFor, now);
-            return Outcome.of(Admission.HELD);
-        }
-        return Outcome.of(Admission.ADMITTED);
+        return verdict;
+    }
+
+    private static StepView step(RunView run, UUID stepId) {
+        return run.steps().stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
     }
 
     private static DecisionInput input(DecisionInput.Principal principal, StepActions.Action action, RunView run,
@@ -140,7 +198,10 @@ public class Gate {
     }
 
     /** Creates the approval and blocks the step, in this transaction; both or neither. */
-    private void request(RunView run, StepView step, GateDecision d, DecisionInput input, Instant now) {
+    private ApprovalStore.Row request(RunView run, StepView step, Verdict.Held held, boolean inStep) {
+        GateDecision d = held.decision();
+        DecisionInput input = held.input();
+        Instant now = held.now();
         Map<String, Object> recorded = d.recordedInput();
         @SuppressWarnings("unchecked")
         Map<String, Object> request = (Map<String, Object>) recorded.get("request");
@@ -152,6 +213,8 @@ public class Gate {
         evidence.put("headerNames", request.get("headers"));
         evidence.put("rule", d.decidedBy());
         evidence.put("message", d.approval().message());
+        evidence.put("eligibleApprovers", identities.holdersOf(run.workspaceId(), d.approval().role()).stream()
+                .filter(name -> !name.equals(input.principal().name())).toList()); // the requester never answers
         evidence.put("policyVersion", d.policyVersion());
         evidence.put("inputDigest", d.inputDigest());
         evidence.put("requestedBy", Map.of("id", input.principal().id().toString(),
@@ -162,7 +225,7 @@ public class Gate {
         ApprovalStore.Row row = new ApprovalStore.Row(UUID.randomUUID(), run.workspaceId(), run.id(), step.id(),
                 io.octvex.protocol.ApprovalStatus.PENDING, Policies.actionKey(input), Json.toTree(evidence),
                 run.createdBy(), d.approval().role(), d.approval().quorum(), 0, now, now.plus(d.approval().expires()),
-                null, null, null);
+                null, null, null, inStep);
         store.insert(row);
         runs.gateStep(run.workspaceId(), run.id(), step.id(), StepStatus.BLOCKED, null, null);
         Map<String, Object> data = new LinkedHashMap<>();
@@ -170,8 +233,10 @@ public class Gate {
         data.put("approverRole", row.approverRole().wire());
         data.put("quorum", row.quorum());
         data.put("expiresAt", row.expiresAt().toString());
+        data.put("inStep", inStep);
         data.put("evidence", evidence);
         audit.append(run.workspaceId(), AuditEntry.ofRun("approval.requested", run.id(), step.id(), run.createdBy(), data));
+        return row;
     }
 
     private void used(ApprovalStore.Row approval, StepView step, GateDecision d) {

@@ -57,6 +57,19 @@ final class Timelines {
                     + ("failed".equals(text(data, "outcome")) ? "no attempts left" : "offered again");
             case "lease.fenced" -> "A late report for step " + stepKey + " (epoch " + text(data, "epoch")
                     + ", now " + text(data, "currentEpoch") + ") was refused";
+            case "policy.decided" -> "Policy v" + text(data, "policyVersion") + ": " + text(data, "effect")
+                    + " " + text(data.path("input"), "action")
+                    + (text(data.path("input"), "resource") == null ? "" : " " + text(data.path("input"), "resource"))
+                    + (text(data, "decidedBy") == null ? "" : " (" + text(data, "decidedBy") + ")");
+            case "approval.requested" -> "Approval asked (" + text(data, "quorum") + " × " + text(data, "approverRole")
+                    + ", until " + text(data, "expiresAt") + "): " + text(data.path("evidence"), "method") + " "
+                    + text(data.path("evidence"), "resource") + " — " + text(data.path("evidence"), "message");
+            case "approval.voted" -> "Approval vote: " + text(data, "vote") + " (" + text(data, "approvals") + "/"
+                    + text(data, "quorum") + ")" + (reason == null ? "" : ": " + reason);
+            case "approval.approved", "approval.denied", "approval.expired", "approval.cancelled" ->
+                    "Approval " + type.substring("approval.".length()) + ": " + text(data, "outcome");
+            case "approval.used" -> "Approved action let through (" + text(data, "as") + ")";
+            case "approval.refused" -> "An answer to an approval was refused: " + reason;
             default -> type.replace('.', ' ').replace('_', ' ');
         };
     }

@@ -1,5 +1,7 @@
 package io.octvex.server.fleet;
 
+import io.octvex.protocol.ActionCheck;
+import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.ArtifactView;
 import io.octvex.protocol.CheckpointReport;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -36,8 +39,11 @@ class EdgeController {
     private final FleetOperations operations;
     private final Leases leases;
     private final StepReports reports;
+    private final ActionChecks checks;
 
-    EdgeController(Enrollments enrollments, FleetOperations operations, Leases leases, StepReports reports) {
+    EdgeController(Enrollments enrollments, FleetOperations operations, Leases leases, StepReports reports,
+                   ActionChecks checks) {
+        this.checks = checks;
         this.enrollments = enrollments;
         this.operations = operations;
         this.leases = leases;
@@ -89,5 +95,18 @@ class EdgeController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void result(AuthenticatedEdge edge, @PathVariable UUID stepId, @RequestBody StepResult result) {
         reports.result(edge, stepId, result);
+    }
+
+    /** Before an action the step's input did not name: allow, deny, or require_approval (the step blocks). */
+    @PostMapping("/steps/{stepId}/checks")
+    ActionVerdict check(AuthenticatedEdge edge, @PathVariable UUID stepId, @RequestBody ActionCheck check) {
+        return checks.check(edge, stepId, check);
+    }
+
+    /** Long-poll: the approval's outcome as a verdict, as soon as it is decided or after {@code wait} seconds. */
+    @GetMapping("/steps/{stepId}/approvals/{approvalId}")
+    ActionVerdict approval(AuthenticatedEdge edge, @PathVariable UUID stepId, @PathVariable UUID approvalId,
+                           @RequestParam(defaultValue = "20") int wait) throws InterruptedException {
+        return checks.awaitApproval(edge, stepId, approvalId, wait);
     }
 }

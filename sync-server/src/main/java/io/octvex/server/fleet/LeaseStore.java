@@ -155,6 +155,12 @@ class LeaseStore {
                 .param("step", stepId).param("ws", workspaceIds.toArray(UUID[]::new)).query(LeaseStore::held).optional();
     }
 
+    /** A step visible to an edge, read without locks. */
+    Optional<Held> find(Collection<UUID> workspaceIds, UUID stepId) {
+        return jdbc.sql("SELECT * FROM steps WHERE id = :step AND workspace_id = ANY(:ws)")
+                .param("step", stepId).param("ws", workspaceIds.toArray(UUID[]::new)).query(LeaseStore::held).optional();
+    }
+
     /** Running steps whose lease ran out, oldest expiry first. */
     List<Held> expired(Instant now, int limit) {
         return jdbc.sql("""

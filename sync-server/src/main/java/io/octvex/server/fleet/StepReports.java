@@ -203,7 +203,7 @@ class StepReports {
      * The frame of every report: in one transaction, lock the step's run and read the step (404 when the edge
      * cannot see it), validate the body (400), check the lease (409 + {@code lease.fenced}), then apply.
      */
-    private <T> T fenced(AuthenticatedEdge edge, UUID stepId, Long epoch, boolean missingBody,
+    <T> T fenced(AuthenticatedEdge edge, UUID stepId, Long epoch, boolean missingBody,
                          Function<LeaseStore.Held, java.util.function.Supplier<T>> validate) {
         Outcome<T> outcome = tx.execute(status -> {
             LeaseStore.Held held = leases.lockStep(edge.workspaceIds(), stepId)

@@ -35,6 +35,13 @@ public class Identities {
         return principals.membershipsOf(principalId);
     }
 
+    /** The names of the members holding {@code role} (for an approval's evidence: who may answer). */
+    @Transactional(readOnly = true)
+    public List<String> holdersOf(UUID workspaceId, Role role) {
+        return principals.members(workspaceId).stream().filter(m -> m.roles().contains(role))
+                .map(m -> m.principal().name()).sorted().toList();
+    }
+
     /** Makes the principal the owner of a workspace being created, in the caller's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void addOwner(UUID workspaceId, UUID principalId) {

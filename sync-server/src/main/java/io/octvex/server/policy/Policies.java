@@ -190,11 +190,12 @@ public class Policies {
                     List.of(), null), false, null);
         }
         CompiledPolicy policy = compiled(workspaceId, active);
-        Decision d = engine.decide(policy, input);
+        Activation activation = new Activation(input);
+        Decision d = engine.decide(policy, activation);
         if (d.effect() == Effect.ALLOW) {
             List<PolicyEngine.Applicable> limits;
             try {
-                limits = engine.rateLimits(policy, input);
+                limits = engine.rateLimits(policy, activation);
             } catch (IllegalStateException e) {
                 return new Verdict(active.version(), new Decision(Effect.DENY, null, e.getMessage(), d.matched(), null),
                         false, null);

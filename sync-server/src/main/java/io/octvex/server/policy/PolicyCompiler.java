@@ -15,6 +15,7 @@ import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -135,7 +136,9 @@ final class PolicyCompiler {
         } else if (rule.approval() != null) {
             errors.add(where.at(at + "/effect", "'approval' only belongs to require_approval rules"));
         }
-        return new CompiledPolicy.CompiledRule(rule, condition(rule.when(), at + "/when", where, errors));
+        CelAbstractSyntaxTree condition = condition(rule.when(), at + "/when", where, errors);
+        return new CompiledPolicy.CompiledRule(rule, program(condition, at + "/when", where, errors),
+                condition == null ? Optional.empty() : RulePrefilter.actions(condition));
     }
 
     private CompiledPolicy.CompiledRateLimit rateLimit(PolicyDocument.RateLimit limit, String at,
@@ -151,36 +154,47 @@ final class PolicyCompiler {
         if (limit.burst() != null && limit.burst() < 0) {
             errors.add(where.at(at + "/burst", "'burst' is 0 or more"));
         }
-        CelRuntime.Program when = condition(limit.when(), at + "/when", where, errors);
+        CelRuntime.Program when = program(condition(limit.when(), at + "/when", where, errors), at + "/when", where,
+                errors);
         CelRuntime.Program key = null;
         if (limit.key() == null || limit.key().isBlank()) {
             errors.add(where.at(at + "/id", "a rate limit needs a 'key' expression such as principal.id"));
         } else {
-            key = compile(values, limit.key(), at + "/key", where, errors);
+            key = program(check(values, limit.key(), at + "/key", where, errors), at + "/key", where, errors);
         }
         return new CompiledPolicy.CompiledRateLimit(limit, when, key);
     }
 
-    private CelRuntime.Program condition(String expression, String at, SourceLocations where,
-                                         List<PolicyError> errors) {
+    private CelAbstractSyntaxTree condition(String expression, String at, SourceLocations where,
+                                           List<PolicyError> errors) {
         if (expression == null || expression.isBlank()) {
             errors.add(where.at(at.substring(0, at.lastIndexOf('/')) + "/id", "'when' is required: a CEL condition"));
             return null;
         }
-        return compile(cel, expression, at, where, errors);
+        return check(cel, expression, at, where, errors);
     }
 
-    private CelRuntime.Program compile(CelCompiler compiler, String expression, String at, SourceLocations where,
-                                       List<PolicyError> errors) {
+    /** The type-checked expression, or null (with its errors added) when it does not compile. */
+    private CelAbstractSyntaxTree check(CelCompiler compiler, String expression, String at, SourceLocations where,
+                                        List<PolicyError> errors) {
         try {
-            CelAbstractSyntaxTree ast = compiler.compile(expression).getAst();
-            return runtime.createProgram(ast);
+            return compiler.compile(expression).getAst();
         } catch (CelValidationException e) {
             for (CelIssue issue : e.getErrors()) {
                 errors.add(where.at(at, issue.getSourceLocation().getLine(), issue.getSourceLocation().getColumn() + 1,
                         issue.getMessage()));
             }
             return null;
+        }
+    }
+
+    private CelRuntime.Program program(CelAbstractSyntaxTree ast, String at, SourceLocations where,
+                                       List<PolicyError> errors) {
+        if (ast == null) {
+            return null;
+        }
+        try {
+            return runtime.createProgram(ast);
         } catch (CelEvaluationException e) {
             errors.add(where.at(at, e.getMessage()));
             return null;

@@ -7,21 +7,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides one action against a compiled policy. Every rule is evaluated, so the decision lists all that
- * matched; then explicit deny wins, then require_approval, then allow (from a rule or a grant); nothing
- * matching means deny. A condition that fails to evaluate (a missing field, the iteration bound) counts as
- * a matching deny: a policy that cannot be read is never read as permission.
+ * Decides one action against a compiled policy. Every rule that can concern the action is evaluated (the
+ * others' conditions are certainly false: {@link RulePrefilter}), so the decision lists all that matched; then
+ * explicit deny wins, then require_approval, then allow (from a rule or a grant); nothing matching means deny.
+ * A condition that fails to evaluate (a missing field, the iteration bound) counts as a matching deny: a
+ * policy that cannot be read is never read as permission.
  */
 final class PolicyEngine {
 
     Decision decide(CompiledPolicy policy, DecisionInput input) {
-        Map<String, Object> variables = policy.rules().isEmpty() ? Map.of() : Variables.of(input);
+        return decide(policy, new Activation(input));
+    }
+
+    /** Decides, leaving the activation's variables built (if any rule needed them) for {@link #rateLimits}. */
+    Decision decide(CompiledPolicy policy, Activation activation) {
+        DecisionInput input = activation.input();
         List<String> matched = new ArrayList<>();
         Decision deny = null;
         Decision approval = null;
         Decision allow = null;
-        for (CompiledPolicy.CompiledRule compiled : policy.rules()) {
+        // conditions see a missing action as "" (Variables), and so does the index
+        for (CompiledPolicy.CompiledRule compiled : policy.rulesFor(input.action() == null ? "" : input.action())) {
             PolicyDocument.Rule rule = compiled.rule();
+            Map<String, Object> variables = activation.variables();
             boolean hit;
             String error = null;
             try {
@@ -72,11 +80,11 @@ final class PolicyEngine {
      * The rate limits whose condition holds for the input, each with its key. A limit whose condition or
      * key cannot be evaluated makes this throw: the caller denies, as for any unreadable condition.
      */
-    List<Applicable> rateLimits(CompiledPolicy policy, DecisionInput input) {
+    List<Applicable> rateLimits(CompiledPolicy policy, Activation activation) {
         if (policy.rateLimits().isEmpty()) {
             return List.of();
         }
-        Map<String, Object> variables = Variables.of(input);
+        Map<String, Object> variables = activation.variables();
         List<Applicable> applicable = new ArrayList<>();
         for (CompiledPolicy.CompiledRateLimit limit : policy.rateLimits()) {
             try {

@@ -158,14 +158,15 @@ public class Runs {
         return moveStep(workspaceId, runId, stepId, StepStatus.QUEUED, expectedVersion, null, null, principalId);
     }
 
-    /** The moves the policy gate makes: hold for approval, refuse, or (approved) offer again in place. */
+    /** The moves the policy gate makes: hold for approval, refuse, or (approved) go on in place. */
     public static final Set<StepStatus> GATE_TARGETS =
-            EnumSet.of(StepStatus.BLOCKED, StepStatus.FAILED, StepStatus.QUEUED);
+            EnumSet.of(StepStatus.BLOCKED, StepStatus.FAILED, StepStatus.QUEUED, StepStatus.RUNNING);
 
     /**
      * The policy gate's move of a step: {@code queued → blocked} (waiting for approval), {@code queued|blocked →
      * failed} (denied, expired; {@code error} says why; dependants are skipped), {@code blocked → queued}
-     * (approved: the same step is offered again). The run follows in the same transaction.
+     * (approved before its lease: the same step is offered again) or {@code running ⇄ blocked} (an action
+     * in the middle of a step waits for approval while its edge keeps the lease). The run follows.
      */
     @Transactional
     public RunView gateStep(UUID workspaceId, UUID runId, UUID stepId, StepStatus to, String error,

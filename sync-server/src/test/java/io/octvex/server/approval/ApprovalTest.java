@@ -115,6 +115,7 @@ class ApprovalTest {
     @Test
     void requireApprovalBlocksTheStepAndTheRunWithEvidenceAndRecordsTheDecision() {
         policy(1);
+        TestApi.User approver = api.newUser(ws, Role.APPROVER);
         RunView run = fleet.submit(ws, call("pay", "POST", "https://approve.example/pay?amount=5&api_key=sk-canary-77"),
                 FleetFixtures.step("ok"));
         List<Lease> leased = lease();
@@ -137,6 +138,7 @@ class ApprovalTest {
         assertThat(evidence.get("message").asString()).isEqualTo("someone must look at this first");
         assertThat(evidence.get("requestedBy").get("name").asString()).isEqualTo("admin");
         assertThat(evidence.get("step").get("key").asString()).isEqualTo("pay");
+        assertThat(evidence.get("eligibleApprovers")).containsExactly(Json.tree("\"" + approver.name() + "\""));
 
         List<String> types = events(run.id());
         assertThat(types).contains("policy.decided", "approval.requested");

@@ -47,4 +47,27 @@ class TimelinesTest {
                 "something new");
         assertThat(timeline.entries()).extracting(TimelineEntry::stepKey).containsOnly(null, "fetch");
     }
+
+    @Test
+    void gateDecisionsAndApprovalsReadAsSentences() {
+        Timeline timeline = Timelines.of(RUN, List.of(
+                event("policy.decided", """
+                        {"policyVersion":3,"effect":"require_approval","decidedBy":"sign-off",
+                         "input":{"action":"http.request","resource":"https://pay.example/x"}}"""),
+                event("approval.requested", """
+                        {"quorum":2,"approverRole":"approver","expiresAt":"2026-11-23T11:00:00Z",
+                         "evidence":{"method":"POST","resource":"https://pay.example/x","message":"look first"}}"""),
+                event("approval.voted", "{\"vote\":\"approve\",\"approvals\":1,\"quorum\":2,\"reason\":\"ok\"}"),
+                event("approval.approved", "{\"outcome\":\"approved by 2 approvers\"}"),
+                event("approval.used", "{\"as\":\"approved for this step\"}"),
+                event("approval.refused", "{\"reason\":\"approval x is already approved\"}")));
+
+        assertThat(timeline.entries()).extracting(TimelineEntry::summary).containsExactly(
+                "Policy v3: require_approval http.request https://pay.example/x (sign-off)",
+                "Approval asked (2 × approver, until 2026-11-23T11:00:00Z): POST https://pay.example/x — look first",
+                "Approval vote: approve (1/2): ok",
+                "Approval approved: approved by 2 approvers",
+                "Approved action let through (approved for this step)",
+                "An answer to an approval was refused: approval x is already approved");
+    }
 }

@@ -45,6 +45,13 @@ class EdgeIsolationTest {
         FleetFixtures.Edge victimEdge = fleet.edge(b);
         RunView victimRun = fleet.submit(b, FleetFixtures.step("victim-step"));
         var lease = fleet.lease(victimEdge, 1, 0).leases().getFirst();
+        // B's step waits for an approval its edge asked for mid-step: the attacker must not learn of it either
+        TestApi.Response saved = fleet.api().send("POST", "/api/v1/workspaces/" + b + "/policy/versions",
+                fleet.adminToken(), java.util.Map.of("document", io.octvex.server.approval.ApprovalFixtures.POLICY));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+        TestApi.Response asked = fleet.report(victimEdge, lease.stepId(), "checks", new io.octvex.protocol.ActionCheck(
+                lease.epoch(), "http.request", "https://approve.example/x", "GET", null));
+        String approvalId = io.octvex.protocol.Json.tree(asked.body()).get("approvalId").asString();
         String marker = victimRun.id().toString();
         String before = snapshot(b);
         List<String> failures = new ArrayList<>();
@@ -54,7 +61,7 @@ class EdgeIsolationTest {
                 if (!pattern.startsWith("/api/v1/edge/") || pattern.equals("/api/v1/edge/enroll")) {
                     continue;
                 }
-                String path = pattern.replace("{stepId}", lease.stepId().toString());
+                String path = pattern.replace("{stepId}", lease.stepId().toString()).replace("{approvalId}", approvalId);
                 for (var method : info.getMethodsCondition().getMethods()) {
                     String body = switch (pattern.substring(pattern.lastIndexOf('/') + 1)) {
                         case "artifacts" -> "{\"epoch\":" + lease.epoch() + ",\"name\":\"x\",\"contentBase64\":\"AA==\"}";
@@ -63,6 +70,7 @@ class EdgeIsolationTest {
                                 + "}],\"freeSlots\":1}";
                         case "leases" -> "{\"maxSteps\":1,\"waitSeconds\":0}";
                         case "checkpoint" -> "{\"epoch\":" + lease.epoch() + ",\"summary\":\"x\"}";
+                        case "checks" -> "{\"epoch\":" + lease.epoch() + ",\"action\":\"http.request\"}";
                         default -> "{\"epoch\":" + lease.epoch() + ",\"message\":\"x\"}";
                     };
                     attempts++;
