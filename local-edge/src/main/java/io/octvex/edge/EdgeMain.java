@@ -5,6 +5,7 @@ import io.octvex.edge.browser.BrowserConfig;
 import io.octvex.edge.browser.BrowserHandler;
 import io.octvex.edge.handler.Handler;
 import io.octvex.edge.http.HttpHandler;
+import io.octvex.edge.http.LeasedCredentialHeaders;
 import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.identity.Enrolment;
 import io.octvex.edge.identity.IdentityStore;
@@ -134,7 +135,7 @@ public final class EdgeMain {
      */
     static List<Handler> handlers(Path home) {
         Map<String, Handler> byName = new LinkedHashMap<>();
-        byName.put(HttpHandler.NAME, new HttpHandler());
+        byName.put(HttpHandler.NAME, new HttpHandler(new LeasedCredentialHeaders()));
         byName.put(NoopHandler.NAME, new NoopHandler());
         browser(home).ifPresent(h -> byName.put(h.name(), h));
         for (var provider : ServiceLoader.load(Handler.class).stream().toList()) {

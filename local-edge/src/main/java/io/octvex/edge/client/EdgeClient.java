@@ -3,6 +3,8 @@ package io.octvex.edge.client;
 import io.octvex.protocol.ActionCheck;
 import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ArtifactUpload;
+import io.octvex.protocol.RedeemCredential;
+import io.octvex.protocol.SealedCredential;
 import io.octvex.protocol.ArtifactView;
 import io.octvex.protocol.CheckpointReport;
 import io.octvex.protocol.EdgeEnrolled;
@@ -107,6 +109,12 @@ public final class EdgeClient {
     public ActionVerdict awaitApproval(UUID stepId, UUID approvalId, Duration wait) {
         return exchange("GET", step(stepId, "approvals/" + approvalId) + "?wait=" + wait.toSeconds(), null,
                 ActionVerdict.class, CALL_TIMEOUT.plus(wait));
+    }
+
+    /** The material of a credential lease, sealed to this edge's key. */
+    public SealedCredential redeem(UUID stepId, UUID leaseId, long epoch) {
+        return post(step(stepId, "credentials/" + leaseId), new RedeemCredential(epoch), SealedCredential.class,
+                CALL_TIMEOUT);
     }
 
     // --- plumbing --------------------------------------------------------------------------------------------

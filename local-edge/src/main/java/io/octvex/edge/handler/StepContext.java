@@ -32,6 +32,14 @@ public interface StepContext {
     void authorize(String action, String resource, String method, java.util.List<String> headerNames)
             throws StepFailure;
 
+    /**
+     * The material of one of the lease's credentials ({@code lease().credentials()}), redeemed from the server
+     * just now and opened with this edge's key: UTF-8 JSON the caller parses and then wipes. Throws
+     * {@link StepFailure} when it cannot be had (revoked, the secret is missing or unusable for its use) —
+     * the message never contains material.
+     */
+    byte[] credential(io.octvex.protocol.CredentialRef ref) throws StepFailure;
+
     /** True once the lease is lost or the run cancelled: stop promptly, nothing more will be accepted. */
     boolean cancelled();
 }

@@ -55,7 +55,7 @@ public final class HttpHandler implements Handler {
     static final int MAX_REDIRECTS = 5;
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private static final Set<String> INPUT_FIELDS = Set.of("method", "url", "headers", "body", "timeoutSeconds",
-            "maxResponseBytes", "followRedirects");
+            "maxResponseBytes", "followRedirects", "auth");
     /** Response headers returned to the run; anything else (cookies, auth challenges, internals) stays here. */
     private static final Set<String> SAFE_RESPONSE_HEADERS = Set.of("content-type", "content-length",
             "content-encoding", "content-language", "content-disposition", "cache-control", "etag", "last-modified",
@@ -113,7 +113,7 @@ public final class HttpHandler implements Handler {
                 context.authorize("http.request", target.toString(), method, headerNames);
                 continue;
             }
-            return result(response, target);
+            return result(response, target, new Redaction(secret.values()));
         }
     }
 
@@ -193,7 +193,7 @@ public final class HttpHandler implements Handler {
         return new StepFailure("request to " + where + " failed: " + cause.getClass().getSimpleName(), cause);
     }
 
-    private static JsonNode result(HttpResponse<LimitedBody.Body> response, URI finalUrl) {
+    private static JsonNode result(HttpResponse<LimitedBody.Body> response, URI finalUrl, Redaction redaction) {
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("status", response.statusCode());
         ObjectNode headers = out.putObject("headers");
@@ -201,10 +201,11 @@ public final class HttpHandler implements Handler {
             String lower = name.toLowerCase(Locale.ROOT);
             if (SAFE_RESPONSE_HEADERS.contains(lower) || lower.startsWith("ratelimit-")
                     || lower.startsWith("x-ratelimit-")) {
-                headers.put(lower, String.join(", ", values));
+                headers.put(lower, redaction.apply(String.join(", ", values)));
             }
         });
         LimitedBody.Body body = response.body();
+        boolean redacted = redaction.apply(body.bytes()); // the target echoed a credential: never report it
         String contentType = response.headers().firstValue("content-type").orElse("");
         Charset charset = textCharset(contentType, body.bytes());
         if (charset != null) {
@@ -216,6 +217,9 @@ public final class HttpHandler implements Handler {
         }
         out.put("bodyBytes", body.bytes().length);
         out.put("truncated", body.truncated());
+        if (redacted) {
+            out.put("redacted", true);
+        }
         out.put("url", finalUrl.toString());
         return out;
     }

@@ -7,11 +7,14 @@ import io.octvex.protocol.ActionCheck;
 import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.CheckpointReport;
+import io.octvex.protocol.CredentialRef;
+import io.octvex.protocol.CredentialSeal;
 import io.octvex.protocol.Lease;
 import io.octvex.protocol.LeaseRef;
 import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexConnectionException;
 import io.octvex.protocol.ProgressReport;
+import io.octvex.protocol.SealedCredential;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -177,6 +180,25 @@ final class ActiveStep implements StepContext {
                 markLost(verdict.reason());
             }
             throw new StepFailure(verdict.reason());
+        }
+    }
+
+    @Override
+    public byte[] credential(CredentialRef ref) throws StepFailure {
+        SealedCredential sealed;
+        try {
+            sealed = edge.client().redeem(lease.stepId(), ref.leaseId(), lease.epoch());
+        } catch (OctvexApiException e) {
+            refused("credential", e);
+            throw new StepFailure("credential '" + ref.secret() + "' could not be redeemed: " + e.getMessage(), e);
+        } catch (OctvexConnectionException e) {
+            throw new StepFailure("credential '" + ref.secret() + "' could not be redeemed: " + e.getMessage(), e);
+        }
+        try {
+            return CredentialSeal.open(sealed, edge.identity().sealingKey(),
+                    CredentialSeal.binding(ref.leaseId(), lease.stepId(), lease.epoch()));
+        } catch (org.bouncycastle.crypto.InvalidCipherTextException e) {
+            throw new StepFailure("credential '" + ref.secret() + "' was not sealed for this edge and lease", e);
         }
     }
 

@@ -539,6 +539,10 @@ public final class Edge implements AutoCloseable {
         }
     }
 
+    EdgeIdentity identity() {
+        return identity;
+    }
+
     EdgeClient client() {
         return client;
     }

@@ -142,7 +142,7 @@ final class BrowserFixtures {
 
     static Lease lease(UUID workspaceId, JsonNode input) {
         return new Lease(workspaceId, UUID.randomUUID(), UUID.randomUUID(), "browse", "browser", null, input, 1, 1,
-                Instant.now().plusSeconds(60), null);
+                Instant.now().plusSeconds(60), null, null);
     }
 
     static JsonNode json(String text) {
@@ -209,6 +209,11 @@ final class BrowserFixtures {
             if (refuse.stream().anyMatch(resource::startsWith)) {
                 throw new io.octvex.edge.handler.StepFailure("denied by policy ('test'): not " + resource);
             }
+        }
+
+        @Override
+        public byte[] credential(io.octvex.protocol.CredentialRef ref) throws io.octvex.edge.handler.StepFailure {
+            throw new io.octvex.edge.handler.StepFailure("no credentials in this test");
         }
 
         @Override

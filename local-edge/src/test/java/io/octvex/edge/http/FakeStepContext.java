@@ -15,6 +15,10 @@ final class FakeStepContext implements StepContext {
     final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** URLs (prefixes) the fake gate refuses. */
     final java.util.Set<String> refuse = new java.util.concurrent.CopyOnWriteArraySet<>();
+    /** The lease's credentials and the (opened) material each redeems to. */
+    volatile java.util.List<io.octvex.protocol.CredentialRef> credentials = java.util.List.of();
+    final java.util.Map<UUID, String> materials = new java.util.concurrent.ConcurrentHashMap<>();
+    private final UUID stepId = UUID.randomUUID();
 
     FakeStepContext(JsonNode input) {
         this.input = input;
@@ -22,8 +26,8 @@ final class FakeStepContext implements StepContext {
 
     @Override
     public Lease lease() {
-        return new Lease(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "call", "http", "call", input, 1, 1,
-                Instant.now().plusSeconds(30), null);
+        return new Lease(UUID.randomUUID(), UUID.randomUUID(), stepId, "call", "http", "call", input, 1, 1,
+                Instant.now().plusSeconds(30), null, credentials);
     }
 
     @Override
@@ -54,6 +58,15 @@ final class FakeStepContext implements StepContext {
         if (refuse.stream().anyMatch(resource::startsWith)) {
             throw new io.octvex.edge.handler.StepFailure("denied by policy ('test'): not " + resource);
         }
+    }
+
+    @Override
+    public byte[] credential(io.octvex.protocol.CredentialRef ref) throws io.octvex.edge.handler.StepFailure {
+        String material = materials.get(ref.leaseId());
+        if (material == null) {
+            throw new io.octvex.edge.handler.StepFailure("credential '" + ref.secret() + "' was revoked");
+        }
+        return material.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -183,9 +184,8 @@ class HttpHandlerTest {
         var handler = new HttpHandler(vault);
 
         JsonNode direct = run(handler, Map.of("url", base + "/echo", "headers", Map.of("authorization", "Bearer mine")));
-        assertThat(Json.tree(direct.get("body").asString()).get("headers").get("authorization").asString())
-                .as("the credential wins over the step's own header").isEqualTo("Bearer s3cret-value");
-        assertThat(direct.get("headers").toString()).doesNotContain("s3cret");
+        assertThat(received.get()).as("the credential wins over the step's own header").isEqualTo("Bearer s3cret-value");
+        assertThat(direct.toString()).as("the echoed credential is redacted").doesNotContain("s3cret");
 
         JsonNode sameOrigin = run(handler, Map.of("url", base + "/here"));
         assertThat(sameOrigin.get("url").asString()).isEqualTo(base + "/echo");
@@ -199,6 +199,29 @@ class HttpHandlerTest {
         JsonNode notFollowed = run(handler, Map.of("url", base + "/here", "followRedirects", false));
         assertThat(notFollowed.get("status").asInt()).isEqualTo(302);
         assertThat(notFollowed.get("headers").get("location").asString()).isEqualTo("/echo");
+    }
+
+    @Test
+    void leasedCredentialsAreRedeemedInjectedAndRedactedWhereverTheTargetEchoesThem() throws Exception {
+        var handler = new HttpHandler(new LeasedCredentialHeaders());
+        String canary = "sk-canary-" + java.util.UUID.randomUUID();
+        FakeStepContext context = new FakeStepContext(input(Map.of("url", base + "/echo",
+                "auth", Map.of("secret", "billing-api", "as", "bearer"))));
+        var ref = new io.octvex.protocol.CredentialRef(java.util.UUID.randomUUID(), "billing-api", "bearer", null);
+        context.credentials = List.of(ref);
+        context.materials.put(ref.leaseId(), "{\"header\":\"Authorization\",\"value\":\"Bearer " + canary + "\"}");
+
+        JsonNode result = handler.run(context);
+
+        assertThat(result.toString()).as("the target echoed it; the result never carries it").doesNotContain(canary);
+        assertThat(result.get("redacted").asBoolean()).isTrue();
+        assertThat(received.get()).as("the target did receive it").isEqualTo("Bearer " + canary);
+        assertThat(Json.tree(result.get("body").asString()).get("headers").get("authorization").asString())
+                .isEqualTo("*".repeat(("Bearer " + canary).length()));
+
+        context.materials.clear(); // revoked: the next request cannot redeem it
+        assertThatThrownBy(() -> handler.run(context)).isInstanceOf(StepFailure.class)
+                .hasMessage("credential 'billing-api' was revoked");
     }
 
     @Test
@@ -255,7 +278,12 @@ class HttpHandlerTest {
         return server;
     }
 
+    /** The Authorization header the echo endpoint last received, as the target saw it. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> received =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     private static void echo(HttpExchange ex) throws IOException {
+        received.set(ex.getRequestHeaders().getFirst("Authorization"));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("method", ex.getRequestMethod());
         ObjectNode headers = out.putObject("headers");

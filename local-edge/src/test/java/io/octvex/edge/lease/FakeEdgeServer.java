@@ -60,7 +60,7 @@ final class FakeEdgeServer implements AutoCloseable {
 
     static Lease lease(String handler, JsonNode input) {
         return new Lease(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "s1", handler, "do", input, 1, 7,
-                Instant.now().plus(TTL), null);
+                Instant.now().plus(TTL), null, null);
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -1,6 +1,8 @@
 package io.octvex.server.approval;
 
 import io.octvex.protocol.StepView;
+import io.octvex.server.credential.CredentialLeases;
+import io.octvex.server.credential.CredentialUse;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +14,8 @@ import tools.jackson.databind.JsonNode;
  * The actions a step will perform, as the policy sees them: an {@code http} step is one
  * {@code http.request} (its method, URL and header names — never header values); a {@code browser} step
  * is a {@code browser.navigate} per distinct URL it goes to; any other handler is one {@code <handler>.run}.
+ * A step whose input names a vault secret under {@code auth} also performs {@code credential.use} on
+ * {@code secret:<name>}.
  * Input the edge would refuse (a missing URL) is still decided here: the policy sees what was asked.
  */
 final class StepActions {
@@ -20,6 +24,19 @@ final class StepActions {
     record Action(String action, String resource, String method, List<String> headerNames) {}
 
     static List<Action> of(StepView step) {
+        List<Action> actions = new ArrayList<>(handlerActions(step));
+        try {
+            CredentialUse use = CredentialUse.of(step.input());
+            if (use != null) { // using a secret is an action of its own: policy may limit which and for whom
+                actions.add(new Action(CredentialLeases.ACTION, "secret:" + use.secret(), null, List.of()));
+            }
+        } catch (IllegalArgumentException malformed) {
+            // the edge refuses the input and says why; no credential is leased for it
+        }
+        return actions;
+    }
+
+    private static List<Action> handlerActions(StepView step) {
         JsonNode input = step.input();
         return switch (step.handler()) {
             case "http" -> List.of(new Action("http.request", text(input.path("url")),

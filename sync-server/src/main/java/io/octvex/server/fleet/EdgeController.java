@@ -3,6 +3,10 @@ package io.octvex.server.fleet;
 import io.octvex.protocol.ActionCheck;
 import io.octvex.protocol.ActionVerdict;
 import io.octvex.protocol.ArtifactUpload;
+import io.octvex.protocol.RedeemCredential;
+import io.octvex.protocol.SealedCredential;
+import io.octvex.server.credential.CredentialLeases;
+import io.octvex.server.web.ApiException;
 import io.octvex.protocol.ArtifactView;
 import io.octvex.protocol.CheckpointReport;
 import io.octvex.protocol.EdgeEnrolled;
@@ -40,10 +44,14 @@ class EdgeController {
     private final Leases leases;
     private final StepReports reports;
     private final ActionChecks checks;
+    private final CredentialLeases credentials;
+    private final FleetStore fleet;
 
     EdgeController(Enrollments enrollments, FleetOperations operations, Leases leases, StepReports reports,
-                   ActionChecks checks) {
+                   ActionChecks checks, CredentialLeases credentials, FleetStore fleet) {
         this.checks = checks;
+        this.credentials = credentials;
+        this.fleet = fleet;
         this.enrollments = enrollments;
         this.operations = operations;
         this.leases = leases;
@@ -108,5 +116,16 @@ class EdgeController {
     ActionVerdict approval(AuthenticatedEdge edge, @PathVariable UUID stepId, @PathVariable UUID approvalId,
                            @RequestParam(defaultValue = "20") int wait) throws InterruptedException {
         return checks.awaitApproval(edge, stepId, approvalId, wait);
+    }
+
+    /** Redeems a credential lease of a step this edge holds: the material, sealed to this edge's key. */
+    @PostMapping("/steps/{stepId}/credentials/{leaseId}")
+    SealedCredential redeem(AuthenticatedEdge edge, @PathVariable UUID stepId, @PathVariable UUID leaseId,
+                            @RequestBody RedeemCredential request) {
+        if (request == null) {
+            throw ApiException.badRequest("a redemption needs a body with the lease's 'epoch'");
+        }
+        byte[] key = fleet.sealingKey(edge.id()).orElseThrow(() -> ApiException.unauthorized("the edge is unknown"));
+        return credentials.redeem(edge.workspaceIds(), edge.id(), key, stepId, leaseId, request.epoch());
     }
 }

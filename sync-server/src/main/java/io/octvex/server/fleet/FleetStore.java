@@ -126,6 +126,12 @@ class FleetStore {
     }
 
     /** The edge itself (for its own requests only). */
+    /** The raw X25519 key the edge registered at enrolment: what its credentials are sealed to. */
+    Optional<byte[]> sealingKey(UUID edgeId) {
+        return jdbc.sql("SELECT sealing_key FROM edges WHERE id = :id").param("id", edgeId).query(byte[].class)
+                .optional();
+    }
+
     Optional<EdgeRow> edge(UUID edgeId) {
         return jdbc.sql("SELECT " + EDGE_COLUMNS + " FROM edges e WHERE e.id = :id")
                 .param("id", edgeId).query(FleetStore::edge).optional();

@@ -12,6 +12,7 @@ import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.server.approval.Gate;
 import io.octvex.server.audit.AuditEntry;
+import io.octvex.server.credential.CredentialLeases;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.run.Runs;
 import io.octvex.server.web.ApiException;
@@ -52,10 +53,12 @@ class Leases {
     private final PlacementScorer scorer;
     private final Clock clock;
     private final Gate gate;
+    private final CredentialLeases credentials;
 
     Leases(FleetStore fleet, LeaseStore leases, Runs runs, AuditLog audit, StepWakeups wakeups,
-           TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate) {
+           TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate, CredentialLeases credentials) {
         this.gate = gate;
+        this.credentials = credentials;
         this.fleet = fleet;
         this.leases = leases;
         this.runs = runs;
@@ -199,7 +202,8 @@ class Leases {
             data.put("candidates", d.top().stream().map(PlacementScorer.Score::toData).toList());
             audit.append(c.workspaceId(), AuditEntry.ofRun("step.placed", c.runId(), c.id(), null, data));
             granted.add(new Lease(c.workspaceId(), c.runId(), c.id(), c.key(), c.handler(), c.action(), c.input(),
-                    c.attempt(), c.epoch(), expiresAt, checkpoint(c.checkpoint())));
+                    c.attempt(), c.epoch(), expiresAt, checkpoint(c.checkpoint()),
+                    credentials.grant(c.workspaceId(), c.runId(), c.id(), edgeId, c.epoch(), c.input())));
         }
         return new Attempt(edge.state(), granted);
     }

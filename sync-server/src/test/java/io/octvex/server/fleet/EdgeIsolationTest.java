@@ -61,7 +61,8 @@ class EdgeIsolationTest {
                 if (!pattern.startsWith("/api/v1/edge/") || pattern.equals("/api/v1/edge/enroll")) {
                     continue;
                 }
-                String path = pattern.replace("{stepId}", lease.stepId().toString()).replace("{approvalId}", approvalId);
+                String path = pattern.replace("{stepId}", lease.stepId().toString()).replace("{approvalId}", approvalId)
+                        .replace("{leaseId}", UUID.randomUUID().toString());
                 for (var method : info.getMethodsCondition().getMethods()) {
                     String body = switch (pattern.substring(pattern.lastIndexOf('/') + 1)) {
                         case "artifacts" -> "{\"epoch\":" + lease.epoch() + ",\"name\":\"x\",\"contentBase64\":\"AA==\"}";
@@ -71,6 +72,7 @@ class EdgeIsolationTest {
                         case "leases" -> "{\"maxSteps\":1,\"waitSeconds\":0}";
                         case "checkpoint" -> "{\"epoch\":" + lease.epoch() + ",\"summary\":\"x\"}";
                         case "checks" -> "{\"epoch\":" + lease.epoch() + ",\"action\":\"http.request\"}";
+                        case "{leaseId}" -> "{\"epoch\":" + lease.epoch() + "}";
                         default -> "{\"epoch\":" + lease.epoch() + ",\"message\":\"x\"}";
                     };
                     attempts++;

@@ -1,0 +1,112 @@
+package io.octvex.server.credential;
+
+import io.octvex.protocol.SecretKind;
+import io.octvex.server.vault.SecretField;
+import io.octvex.server.vault.SecretMaterial;
+import io.octvex.server.web.ApiException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The one header a credential becomes — {@code {"header": "Authorization", "value": "Bearer …"}} as UTF-8
+ * JSON — built from the secret's bytes without ever making a {@link String} of them, so every copy can be
+ * wiped. This is what is sealed to the edge.
+ */
+final class HeaderMaterial {
+    private HeaderMaterial() {}
+
+    /** The caller wipes the answer once it is sealed. */
+    static byte[] of(SecretMaterial material, CredentialUse use) {
+        SecretKind kind = material.kind();
+        return switch (use.as()) {
+            case "bearer" -> json(ascii("Authorization"), prefixed("Bearer ", field(material,
+                    kind == SecretKind.BEARER ? SecretField.TOKEN : kind == SecretKind.OPAQUE ? SecretField.VALUE : null,
+                    use)));
+            case "basic" -> {
+                if (kind != SecretKind.USERNAME_PASSWORD) {
+                    throw unusable(use, kind);
+                }
+                byte[] user = material.bytes(SecretField.USERNAME);
+                byte[] password = material.bytes(SecretField.PASSWORD);
+                byte[] joined = new byte[user.length + 1 + password.length];
+                System.arraycopy(user, 0, joined, 0, user.length);
+                joined[user.length] = ':';
+                System.arraycopy(password, 0, joined, user.length + 1, password.length);
+                byte[] encoded = Base64.getEncoder().encode(joined);
+                wipe(user, password, joined);
+                yield json(ascii("Authorization"), prefixed("Basic ", encoded));
+            }
+            default -> kind == SecretKind.HTTP_HEADER
+                    ? json(material.bytes(SecretField.HEADER), material.bytes(SecretField.VALUE))
+                    : json(ascii(use.header()), field(material, kind == SecretKind.BEARER ? SecretField.TOKEN
+                    : kind == SecretKind.OPAQUE ? SecretField.VALUE : null, use));
+        };
+    }
+
+    private static byte[] field(SecretMaterial material, SecretField field, CredentialUse use) {
+        if (field == null) {
+            throw unusable(use, material.kind());
+        }
+        return material.bytes(field);
+    }
+
+    private static ApiException unusable(CredentialUse use, SecretKind kind) {
+        return ApiException.badRequest("secret '" + use.secret() + "' is a " + kind.wire() + " secret; \"as\": \""
+                + use.as() + "\" needs " + switch (use.as()) {
+                    case "basic" -> "a username_password secret";
+                    case "bearer" -> "a bearer or opaque secret";
+                    default -> "an http_header, bearer or opaque secret";
+                });
+    }
+
+    /** Takes ownership of {@code header} and {@code value}: they are wiped here. */
+    private static byte[] json(byte[] header, byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + value.length + 32);
+        out.writeBytes(ascii("{\"header\":\""));
+        escaped(header, out);
+        out.writeBytes(ascii("\",\"value\":\""));
+        escaped(value, out);
+        out.writeBytes(ascii("\"}"));
+        wipe(header, value);
+        byte[] json = out.toByteArray();
+        // ByteArrayOutputStream keeps its own buffer: overwrite it too before it is dropped
+        out.reset();
+        out.writeBytes(new byte[json.length]);
+        return json;
+    }
+
+    private static void escaped(byte[] utf8, ByteArrayOutputStream out) {
+        for (byte b : utf8) {
+            if (b == '"' || b == '\\') {
+                out.write('\\');
+                out.write(b);
+            } else if (b >= 0 && b < 0x20) {
+                out.writeBytes(ascii(String.format("\\u%04x", (int) b)));
+            } else {
+                out.write(b);
+            }
+        }
+    }
+
+    private static byte[] prefixed(String prefix, byte[] value) {
+        byte[] p = ascii(prefix);
+        byte[] joined = Arrays.copyOf(p, p.length + value.length);
+        System.arraycopy(value, 0, joined, p.length, value.length);
+        wipe(value);
+        return joined;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static void wipe(byte[]... arrays) {
+        for (byte[] a : arrays) {
+            if (a != null) {
+                Arrays.fill(a, (byte) 0);
+            }
+        }
+    }
+}
