@@ -7,6 +7,7 @@ import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.CreateEnrollment;
 import io.octvex.protocol.CreatePrincipal;
+import io.octvex.protocol.CreateSecret;
 import io.octvex.protocol.DecideApproval;
 import io.octvex.protocol.EdgeView;
 import io.octvex.protocol.IssuedEnrollment;
@@ -17,6 +18,7 @@ import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.ProtocolVersion;
 import io.octvex.protocol.RetryPolicy;
 import io.octvex.protocol.Role;
+import io.octvex.protocol.SecretKind;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
 import io.octvex.protocol.StepSpec;
@@ -213,6 +215,48 @@ class EdgeFleetIT {
                     .doesNotContain("lease.lost", "lease.fenced");
         } finally {
             admin.activatePolicy(workspace, 1); // back to the starter policy for the other tests
+            target.stop(0);
+        }
+    }
+
+    // --- (a'') a credential from the vault, just in time: it reaches the target and nothing else ------------
+
+    @Test
+    void aVaultCredentialReachesTheTargetAndNoAnswerLogOrEventEverShowsIt() throws Exception {
+        String canary = "sk-canary-" + UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicReference<String> received = new java.util.concurrent.atomic.AtomicReference<>();
+        HttpServer target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        target.createContext("/debug", ex -> { // a target that prints the request headers back
+            received.set(ex.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = ("you sent: " + ex.getRequestHeaders().getFirst("Authorization")).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        target.start();
+        try {
+            admin.createSecret(workspace, new CreateSecret("debug-token", SecretKind.BEARER, null, null, null, null,
+                    canary.toCharArray()));
+            Processes.Running edge = edge("edge-vault", root.resolve("edge-vault"), "vault");
+            RunView run = submit("call", "http", Json.toTree(Map.of(
+                    "url", "http://127.0.0.1:" + target.getAddress().getPort() + "/debug",
+                    "auth", Map.of("secret", "debug-token", "as", "bearer"))), "vault");
+            RunView done = awaitRun(run.id(), edge);
+
+            assertThat(done.status()).as(edge.output()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(received.get()).as("the target got the credential").isEqualTo("Bearer " + canary);
+            StepView step = done.steps().getFirst();
+            assertThat(step.result().get("body").asString()).startsWith("you sent: ****").doesNotContain(canary);
+            assertThat(step.result().get("redacted").asBoolean()).isTrue();
+            List<String> types = eventTypes(run.id());
+            assertThat(types).contains("credential.leased", "secret.accessed");
+
+            String everything = Json.write(admin.run(workspace, run.id())) + Json.write(admin.timeline(workspace, run.id()))
+                    + Json.write(admin.events(workspace, 0, 1000)) + edge.output() + server.output();
+            assertThat(everything).doesNotContain(canary)
+                    .doesNotContain(java.util.Base64.getEncoder().encodeToString(canary.getBytes(StandardCharsets.UTF_8)));
+        } finally {
             target.stop(0);
         }
     }
