@@ -6,10 +6,14 @@ import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.options.ScreenshotType;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import io.octvex.edge.browser.BrowserStep.Action;
+import io.octvex.edge.handler.Redaction;
 import io.octvex.edge.handler.StepContext;
 import io.octvex.edge.handler.StepFailure;
+import io.octvex.protocol.CredentialRef;
 import io.octvex.protocol.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -28,6 +32,9 @@ final class ActionRunner {
     private final Page page;
     private final Deadline deadline;
     private final Duration actionTimeout;
+    /** Values filled from secrets, and where: kept out of everything the step reports. */
+    private final List<String> secrets = new ArrayList<>();
+    private final List<Locator> filled = new ArrayList<>();
 
     ActionRunner(StepContext context, Page page, Deadline deadline, Duration actionTimeout) {
         this.context = context;
@@ -59,6 +66,7 @@ final class ActionRunner {
                             .click(new Locator.ClickOptions().setTimeout(timeout));
                     case BrowserStep.Fill f -> page.locator(f.selector())
                             .fill(f.value(), new Locator.FillOptions().setTimeout(timeout));
+                    case BrowserStep.FillSecret f -> fillSecret(f, timeout, where);
                     case BrowserStep.WaitFor w -> page.locator(w.selector()).first()
                             .waitFor(new Locator.WaitForOptions()
                                     .setState(WaitForSelectorState.VISIBLE).setTimeout(timeout));
@@ -66,8 +74,9 @@ final class ActionRunner {
                     case BrowserStep.Extract e -> {
                         String text = page.locator(e.selector())
                                 .innerText(new Locator.InnerTextOptions().setTimeout(timeout));
-                        extracted.put(e.as(), text.length() > MAX_EXTRACT_CHARS
-                                ? text.substring(0, MAX_EXTRACT_CHARS) : text);
+                        String redacted = new Redaction(secrets).apply(text);
+                        extracted.put(e.as(), redacted.length() > MAX_EXTRACT_CHARS
+                                ? redacted.substring(0, MAX_EXTRACT_CHARS) : redacted);
                     }
                     case BrowserStep.Screenshot s -> screenshots.add(screenshot(s, timeout, where));
                 }
@@ -88,8 +97,9 @@ final class ActionRunner {
         gate.rethrow();
         ObjectNode result = Json.mapper().createObjectNode();
         try {
-            result.put("url", page.url());
-            result.put("title", page.title());
+            Redaction redaction = new Redaction(secrets);
+            result.put("url", redaction.apply(page.url()));
+            result.put("title", redaction.apply(page.title()));
         } catch (PlaywrightException e) {
             throw new StepFailure("the page was lost after the last action: " + BrowserHandler.firstLine(e));
         }
@@ -98,9 +108,30 @@ final class ActionRunner {
         return result;
     }
 
+    /**
+     * Redeems the secret's field, fills it, and remembers it so that nothing the step reports shows it:
+     * extracted text is redacted and the filled element is masked in screenshots.
+     */
+    private void fillSecret(BrowserStep.FillSecret f, double timeout, String where) throws StepFailure {
+        CredentialRef ref = context.lease().credentials().stream()
+                .filter(c -> c.secret().equals(f.secret()) && "field".equals(c.as()) && f.field().equals(c.field()))
+                .findFirst().orElseThrow(() -> new StepFailure(where + ": no credential lease for secret '"
+                        + f.secret() + "' (" + f.field() + ") came with this step"));
+        byte[] material = context.credential(ref);
+        try {
+            String value = Json.tree(new String(material, StandardCharsets.UTF_8)).path("value").asString();
+            secrets.add(value);
+            filled.add(page.locator(f.selector()));
+            page.locator(f.selector()).fill(value, new Locator.FillOptions().setTimeout(timeout));
+        } finally {
+            java.util.Arrays.fill(material, (byte) 0);
+        }
+    }
+
     private String screenshot(BrowserStep.Screenshot s, double timeout, String where) throws StepFailure {
         byte[] png = page.screenshot(new Page.ScreenshotOptions()
-                .setType(ScreenshotType.PNG).setFullPage(s.fullPage()).setTimeout(timeout));
+                .setType(ScreenshotType.PNG).setFullPage(s.fullPage()).setTimeout(timeout)
+                .setMask(filled));
         try {
             return context.artifact(s.name() + ".png", "image/png", png);
         } catch (IllegalArgumentException | IllegalStateException e) {

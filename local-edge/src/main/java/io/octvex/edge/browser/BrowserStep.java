@@ -55,6 +55,13 @@ record BrowserStep(Provider provider, Sandbox sandbox, List<Action> actions, Dur
         }
     }
 
+    /** Fills one field of a vault secret, redeemed just in time: the step names the secret, never holds it. */
+    record FillSecret(String selector, String secret, String field) implements Action {
+        public String describe() {
+            return "fill " + quote(selector) + " from secret " + secret;
+        }
+    }
+
     record WaitFor(String selector) implements Action {
         public String describe() {
             return "wait for " + quote(selector);
@@ -82,10 +89,11 @@ record BrowserStep(Provider provider, Sandbox sandbox, List<Action> actions, Dur
     private static final Map<String, Set<String>> VERB_FIELDS = Map.of(
             "goto", Set.of(),
             "click", Set.of(),
-            "fill", Set.of("value"),
+            "fill", Set.of("value", "secret", "field"),
             "wait", Set.of(),
             "extract", Set.of("as"),
             "screenshot", Set.of("fullPage"));
+    private static final Set<String> SECRET_FIELDS = Set.of("value", "username", "password", "token");
     private static final Set<String> TOP_FIELDS = Set.of("provider", "sandbox", "actions", "timeoutSeconds");
 
     static BrowserStep parse(JsonNode input, BrowserConfig config) throws StepFailure {
@@ -218,6 +226,18 @@ record BrowserStep(Provider provider, Sandbox sandbox, List<Action> actions, Dur
             case "goto" -> new Goto(url(where, arg));
             case "click" -> new Click(selector(where, arg));
             case "fill" -> {
+                JsonNode secret = node.get("secret");
+                if (secret != null) {
+                    JsonNode field = node.get("field");
+                    if (node.has("value") || !secret.isString() || secret.stringValue().isBlank()) {
+                        throw new StepFailure(where + ": give either 'value' or 'secret' (a vault secret's name)");
+                    }
+                    if (field != null && !(field.isString() && SECRET_FIELDS.contains(field.stringValue()))) {
+                        throw new StepFailure(where + ": 'field' must be value, username, password or token");
+                    }
+                    yield new FillSecret(selector(where, arg), secret.stringValue().strip(),
+                            field == null ? "value" : field.stringValue());
+                }
                 JsonNode value = node.get("value");
                 if (value == null || !value.isString()) {
                     throw new StepFailure(where + ": 'value' must be a string");

@@ -1,6 +1,7 @@
 package io.octvex.edge.http;
 
 import io.octvex.edge.handler.Handler;
+import io.octvex.edge.handler.Redaction;
 import io.octvex.edge.handler.StepContext;
 import io.octvex.edge.handler.StepFailure;
 import io.octvex.protocol.Json;

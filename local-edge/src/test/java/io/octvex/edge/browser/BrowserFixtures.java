@@ -114,6 +114,12 @@ final class BrowserFixtures {
             <style>body{margin:0} #block{height:2000px;background:linear-gradient(#fff,#08f)}</style></head>
             <body><div id="block">tall</div></body></html>""";
 
+    /** Shows what is typed into #pw, as a careless page would. */
+    static final String SECRET_FORM = """
+            <!doctype html><html><head><title>Sign in</title></head><body>
+            <input id="pw" oninput="document.getElementById('shown').textContent = 'typed: ' + this.value">
+            <p id="shown"></p></body></html>""";
+
     static final String LINKS = """
             <!doctype html><html><head><title>Links</title></head><body>
             <a id="tall" href="/tall">tall</a> <a id="who" href="/whoami">who</a></body></html>""";
@@ -122,7 +128,7 @@ final class BrowserFixtures {
     static HttpServer site() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         Map<String, String> pages = Map.of("/form", FORM, "/login", LOGIN, "/whoami", WHOAMI, "/tall", TALL,
-                "/links", LINKS);
+                "/links", LINKS, "/secret-form", SECRET_FORM);
         server.createContext("/", exchange -> {
             String page = pages.get(exchange.getRequestURI().getPath());
             byte[] body = (page != null ? page : "not found").getBytes(StandardCharsets.UTF_8);
@@ -141,8 +147,12 @@ final class BrowserFixtures {
     }
 
     static Lease lease(UUID workspaceId, JsonNode input) {
+        return lease(workspaceId, input, List.of());
+    }
+
+    static Lease lease(UUID workspaceId, JsonNode input, List<io.octvex.protocol.CredentialRef> credentials) {
         return new Lease(workspaceId, UUID.randomUUID(), UUID.randomUUID(), "browse", "browser", null, input, 1, 1,
-                Instant.now().plusSeconds(60), null, null);
+                Instant.now().plusSeconds(60), null, credentials);
     }
 
     static JsonNode json(String text) {
@@ -159,6 +169,8 @@ final class BrowserFixtures {
         /** Every navigation the handler asked the gate about; URLs starting with a prefix in refuse are denied. */
         final List<String> asked = new CopyOnWriteArrayList<>();
         final List<String> refuse = new CopyOnWriteArrayList<>();
+        /** The material each credential lease of {@link #lease} redeems to. */
+        final Map<UUID, String> materials = new java.util.concurrent.ConcurrentHashMap<>();
         private final Path workDir;
         private final IntPredicate cancelledAfter;
 
@@ -167,7 +179,17 @@ final class BrowserFixtures {
         }
 
         RecordingContext(UUID workspaceId, JsonNode input, IntPredicate cancelledAfter) throws IOException {
-            this.lease = BrowserFixtures.lease(workspaceId, input);
+            this(BrowserFixtures.lease(workspaceId, input), cancelledAfter);
+        }
+
+        /** A step whose lease came with {@code credentials}; put their material in {@link #materials}. */
+        RecordingContext(UUID workspaceId, JsonNode input, List<io.octvex.protocol.CredentialRef> credentials)
+                throws IOException {
+            this(BrowserFixtures.lease(workspaceId, input, credentials), n -> false);
+        }
+
+        private RecordingContext(Lease lease, IntPredicate cancelledAfter) throws IOException {
+            this.lease = lease;
             this.workDir = Files.createDirectories(ROOT.resolve("work"));
             this.cancelledAfter = cancelledAfter;
         }
@@ -213,7 +235,11 @@ final class BrowserFixtures {
 
         @Override
         public byte[] credential(io.octvex.protocol.CredentialRef ref) throws io.octvex.edge.handler.StepFailure {
-            throw new io.octvex.edge.handler.StepFailure("no credentials in this test");
+            String material = materials.get(ref.leaseId());
+            if (material == null) {
+                throw new io.octvex.edge.handler.StepFailure("credential '" + ref.secret() + "' was revoked");
+            }
+            return material.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override

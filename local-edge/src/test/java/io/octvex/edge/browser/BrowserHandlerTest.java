@@ -77,6 +77,30 @@ class BrowserHandlerTest {
     }
 
     @Test
+    void aSecretIsFilledFromItsCredentialLeaseAndNothingTheStepReportsShowsIt() throws Exception {
+        String canary = "pw-canary-" + UUID.randomUUID().toString().substring(0, 8);
+        var ref = new io.octvex.protocol.CredentialRef(UUID.randomUUID(), "portal-login", "field", null, "password");
+        var context = new RecordingContext(UUID.randomUUID(), json("""
+                {"actions": [{"goto": "%s/secret-form"}, {"fill": "#pw", "secret": "portal-login", "field": "password"},
+                             {"extract": "#shown", "as": "shown"}, {"extract": "#pw", "as": "nothing"},
+                             {"screenshot": "after"}]}""".formatted(base(site))), java.util.List.of(ref));
+        context.materials.put(ref.leaseId(), "{\"value\":\"" + canary + "\"}");
+
+        JsonNode result = handler.run(context);
+
+        assertThat(result.get("extracted").get("shown").stringValue())
+                .as("the page printed it; the step reports it redacted").isEqualTo("typed: " + "*".repeat(canary.length()));
+        assertThat(result.toString()).doesNotContain(canary);
+        assertThat(context.progress.toString()).doesNotContain(canary).contains("from secret portal-login");
+        assertThat(context.artifacts).hasSize(1);
+
+        var unleased = new RecordingContext(UUID.randomUUID(), json("""
+                {"actions": [{"goto": "%s/secret-form"}, {"fill": "#pw", "secret": "other"}]}""".formatted(base(site))));
+        assertThatThrownBy(() -> handler.run(unleased)).isInstanceOf(StepFailure.class)
+                .hasMessageContaining("no credential lease for secret 'other'");
+    }
+
+    @Test
     void aNavigationTheStepDidNotNameIsPutToTheGateAndARefusalFailsTheStep() throws Exception {
         String actions = """
                 {"actions": [{"goto": "%s/links"}, {"click": "#%s"}, {"wait": "body"}]}""";

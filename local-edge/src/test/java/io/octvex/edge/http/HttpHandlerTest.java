@@ -207,7 +207,7 @@ class HttpHandlerTest {
         String canary = "sk-canary-" + java.util.UUID.randomUUID();
         FakeStepContext context = new FakeStepContext(input(Map.of("url", base + "/echo",
                 "auth", Map.of("secret", "billing-api", "as", "bearer"))));
-        var ref = new io.octvex.protocol.CredentialRef(java.util.UUID.randomUUID(), "billing-api", "bearer", null);
+        var ref = new io.octvex.protocol.CredentialRef(java.util.UUID.randomUUID(), "billing-api", "bearer", null, null);
         context.credentials = List.of(ref);
         context.materials.put(ref.leaseId(), "{\"header\":\"Authorization\",\"value\":\"Bearer " + canary + "\"}");
 

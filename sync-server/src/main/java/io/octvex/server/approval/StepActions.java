@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
  * The actions a step will perform, as the policy sees them: an {@code http} step is one
  * {@code http.request} (its method, URL and header names — never header values); a {@code browser} step
  * is a {@code browser.navigate} per distinct URL it goes to; any other handler is one {@code <handler>.run}.
- * A step whose input names a vault secret under {@code auth} also performs {@code credential.use} on
- * {@code secret:<name>}.
+ * A step whose input names vault secrets (an http step's {@code auth}, a browser step's secret fills) also
+ * performs {@code credential.use} on {@code secret:<name>} for each.
  * Input the edge would refuse (a missing URL) is still decided here: the policy sees what was asked.
  */
 final class StepActions {
@@ -25,11 +25,10 @@ final class StepActions {
 
     static List<Action> of(StepView step) {
         List<Action> actions = new ArrayList<>(handlerActions(step));
-        try {
-            CredentialUse use = CredentialUse.of(step.input());
-            if (use != null) { // using a secret is an action of its own: policy may limit which and for whom
-                actions.add(new Action(CredentialLeases.ACTION, "secret:" + use.secret(), null, List.of()));
-            }
+        try { // using a secret is an action of its own: policy may limit which and for whom
+            CredentialUse.of(step.handler(), step.input()).stream().map(CredentialUse::secret).distinct()
+                    .forEach(secret -> actions.add(new Action(CredentialLeases.ACTION, "secret:" + secret, null,
+                            List.of())));
         } catch (IllegalArgumentException malformed) {
             // the edge refuses the input and says why; no credential is leased for it
         }

@@ -23,8 +23,10 @@ class CredentialLeaseStore {
                 String action, Instant grantedAt, Instant expiresAt) {
         jdbc.sql("""
                 INSERT INTO credential_leases (id, workspace_id, run_id, step_id, edge_id, epoch, secret_name, usage,
-                                               header, action, granted_at, expires_at)
-                VALUES (:id, :ws, :run, :step, :edge, :epoch, :secret, :usage, :header, :action, :at, :expires)""")
+                                               header, field, action, granted_at, expires_at)
+                VALUES (:id, :ws, :run, :step, :edge, :epoch, :secret, :usage, :header, :field, :action, :at,
+                        :expires)""")
+                .param("field", use.field())
                 .param("id", id).param("ws", workspaceId).param("run", runId).param("step", stepId)
                 .param("edge", edgeId).param("epoch", epoch).param("secret", use.secret()).param("usage", use.as())
                 .param("header", use.header()).param("action", action).param("at", at(grantedAt))
@@ -36,7 +38,7 @@ class CredentialLeaseStore {
      * blocked) on this edge at this epoch, and who submitted the run.
      */
     record Redeemable(UUID id, UUID workspaceId, UUID runId, UUID stepId, UUID edgeId, long epoch, String secret,
-                      String usage, String header, String action, Instant expiresAt, Instant revokedAt,
+                      String usage, String header, String field, String action, Instant expiresAt, Instant revokedAt,
                       String revokedReason, String stepStatus, Long stepEpoch, UUID stepEdge, UUID submittedBy) {}
 
     Optional<Redeemable> lock(Collection<UUID> workspaceIds, UUID stepId, UUID leaseId) {
@@ -52,7 +54,7 @@ class CredentialLeaseStore {
                 .query((rs, n) -> new Redeemable(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
                         rs.getObject("run_id", UUID.class), rs.getObject("step_id", UUID.class),
                         rs.getObject("edge_id", UUID.class), rs.getLong("epoch"), rs.getString("secret_name"),
-                        rs.getString("usage"), rs.getString("header"), rs.getString("action"),
+                        rs.getString("usage"), rs.getString("header"), rs.getString("field"), rs.getString("action"),
                         instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("revoked_at")),
                         rs.getString("revoked_reason"), rs.getString("step_status"),
                         (Long) rs.getObject("step_epoch"), rs.getObject("step_edge", UUID.class),

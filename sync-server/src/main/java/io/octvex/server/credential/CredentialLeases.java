@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,29 +55,33 @@ public class CredentialLeases {
     /** The credential leases of a step just leased (in the claim's transaction); none when it names none. */
     @Transactional(propagation = Propagation.MANDATORY)
     public List<CredentialRef> grant(UUID workspaceId, UUID runId, UUID stepId, UUID edgeId, long epoch,
-                                     JsonNode input) {
-        CredentialUse use;
+                                     String handler, JsonNode input) {
+        List<CredentialUse> uses;
         try {
-            use = CredentialUse.of(input);
+            uses = CredentialUse.of(handler, input);
         } catch (IllegalArgumentException malformed) {
             return List.of(); // the handler refuses the input and says why; nothing to lease
         }
-        if (use == null) {
-            return List.of();
-        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        UUID id = UUID.randomUUID();
         Instant expires = now.plus(MAX_LIFETIME);
-        store.insert(id, workspaceId, runId, stepId, edgeId, epoch, use, ACTION, now, expires);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("leaseId", id.toString());
-        data.put("secret", use.secret());
-        data.put("as", use.as());
-        data.put("edgeId", edgeId.toString());
-        data.put("epoch", epoch);
-        data.put("expiresAt", expires.toString());
-        audit.append(workspaceId, AuditEntry.ofRun("credential.leased", runId, stepId, null, data));
-        return List.of(new CredentialRef(id, use.secret(), use.as(), use.header()));
+        List<CredentialRef> refs = new ArrayList<>();
+        for (CredentialUse use : uses) {
+            UUID id = UUID.randomUUID();
+            store.insert(id, workspaceId, runId, stepId, edgeId, epoch, use, ACTION, now, expires);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("leaseId", id.toString());
+            data.put("secret", use.secret());
+            data.put("as", use.as());
+            if (use.field() != null) {
+                data.put("field", use.field());
+            }
+            data.put("edgeId", edgeId.toString());
+            data.put("epoch", epoch);
+            data.put("expiresAt", expires.toString());
+            audit.append(workspaceId, AuditEntry.ofRun("credential.leased", runId, stepId, null, data));
+            refs.add(new CredentialRef(id, use.secret(), use.as(), use.header(), use.field()));
+        }
+        return refs;
     }
 
     /**
@@ -103,7 +108,7 @@ public class CredentialLeases {
         if (!live) {
             throw ApiException.conflict("step " + stepId + " is no longer running on this edge at epoch " + epoch);
         }
-        CredentialUse use = new CredentialUse(lease.secret(), lease.usage(), lease.header());
+        CredentialUse use = new CredentialUse(lease.secret(), lease.usage(), lease.header(), lease.field());
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put("edgeId", edgeId.toString());
         detail.put("leaseId", leaseId.toString());
@@ -111,7 +116,7 @@ public class CredentialLeases {
         byte[] plaintext = null;
         try (SecretMaterial material = vault.resolve(lease.workspaceId(), use.secret(),
                 new SecretUse(lease.runId(), stepId, lease.submittedBy(), lease.action(), detail))) {
-            plaintext = HeaderMaterial.of(material, use);
+            plaintext = CredentialMaterial.of(material, use);
             SealedCredential sealed = CredentialSeal.seal(leaseId, Base64.getEncoder().encodeToString(edgeKey),
                     plaintext, CredentialSeal.binding(leaseId, stepId, epoch));
             store.redeemed(lease.workspaceId(), leaseId);
@@ -120,7 +125,7 @@ public class CredentialLeases {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Secret cannot be opened",
                     "secret '" + use.secret() + "' cannot be opened: " + e.getMessage());
         } finally {
-            HeaderMaterial.wipe(plaintext);
+            CredentialMaterial.wipe(plaintext);
         }
     }
 }

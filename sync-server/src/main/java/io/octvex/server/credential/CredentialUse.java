@@ -1,22 +1,40 @@
 package io.octvex.server.credential;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a step's input asks for under {@code auth}: a vault secret by name and how to send it —
- * {@code {"secret": "billing-api", "as": "bearer"}}, {@code "basic"}, or {@code "header"} with
- * {@code "header": "X-Api-Key"}. Null when the input names no credential.
+ * A vault secret a step's input names, and how it is used. An {@code http} step names one under
+ * {@code auth}: {@code {"secret": "billing-api", "as": "bearer"}}, {@code "basic"}, or {@code "header"} with
+ * {@code "header": "X-Api-Key"}. A {@code browser} step names one per {@code fill} that takes a secret:
+ * {@code {"fill": "#password", "secret": "portal-login", "field": "password"}} (use {@code field}).
  */
-public record CredentialUse(String secret, String as, String header) {
+public record CredentialUse(String secret, String as, String header, String field) {
     static final Set<String> AS = Set.of("bearer", "basic", "header");
+    static final Set<String> FIELDS = Set.of("value", "username", "password", "token");
 
-    /** The credential an input names, or null; a malformed {@code auth} is described by the exception. */
-    public static CredentialUse of(JsonNode input) {
-        JsonNode auth = input == null ? null : input.get("auth");
-        if (auth == null || auth.isNull() || auth.isMissingNode()) {
-            return null;
+    /**
+     * Every secret the input names, each use once. A malformed reference is described by the exception (the
+     * edge refuses such input too; nothing is leased for it).
+     */
+    public static List<CredentialUse> of(String handler, JsonNode input) {
+        if (input == null || !input.isObject()) {
+            return List.of();
+        }
+        return switch (handler) {
+            case "http" -> http(input.get("auth"));
+            case "browser" -> browser(input.path("actions"));
+            default -> List.of();
+        };
+    }
+
+    private static List<CredentialUse> http(JsonNode auth) {
+        if (auth == null || auth.isNull()) {
+            return List.of();
         }
         if (!auth.isObject() || !auth.path("secret").isString() || auth.path("secret").asString().isBlank()) {
             throw new IllegalArgumentException("'auth' must name a vault secret: {\"secret\": \"name\", \"as\": "
@@ -31,6 +49,25 @@ public record CredentialUse(String secret, String as, String header) {
             throw new IllegalArgumentException("'auth.header' must be the header's name (e.g. X-Api-Key) with "
                     + "\"as\": \"header\"");
         }
-        return new CredentialUse(auth.path("secret").asString().strip(), as, as.equals("header") ? header : null);
+        return List.of(new CredentialUse(auth.path("secret").asString().strip(), as,
+                as.equals("header") ? header : null, null));
+    }
+
+    private static List<CredentialUse> browser(JsonNode actions) {
+        Set<CredentialUse> uses = new LinkedHashSet<>();
+        for (JsonNode action : actions) {
+            if (!action.has("fill") || !action.has("secret")) {
+                continue;
+            }
+            if (!action.path("secret").isString() || action.path("secret").asString().isBlank()) {
+                throw new IllegalArgumentException("a fill's 'secret' must be a vault secret's name");
+            }
+            String field = action.path("field").isString() ? action.path("field").asString() : "value";
+            if (!FIELDS.contains(field)) {
+                throw new IllegalArgumentException("a fill's 'field' must be value, username, password or token");
+            }
+            uses.add(new CredentialUse(action.path("secret").asString().strip(), "field", null, field));
+        }
+        return new ArrayList<>(uses);
     }
 }

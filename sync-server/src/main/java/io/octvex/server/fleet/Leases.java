@@ -203,7 +203,8 @@ class Leases {
             audit.append(c.workspaceId(), AuditEntry.ofRun("step.placed", c.runId(), c.id(), null, data));
             granted.add(new Lease(c.workspaceId(), c.runId(), c.id(), c.key(), c.handler(), c.action(), c.input(),
                     c.attempt(), c.epoch(), expiresAt, checkpoint(c.checkpoint()),
-                    credentials.grant(c.workspaceId(), c.runId(), c.id(), edgeId, c.epoch(), c.input())));
+                    credentials.grant(c.workspaceId(), c.runId(), c.id(), edgeId, c.epoch(), c.handler(),
+                            c.input())));
         }
         return new Attempt(edge.state(), granted);
     }

@@ -68,7 +68,7 @@ class CredentialLeaseTest {
         String raw = Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
         String token = fleet.enrollment(ws, null).token();
         TestApi.Response r = fleet.api().send("POST", "/api/v1/edge/enroll", null,
-                new EnrollEdge(token, TestApi.unique("jit-edge"), Map.of(), List.of("http"), 2, raw, "test"));
+                new EnrollEdge(token, TestApi.unique("jit-edge"), Map.of(), List.of("http", "browser"), 2, raw, "test"));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         EdgeEnrolled enrolled = Json.read(r.body(), EdgeEnrolled.class);
         return new FleetFixtures.Edge(enrolled.edgeId(), enrolled.edgeToken(), "jit-edge");
@@ -168,6 +168,29 @@ class CredentialLeaseTest {
                 RunView.class);
         assertThat(after.steps().getFirst().error())
                 .isEqualTo("denied by policy ('not-that-secret'): billing-api is for people only");
+    }
+
+    @Test
+    void aBrowserStepGetsOneLeasePerSecretFieldItFills() throws Exception {
+        fleet.api().admin().createSecret(ws, new CreateSecret("portal", SecretKind.USERNAME_PASSWORD, null,
+                "ada".toCharArray(), (canary + "-pw").toCharArray(), null, null));
+        fleet.submit(ws, new StepSpec("login", "browser", "log in", Json.tree("""
+                {"actions": [{"goto": "https://portal.example/login"},
+                             {"fill": "#user", "secret": "portal", "field": "username"},
+                             {"fill": "#pw", "secret": "portal", "field": "password"}]}"""), null));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        assertThat(lease.credentials()).extracting(c -> c.field()).containsExactly("username", "password");
+        var password = lease.credentials().get(1);
+        SealedCredential sealed = Json.read(redeem(edge, lease, password.leaseId(), lease.epoch()).body(),
+                SealedCredential.class);
+        JsonNode opened = Json.tree(new String(CredentialSeal.open(sealed, keys.getPrivate(),
+                CredentialSeal.binding(password.leaseId(), lease.stepId(), lease.epoch())), StandardCharsets.UTF_8));
+        assertThat(opened.get("value").asString()).isEqualTo(canary + "-pw");
+        assertThat(opened.has("header")).isFalse();
+        // one policy decision per secret, not per field
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND step_id = ? AND type = "
+                + "'policy.decided' AND data->'input'->>'action' = 'credential.use'").params(ws, lease.stepId())
+                .query(Long.class).single()).isEqualTo(1);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.octvex.edge.http;
+package io.octvex.edge.handler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -6,17 +6,18 @@ import java.util.List;
 
 /**
  * Removes credential values a target echoed back (a debugging endpoint printing request headers, an error
- * page quoting the token) from what a step returns, before anything is reported. Each occurrence becomes as
+ * page quoting the token, a page showing what was typed) from what a step returns, before anything is
+ * reported. Each occurrence becomes as
  * many {@code *} as it had bytes, in the raw body, so text and binary bodies are treated alike.
  */
-final class Redaction {
+public final class Redaction {
     /** Shorter values are not searched for: they would match by accident and say nothing. */
     static final int MIN_LENGTH = 4;
 
     private final List<byte[]> needles = new ArrayList<>();
 
-    /** Every credential header value, and its part after a scheme ("Bearer abc" → also "abc"). */
-    Redaction(Iterable<String> headerValues) {
+    /** Every credential value, and its part after a scheme ("Bearer abc" → also "abc"). */
+    public Redaction(Iterable<String> headerValues) {
         for (String value : headerValues) {
             add(value);
             int space = value.indexOf(' ');
@@ -32,12 +33,12 @@ final class Redaction {
         }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return needles.isEmpty();
     }
 
     /** Overwrites every occurrence in place; answers whether there was any. */
-    boolean apply(byte[] body) {
+    public boolean apply(byte[] body) {
         boolean found = false;
         for (byte[] needle : needles) {
             for (int i = 0; i + needle.length <= body.length; i++) {
@@ -51,7 +52,7 @@ final class Redaction {
         return found;
     }
 
-    String apply(String text) {
+    public String apply(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return apply(bytes) ? new String(bytes, StandardCharsets.UTF_8) : text;
     }

@@ -10,17 +10,25 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * The one header a credential becomes — {@code {"header": "Authorization", "value": "Bearer …"}} as UTF-8
- * JSON — built from the secret's bytes without ever making a {@link String} of them, so every copy can be
- * wiped. This is what is sealed to the edge.
+ * What a credential becomes for its use, as UTF-8 JSON built from the secret's bytes without ever making a
+ * {@link String} of them, so every copy can be wiped: one header — {@code {"header": "Authorization",
+ * "value": "Bearer …"}} — or one field — {@code {"value": "…"}}. This is what is sealed to the edge.
  */
-final class HeaderMaterial {
-    private HeaderMaterial() {}
+final class CredentialMaterial {
+    private CredentialMaterial() {}
 
     /** The caller wipes the answer once it is sealed. */
     static byte[] of(SecretMaterial material, CredentialUse use) {
         SecretKind kind = material.kind();
         return switch (use.as()) {
+            case "field" -> {
+                SecretField field = SecretField.valueOf(use.field().toUpperCase(java.util.Locale.ROOT));
+                if (!material.fields().contains(field)) {
+                    throw ApiException.badRequest("secret '" + use.secret() + "' is a " + kind.wire()
+                            + " secret; it has no '" + use.field() + "'");
+                }
+                yield json(null, material.bytes(field));
+            }
             case "bearer" -> json(ascii("Authorization"), prefixed("Bearer ", field(material,
                     kind == SecretKind.BEARER ? SecretField.TOKEN : kind == SecretKind.OPAQUE ? SecretField.VALUE : null,
                     use)));
@@ -61,12 +69,16 @@ final class HeaderMaterial {
                 });
     }
 
-    /** Takes ownership of {@code header} and {@code value}: they are wiped here. */
+    /** Takes ownership of {@code header} (null: a field alone) and {@code value}: they are wiped here. */
     private static byte[] json(byte[] header, byte[] value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + value.length + 32);
-        out.writeBytes(ascii("{\"header\":\""));
-        escaped(header, out);
-        out.writeBytes(ascii("\",\"value\":\""));
+        ByteArrayOutputStream out = new ByteArrayOutputStream((header == null ? 0 : header.length) + value.length + 32);
+        out.writeBytes(ascii("{"));
+        if (header != null) {
+            out.writeBytes(ascii("\"header\":\""));
+            escaped(header, out);
+            out.writeBytes(ascii("\","));
+        }
+        out.writeBytes(ascii("\"value\":\""));
         escaped(value, out);
         out.writeBytes(ascii("\"}"));
         wipe(header, value);
