@@ -10,6 +10,7 @@ import io.octvex.protocol.CreatePrincipal;
 import io.octvex.protocol.CreateSecret;
 import io.octvex.protocol.DecideApproval;
 import io.octvex.protocol.EdgeView;
+import io.octvex.protocol.EventView;
 import io.octvex.protocol.IssuedEnrollment;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexClient;
@@ -226,6 +227,14 @@ class EdgeFleetIT {
         String canary = "sk-canary-" + UUID.randomUUID();
         java.util.concurrent.atomic.AtomicReference<String> received = new java.util.concurrent.atomic.AtomicReference<>();
         HttpServer target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        target.createContext("/login", ex -> { // a page that prints what is typed
+            byte[] body = ("<!doctype html><title>Sign in</title><input id=\"pw\" oninput=\"document.getElementById("
+                    + "'shown').textContent = 'typed: ' + this.value\"><p id=\"shown\"></p>").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
         target.createContext("/debug", ex -> { // a target that prints the request headers back
             received.set(ex.getRequestHeaders().getFirst("Authorization"));
             byte[] body = ("you sent: " + ex.getRequestHeaders().getFirst("Authorization")).getBytes(StandardCharsets.UTF_8);
@@ -249,12 +258,51 @@ class EdgeFleetIT {
             StepView step = done.steps().getFirst();
             assertThat(step.result().get("body").asString()).startsWith("you sent: ****").doesNotContain(canary);
             assertThat(step.result().get("redacted").asBoolean()).isTrue();
-            List<String> types = eventTypes(run.id());
-            assertThat(types).contains("credential.leased", "secret.accessed");
+            assertThat(eventTypes(run.id())).contains("credential.leased", "secret.accessed");
 
-            String everything = Json.write(admin.run(workspace, run.id())) + Json.write(admin.timeline(workspace, run.id()))
-                    + Json.write(admin.events(workspace, 0, 1000)) + edge.output() + server.output();
-            assertThat(everything).doesNotContain(canary)
+            // a browser step types a password from the vault into a page that prints it, then takes a screenshot
+            RunView browsed = null;
+            boolean browser = Files.isExecutable(Path.of("/usr/bin/chromium")); // CI installs it: there this part runs
+            if (browser) {
+                assertThat(edge.output()).contains("handlers [browser");
+                admin.createSecret(workspace, new CreateSecret("portal-login", SecretKind.USERNAME_PASSWORD, null,
+                        "ada".toCharArray(), (canary + "-pw").toCharArray(), null, null));
+                browsed = submit("browse", "browser", Json.tree("""
+                        {"actions": [{"goto": "http://127.0.0.1:%d/login"},
+                                     {"fill": "#pw", "secret": "portal-login", "field": "password"},
+                                     {"extract": "#shown", "as": "shown"}, {"screenshot": "after-fill"}]}"""
+                        .formatted(target.getAddress().getPort())), "vault");
+                RunView shown = awaitRun(browsed.id(), edge);
+                assertThat(shown.status()).as(edge.output()).isEqualTo(RunStatus.COMPLETED);
+                assertThat(shown.steps().getFirst().result().get("extracted").get("shown").asString())
+                        .isEqualTo("typed: " + "*".repeat((canary + "-pw").length()));
+            }
+
+            // search everything a client or an operator can see: answers, the live stream, artifacts, logs
+            List<EventView> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long last = admin.events(workspace, 0, 1000).lastSeq();
+            try (var subscription = admin.subscribe(workspace, 0, streamed::add, e -> { })) {
+                await("the stream replays the workspace's events", () -> !streamed.isEmpty()
+                        && streamed.getLast().seq() >= last, edge);
+            }
+            StringBuilder everything = new StringBuilder();
+            everything.append(Json.write(admin.run(workspace, run.id()))).append(Json.write(admin.timeline(workspace, run.id())))
+                    .append(Json.write(admin.events(workspace, 0, 1000))).append(Json.write(streamed))
+                    .append(edge.output()).append(server.output());
+            if (browsed != null) {
+                everything.append(Json.write(admin.run(workspace, browsed.id())))
+                        .append(Json.write(admin.timeline(workspace, browsed.id())));
+                for (var shot : admin.run(workspace, browsed.id()).steps().getFirst().result().get("screenshots")) {
+                    HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/workspaces/"
+                                    + workspace + "/runs/" + browsed.id() + "/artifacts/" + shot.asString()))
+                            .header("Authorization", "Bearer " + adminToken)
+                            .header(ProtocolVersion.HEADER, Integer.toString(ProtocolVersion.CURRENT)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    assertThat(png.statusCode()).isEqualTo(200);
+                    everything.append(new String(png.body(), StandardCharsets.ISO_8859_1));
+                }
+            }
+            assertThat(everything.toString()).doesNotContain(canary)
                     .doesNotContain(java.util.Base64.getEncoder().encodeToString(canary.getBytes(StandardCharsets.UTF_8)));
         } finally {
             target.stop(0);
