@@ -70,6 +70,10 @@ final class Timelines {
                     "Approval " + type.substring("approval.".length()) + ": " + text(data, "outcome");
             case "approval.used" -> "Approved action let through (" + text(data, "as") + ")";
             case "approval.refused" -> "An answer to an approval was refused: " + reason;
+            case "credential.leased" -> "Credential '" + text(data, "secret") + "' leased to edge " + text(data, "edgeId")
+                    + " (" + text(data, "as") + (text(data, "field") == null ? "" : " " + text(data, "field")) + ")";
+            case "secret.accessed" -> "Secret '" + text(data, "name") + "' opened for " + text(data, "action")
+                    + (text(data, "edgeId") == null ? "" : ", sealed to edge " + text(data, "edgeId"));
             default -> type.replace('.', ' ').replace('_', ' ');
         };
     }

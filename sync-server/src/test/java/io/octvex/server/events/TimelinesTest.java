@@ -60,7 +60,9 @@ class TimelinesTest {
                 event("approval.voted", "{\"vote\":\"approve\",\"approvals\":1,\"quorum\":2,\"reason\":\"ok\"}"),
                 event("approval.approved", "{\"outcome\":\"approved by 2 approvers\"}"),
                 event("approval.used", "{\"as\":\"approved for this step\"}"),
-                event("approval.refused", "{\"reason\":\"approval x is already approved\"}")));
+                event("approval.refused", "{\"reason\":\"approval x is already approved\"}"),
+                event("credential.leased", "{\"secret\":\"billing-api\",\"as\":\"bearer\",\"edgeId\":\"e1\"}"),
+                event("secret.accessed", "{\"name\":\"billing-api\",\"action\":\"credential.use\",\"edgeId\":\"e1\"}")));
 
         assertThat(timeline.entries()).extracting(TimelineEntry::summary).containsExactly(
                 "Policy v3: require_approval http.request https://pay.example/x (sign-off)",
@@ -68,6 +70,8 @@ class TimelinesTest {
                 "Approval vote: approve (1/2): ok",
                 "Approval approved: approved by 2 approvers",
                 "Approved action let through (approved for this step)",
-                "An answer to an approval was refused: approval x is already approved");
+                "An answer to an approval was refused: approval x is already approved",
+                "Credential 'billing-api' leased to edge e1 (bearer)",
+                "Secret 'billing-api' opened for credential.use, sealed to edge e1");
     }
 }
