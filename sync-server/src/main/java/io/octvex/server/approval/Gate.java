@@ -202,15 +202,12 @@ public class Gate {
         GateDecision d = held.decision();
         DecisionInput input = held.input();
         Instant now = held.now();
-        Map<String, Object> recorded = d.recordedInput();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> request = (Map<String, Object>) recorded.get("request");
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("action", input.action());
-        evidence.put("method", request.get("method"));
-        evidence.put("resource", recorded.get("resource"));
-        evidence.put("host", request.get("host"));
-        evidence.put("headerNames", request.get("headers"));
+        evidence.put("method", input.request().method());
+        evidence.put("resource", Policies.masked(input.resource()));
+        evidence.put("host", input.request().host());
+        evidence.put("headerNames", input.request().headerNames());
         evidence.put("rule", d.decidedBy());
         evidence.put("message", d.approval().message());
         evidence.put("eligibleApprovers", identities.holdersOf(run.workspaceId(), d.approval().role()).stream()

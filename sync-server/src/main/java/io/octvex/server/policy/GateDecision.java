@@ -3,17 +3,16 @@ package io.octvex.server.policy;
 import io.octvex.protocol.Role;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the gate was told for one action, already recorded as a {@code policy.decided} audit event.
  * {@code approval} is set for require_approval; {@code rateLimited} marks a deny that only an empty rate
- * bucket caused (the caller may try again later, after {@code retryAfter}). {@code recordedInput} is the
- * input as recorded (query values with secret-looking names masked); {@code inputDigest} is its SHA-256.
+ * bucket caused (the caller may try again later, after {@code retryAfter}). {@code inputDigest} is the
+ * SHA-256 of the input as recorded (query values with secret-looking names masked).
  */
 public record GateDecision(Effect effect, String decidedBy, String reason, List<String> matched,
                            ApprovalSpec approval, int policyVersion, boolean rateLimited, Duration retryAfter,
-                           Map<String, Object> recordedInput, String inputDigest, long evalMicros) {
+                           String inputDigest, long evalMicros) {
 
     /** Who must approve, how many distinct approvers, how long the request stands, and what to tell them. */
     public record ApprovalSpec(Role role, int quorum, Duration expires, String message) {}

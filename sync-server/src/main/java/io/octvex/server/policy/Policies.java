@@ -178,7 +178,7 @@ public class Policies {
                 d.approval().expires() == null ? DEFAULT_APPROVAL_EXPIRY : d.approval().expires(),
                 d.approval().message() != null ? d.approval().message() : d.reason());
         return new GateDecision(d.effect(), d.decidedBy(), d.reason(), d.matched(), approval, verdict.version(),
-                verdict.rateLimited(), verdict.retryAfter(), recorded, digest, micros);
+                verdict.rateLimited(), verdict.retryAfter(), digest, micros);
     }
 
     private record Verdict(int version, Decision decision, boolean rateLimited, Duration retryAfter) {}
@@ -213,6 +213,11 @@ public class Policies {
             }
         }
         return new Verdict(active.version(), d, false, null);
+    }
+
+    /** The resource as decisions record it: query values with secret-looking names masked. */
+    public static String masked(String resource) {
+        return RecordedInput.masked(resource);
     }
 
     /** Identifies "the same action" for approvals and scoped grants (see {@link RecordedInput#actionKey}). */
