@@ -22,7 +22,7 @@ final class HeaderMaterial {
         SecretKind kind = material.kind();
         return switch (use.as()) {
             case "bearer" -> json(ascii("Authorization"), prefixed("Bearer ", field(material,
-                    kind == SecretKind.BEARER ? SecretField.TOKEN : kind == SecretKind.OPAQUE ? SecretField.VALUE : null,
+                    kind == SecretKind.BEARER || kind == SecretKind.OAUTH ? SecretField.TOKEN : kind == SecretKind.OPAQUE ? SecretField.VALUE : null,
                     use)));
             case "basic" -> {
                 if (kind != SecretKind.USERNAME_PASSWORD) {
@@ -40,7 +40,7 @@ final class HeaderMaterial {
             }
             default -> kind == SecretKind.HTTP_HEADER
                     ? json(material.bytes(SecretField.HEADER), material.bytes(SecretField.VALUE))
-                    : json(ascii(use.header()), field(material, kind == SecretKind.BEARER ? SecretField.TOKEN
+                    : json(ascii(use.header()), field(material, kind == SecretKind.BEARER || kind == SecretKind.OAUTH ? SecretField.TOKEN
                     : kind == SecretKind.OPAQUE ? SecretField.VALUE : null, use));
         };
     }
