@@ -177,6 +177,34 @@ class OAuthFlowTest {
     }
 
     @Test
+    void competingRefreshJobsRefreshAConnectionOnce() throws Exception {
+        oauth.connect(ws, "raced");
+        for (int round = 0; round < 5; round++) {
+            due("raced");
+            long before = jdbc.sql("SELECT version FROM secrets WHERE workspace_id = ? AND name = 'raced'").param(ws)
+                    .query(Long.class).single();
+            var start = new java.util.concurrent.CountDownLatch(1);
+            try (var replicas = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                List<java.util.concurrent.Future<Integer>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    runs.add(replicas.submit(() -> {
+                        start.await();
+                        return refresher.refreshDue();
+                    }));
+                }
+                start.countDown();
+                for (var run : runs) {
+                    run.get(30, TimeUnit.SECONDS);
+                }
+            }
+            long after = jdbc.sql("SELECT version FROM secrets WHERE workspace_id = ? AND name = 'raced'").param(ws)
+                    .query(Long.class).single();
+            assertThat(after).as("one refresh per due connection, round " + round).isEqualTo(before + 1);
+        }
+        assertThat(connection("raced").get("status").asString()).isEqualTo("active");
+    }
+
+    @Test
     void aRefusedRefreshMarksTheConnectionFailedAndItStaysSoUntilReauthorised() {
         oauth.connect(ws, "doomed");
         due("doomed");
