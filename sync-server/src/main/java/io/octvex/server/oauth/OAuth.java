@@ -274,6 +274,8 @@ public class OAuth {
         }
         String connection = authorization.connectionName();
         return tx.execute(s -> {
+            // the connection row first, then the vault: the order the refresh job takes them in (no deadlock)
+            store.lockConnection(workspaceId, connection);
             var secret = seal(workspaceId, connection, authorization.principalId(), issued);
             Instant expires = issued.lifetime() > 0 ? now.plusSeconds(issued.lifetime()) : null;
             List<String> scopes = issued.scopes() != null ? issued.scopes() : authorization.scopes();

@@ -129,6 +129,8 @@ class OAuthRefresher {
             int failures = connection.failures() + 1;
             Instant retry = failures >= settings.maxAttempts() ? null : now.plus(backoff(failures));
             fail(connection, OAuth.printable(e.getMessage()), retry, now);
+        } catch (org.springframework.dao.DataAccessException e) {
+            throw e; // the database had a moment (a deadlock, a lost connection): the next run retries
         } catch (RuntimeException e) {
             // a broken seal, a deleted client secret: nothing a retry fixes
             throw new Unrefreshable(connection, e);

@@ -127,6 +127,10 @@ class OAuthFlowTest {
 
         HttpResponse<String> none = OAuthFixtures.browse("http://127.0.0.1:" + port + "/api/v1/oauth/callback?code=x");
         assertThat(none.statusCode()).isEqualTo(400);
+        // only GET on the callback itself passes the authentication filter without a token
+        assertThat(api.send("POST", "/api/v1/oauth/callback?code=x", null, null).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/oauth/callback/x?code=x", null).status()).isEqualTo(401);
+        assertThat(api.get("/api/v1/oauth/providers", null).status()).isEqualTo(401);
 
         String late = OAuthFixtures.authorize(oauth.start(ws, client, "late"));
         clock.advance(Duration.ofMinutes(11));
