@@ -19,7 +19,10 @@ import org.springframework.context.annotation.Import;
         "octvex.bootstrap.admin-password=" + ServerTest.ADMIN_PASSWORD,
         "server.address=127.0.0.1",
         // tests run the vault's re-encrypt job themselves, at the moment they mean to
-        "octvex.vault.reencrypt-interval=PT1H"
+        "octvex.vault.reencrypt-interval=PT1H",
+        // likewise the OAuth refresh job; the tests' OAuth server speaks plain http on loopback
+        "octvex.oauth.refresh-interval=PT1H",
+        "octvex.oauth.allow-http=true"
 })
 @Import(TestClockConfiguration.class)
 public @interface ServerTest {

@@ -30,7 +30,7 @@ final class CredentialMaterial {
                 yield json(null, material.bytes(field));
             }
             case "bearer" -> json(ascii("Authorization"), prefixed("Bearer ", field(material,
-                    kind == SecretKind.BEARER ? SecretField.TOKEN : kind == SecretKind.OPAQUE ? SecretField.VALUE : null,
+                    kind == SecretKind.BEARER || kind == SecretKind.OAUTH ? SecretField.TOKEN : kind == SecretKind.OPAQUE ? SecretField.VALUE : null,
                     use)));
             case "basic" -> {
                 if (kind != SecretKind.USERNAME_PASSWORD) {
@@ -48,7 +48,7 @@ final class CredentialMaterial {
             }
             default -> kind == SecretKind.HTTP_HEADER
                     ? json(material.bytes(SecretField.HEADER), material.bytes(SecretField.VALUE))
-                    : json(ascii(use.header()), field(material, kind == SecretKind.BEARER ? SecretField.TOKEN
+                    : json(ascii(use.header()), field(material, kind == SecretKind.BEARER || kind == SecretKind.OAUTH ? SecretField.TOKEN
                     : kind == SecretKind.OPAQUE ? SecretField.VALUE : null, use));
         };
     }

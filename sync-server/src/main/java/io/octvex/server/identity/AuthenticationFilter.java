@@ -88,6 +88,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
             if (path.startsWith("/api/v1/edge/")) {
                 return false; // edges authenticate with their own tokens (fleet.EdgeAuthenticationFilter)
             }
+            if (path.equals("/api/v1/oauth/callback") && "GET".equals(method)) {
+                return false; // a provider sends the browser back here: the single-use state is the credential
+            }
             return !(path.equals("/api/v1/auth/login") && "POST".equals(method));
         }
         if (path.equals("/actuator") || path.startsWith("/actuator/")) {

@@ -19,7 +19,10 @@ final class SecretCodec {
             SecretKind.OPAQUE, List.of(SecretField.VALUE),
             SecretKind.USERNAME_PASSWORD, List.of(SecretField.USERNAME, SecretField.PASSWORD),
             SecretKind.HTTP_HEADER, List.of(SecretField.HEADER, SecretField.VALUE),
-            SecretKind.BEARER, List.of(SecretField.TOKEN));
+            SecretKind.BEARER, List.of(SecretField.TOKEN),
+            SecretKind.OAUTH, List.of(SecretField.TOKEN, SecretField.REFRESH_TOKEN));
+    /** Fields that may be empty: a provider need not issue a refresh token. */
+    private static final List<SecretField> OPTIONAL = List.of(SecretField.REFRESH_TOKEN);
     private static final int MAX_HEADER_NAME = 256;
     private static final int MAX_USERNAME = 1024;
 
@@ -39,6 +42,10 @@ final class SecretCodec {
             long total = 0;
             for (SecretField field : fields) {
                 char[] value = given.get(field);
+                if (OPTIONAL.contains(field) && (value == null || value.length == 0)) {
+                    encoded.put(field, new byte[0]);
+                    continue;
+                }
                 if (value == null || value.length == 0) {
                     throw ApiException.badRequest("'" + field.wire() + "' is required: a " + kind.wire()
                             + " secret takes " + names(fields));
@@ -107,9 +114,9 @@ final class SecretCodec {
                             + " characters without ':' or control characters (HTTP basic authentication)");
                 }
             }
-            case TOKEN -> {
+            case TOKEN, REFRESH_TOKEN -> {
                 if (!allMatch(value, c -> c > ' ' && c != 0x7f)) {
-                    throw ApiException.badRequest("'token' must not contain spaces, line breaks or control characters");
+                    throw ApiException.badRequest("'" + field.wire() + "' must not contain spaces, line breaks or control characters");
                 }
             }
             case VALUE -> {

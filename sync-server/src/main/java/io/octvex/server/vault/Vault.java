@@ -100,6 +100,10 @@ public class Vault {
             SecretNames.check(name);
             int term = store.lockKeyring(workspaceId);
             SecretView current = store.lock(workspaceId, name).orElseThrow(() -> ApiException.notFound("secret"));
+            if (current.kind() == SecretKind.OAUTH) {
+                throw ApiException.badRequest("an oauth secret holds an OAuth connection's tokens, which only the "
+                        + "OAuth flow and its refresh job replace; reconnect with POST …/oauth/connections");
+            }
             byte[] plaintext = SecretCodec.encode(current.kind(), given, maxValueSize);
             try {
                 long version = current.version() + 1;
@@ -137,8 +141,64 @@ public class Vault {
     public void delete(UUID workspaceId, String name, UUID actor) {
         SecretView secret = store.lock(workspaceId, SecretNames.check(name))
                 .orElseThrow(() -> ApiException.notFound("secret"));
+        if (secret.kind() == SecretKind.OAUTH) {
+            throw ApiException.conflict("this secret is an OAuth connection's tokens; revoke the connection with "
+                    + "DELETE …/oauth/connections/{name}, which also revokes them at the provider");
+        }
         store.delete(workspaceId, secret.id());
         audit.append(workspaceId, AuditEntry.of(DELETED, actor, describe(secret)));
+    }
+
+    /**
+     * Seals an OAuth connection's tokens as the {@code oauth} secret {@code name}: version 1 when it is new, the
+     * next version when it exists. {@code refreshToken} may be empty. Only the OAuth brokerage calls this; the
+     * caller wipes both arrays.
+     */
+    @Transactional
+    public SecretView putOAuthTokens(UUID workspaceId, String name, UUID actor, char[] accessToken,
+                                     char[] refreshToken) {
+        SecretNames.check(name);
+        Map<SecretField, char[]> given = new EnumMap<>(SecretField.class);
+        given.put(SecretField.TOKEN, accessToken);
+        given.put(SecretField.REFRESH_TOKEN, refreshToken == null ? new char[0] : refreshToken);
+        byte[] plaintext = SecretCodec.encode(SecretKind.OAUTH, given, maxValueSize);
+        try {
+            int term = store.lockKeyring(workspaceId);
+            var existing = store.lock(workspaceId, name);
+            if (existing.isPresent() && existing.get().kind() != SecretKind.OAUTH) {
+                throw ApiException.conflict("a " + existing.get().kind().wire() + " secret named '" + name
+                        + "' exists; an OAuth connection needs a name no other secret has");
+            }
+            UUID id = existing.map(SecretView::id).orElseGet(UUID::randomUUID);
+            long version = existing.map(v -> v.version() + 1).orElse(1L);
+            Instant now = now();
+            byte[] sealed;
+            int keyTerm;
+            try (DataKey key = keys.forSealing(workspaceId, term)) {
+                sealed = Aead.seal(key.key(), plaintext, aad(workspaceId, id, version));
+                keyTerm = key.term();
+            }
+            if (existing.isEmpty()) {
+                store.insert(new SecretView(id, workspaceId, name, SecretKind.OAUTH, 1, keyTerm, now, actor, now,
+                        actor, null), sealed);
+            } else {
+                store.updateValue(workspaceId, id, version, keyTerm, sealed, actor, now);
+            }
+            SecretView stored = store.find(workspaceId, name).orElseThrow();
+            audit.append(workspaceId, AuditEntry.of(existing.isEmpty() ? CREATED : UPDATED, actor, describe(stored)));
+            return stored;
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    /** Deletes an OAuth connection's {@code oauth} secret (the brokerage revokes it at the provider first). */
+    @Transactional
+    public void deleteOAuthTokens(UUID workspaceId, String name, UUID actor) {
+        store.lock(workspaceId, SecretNames.check(name)).filter(s -> s.kind() == SecretKind.OAUTH).ifPresent(secret -> {
+            store.delete(workspaceId, secret.id());
+            audit.append(workspaceId, AuditEntry.of(DELETED, actor, describe(secret)));
+        });
     }
 
     @Transactional(readOnly = true)

@@ -12,6 +12,7 @@ import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
 import io.octvex.server.approval.ApprovalFixtures;
 import io.octvex.server.fleet.FleetFixtures;
+import io.octvex.server.oauth.OAuthFixtures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,7 @@ class BadInputTest {
         values.put("leaseId", UUID.randomUUID().toString()); // credential leases: edge-only, refused before any lookup
         values.put("secretName", admin.createSecret(ws, new CreateSecret("bad-input-secret", SecretKind.BEARER, null,
                 null, null, null, "t0ken".toCharArray())).name());
+        values.put("connectionName", new OAuthFixtures(port, token).connect(ws, "bad-input-connection"));
         ids = Map.copyOf(values);
     }
 

@@ -16,6 +16,7 @@ import io.octvex.protocol.SubmitRun;
 import io.octvex.server.ServerTest;
 import io.octvex.server.approval.ApprovalFixtures;
 import io.octvex.server.fleet.FleetFixtures;
+import io.octvex.server.oauth.OAuthFixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,6 +82,8 @@ class CrossWorkspaceMatrixTest {
         ids.put("approvalId", new ApprovalFixtures(port).pending(victim).id().toString());
         ids.put("secretName", admin.createSecret(victim, new CreateSecret(marker + "-secret", SecretKind.BEARER, null,
                 null, null, null, (marker + "-token").toCharArray())).name());
+        String adminToken = anonymous.login("admin", ServerTest.ADMIN_PASSWORD).token();
+        ids.put("connectionName", new OAuthFixtures(port, adminToken).connect(victim, marker + "-oauth"));
         victimIds = Map.copyOf(ids);
 
         attackerWorkspace = admin.createWorkspace("attacker-" + suffix).id();
@@ -101,6 +104,7 @@ class CrossWorkspaceMatrixTest {
                 "version", "2", "approvalId", UUID.randomUUID().toString());
         attackerIds = new HashMap<>(attackerIds);
         attackerIds.put("secretName", "own-secret");
+        attackerIds.put("connectionName", "own-connection");
     }
 
     @Test
@@ -165,7 +169,8 @@ class CrossWorkspaceMatrixTest {
     private Map<String, Object> victimRowCounts() {
         Map<String, Object> counts = new HashMap<>();
         for (String table : Arrays.asList("runs", "steps", "events", "tokens", "memberships", "approvals",
-                "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings")) {
+                "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings", "oauth_clients",
+                "oauth_authorizations", "oauth_connections")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table + " WHERE workspace_id = ?").param(victim)
                     .query(Long.class).single());
         }
@@ -181,6 +186,9 @@ class CrossWorkspaceMatrixTest {
                 .param(victim).query(String.class).single());
         counts.put("secret values", jdbc.sql("SELECT coalesce(string_agg(name || '/' || version || '/' || md5(sealed), ',' ORDER BY name), '') "
                 + "FROM secrets WHERE workspace_id = ?").param(victim).query(String.class).single());
+        counts.put("oauth connections", jdbc.sql("SELECT coalesce(string_agg(name || '/' || status || '/' || "
+                + "coalesce(refresh_at::text, '-'), ',' ORDER BY name), '') FROM oauth_connections WHERE workspace_id = ?")
+                .param(victim).query(String.class).single());
         counts.put("data keys", jdbc.sql("SELECT coalesce(string_agg(term || '/' || encryptions, ',' ORDER BY term), '') "
                 + "FROM vault_data_keys WHERE workspace_id = ?").param(victim).query(String.class).single());
         counts.put("artifacts", jdbc.sql("SELECT count(*) FROM artifacts WHERE workspace_id = ?").param(victim)
