@@ -43,9 +43,29 @@ final class KeychainKeySource implements RootKeySource {
         return "the OS keychain (service '" + SERVICE + "', account '" + account + "')";
     }
 
-    /** Reads the entry once, in time, or says why it could not: what the choice of source is made on. */
+    /**
+     * Reads the entry once, in time, or says why it could not: what the choice of source is made on. When there
+     * is no entry yet (a first start), a read alone proves nothing: a Secret Service whose keyring is locked or
+     * missing answers "no entry" to a read and fails only the write. So it then also writes a throw-away entry
+     * (never key material), reads it back and deletes it.
+     */
     void probe() {
-        bounded("read", () -> keychain.read(SERVICE, account));
+        if (bounded("read", () -> keychain.read(SERVICE, account)) != null) {
+            return;
+        }
+        String probe = "probe " + account;
+        String text = "octvex probe " + java.util.UUID.randomUUID();
+        bounded("write", () -> {
+            keychain.write(SERVICE, probe, text);
+            return null;
+        });
+        if (!text.equals(bounded("read back", () -> keychain.read(SERVICE, probe)))) {
+            throw new UnavailableException("the keychain did not keep an entry written to it");
+        }
+        bounded("delete", () -> {
+            keychain.delete(SERVICE, probe);
+            return null;
+        });
     }
 
     @Override

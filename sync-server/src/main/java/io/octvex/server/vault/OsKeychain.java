@@ -34,4 +34,11 @@ final class OsKeychain implements Keychain {
             keyring.setPassword(service, account, text);
         }
     }
+
+    @Override
+    public void delete(String service, String account) throws Exception {
+        try (Keyring keyring = Keyring.create()) {
+            keyring.deletePassword(service, account);
+        }
+    }
 }

@@ -25,6 +25,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path home) throws IOException {
+        return start(home, Map.of());
+    }
+
+    /** Starts the jar with these environment variables added (a {@code null} value removes one). */
+    static ServerProcess start(Path home, Map<String, String> extraEnv) throws IOException {
         String jar = System.getProperty("octvex.server.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("octvex.server.jar is not built: " + jar);
@@ -38,6 +43,13 @@ final class ServerProcess implements AutoCloseable {
         env.put("OCTVEX_HOME", home.toString());
         env.put("OCTVEX_PORT", "0");
         env.put("OCTVEX_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        extraEnv.forEach((name, value) -> {
+            if (value == null) {
+                env.remove(name);
+            } else {
+                env.put(name, value);
+            }
+        });
         return new ServerProcess(builder.start(), log, home);
     }
 

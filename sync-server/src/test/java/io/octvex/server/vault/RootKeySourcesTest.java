@@ -113,11 +113,51 @@ class RootKeySourcesTest {
             public void write(String service, String account, String text) {
                 throw new AssertionError("never written");
             }
+
+            @Override
+            public void delete(String service, String account) {
+                throw new AssertionError("never deleted");
+            }
         };
         RootKeySource source = choose(settings("keychain", null, null), missing).current();
         assertThat(source).isInstanceOf(KeyFileSource.class);
         assertThat(output).contains("The OS keychain cannot hold the vault's root key")
                 .contains("BackendNotSupportedException").contains("Falling back to key file");
+    }
+
+    @Test
+    void aKeychainThatReadsButCannotWriteFallsBackBeforeTheFirstStart(CapturedOutput output) {
+        // what the real Secret Service does when its keyring is locked or missing (KeychainRootKeyIT): a read
+        // answers "no entry", a write fails
+        Keychain locked = new Keychain() {
+            @Override
+            public String read(String service, String account) {
+                return null;
+            }
+
+            @Override
+            public void write(String service, String account, String text) {
+                throw new NullPointerException("Cannot read field \"a\" because \"response\" is null");
+            }
+
+            @Override
+            public void delete(String service, String account) {
+                throw new AssertionError("nothing to delete");
+            }
+        };
+        RootKeySource source = choose(settings("keychain", null, null), locked).current();
+        assertThat(source).isInstanceOf(KeyFileSource.class);
+        assertThat(output).contains("The OS keychain cannot hold the vault's root key: the keychain failed a write")
+                .contains("Falling back to key file");
+    }
+
+    @Test
+    void theFirstStartProbeLeavesNothingButTheRootKeyInTheKeychain() {
+        MemoryKeychain keychain = new MemoryKeychain();
+        RootKeySource source = choose(settings("keychain", null, null), keychain).current();
+        assertThat(keychain.entries).isEmpty(); // probed with a throw-away entry, deleted again
+        source.loadOrCreate();
+        assertThat(keychain.entries.keySet()).containsExactly("octvex/root-key " + home.toAbsolutePath().normalize());
     }
 
     @Test
@@ -132,6 +172,9 @@ class RootKeySourcesTest {
 
             @Override
             public void write(String service, String account, String text) {}
+
+            @Override
+            public void delete(String service, String account) {}
         };
         long start = System.nanoTime();
         RootKeySource source = choose(settings("keychain", null, "fallback passphrase"), hanging).current();
@@ -150,6 +193,9 @@ class RootKeySourcesTest {
 
             @Override
             public void write(String service, String account, String text) {}
+
+            @Override
+            public void delete(String service, String account) {}
         };
         KeychainKeySource source = new KeychainKeySource(forgetful, "a", Duration.ofSeconds(1));
         assertThatThrownBy(source::loadOrCreate).isInstanceOf(KeychainKeySource.UnavailableException.class)
@@ -183,6 +229,11 @@ class RootKeySourcesTest {
         @Override
         public synchronized void write(String service, String account, String text) {
             entries.put(service + "/" + account, text);
+        }
+
+        @Override
+        public synchronized void delete(String service, String account) {
+            entries.remove(service + "/" + account);
         }
     }
 }
