@@ -124,6 +124,11 @@ class CredentialLeaseTest {
         // revoked in the transaction that ended the step: visible the moment the report is answered
         assertThat(jdbc.sql("SELECT revoked_reason FROM credential_leases WHERE id = ?").param(ref.leaseId())
                 .query(String.class).single()).isEqualTo("step completed");
+        // the revocation is stamped inside the step's own transaction: microseconds after its transition
+        assertThat(jdbc.sql("""
+                SELECT extract(epoch FROM c.revoked_at - s.updated_at) FROM credential_leases c
+                JOIN steps s ON s.id = c.step_id WHERE c.id = ?""").param(ref.leaseId()).query(Double.class).single())
+                .isBetween(0.0, 1.0);
         TestApi.Response late = redeem(edge, lease, ref.leaseId(), lease.epoch());
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.detail()).contains("revoked (step completed)");
