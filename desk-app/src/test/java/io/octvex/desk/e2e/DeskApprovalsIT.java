@@ -95,8 +95,10 @@ class DeskApprovalsIT {
         admin = OctvexClient.connect(server.url()).withToken(adminToken);
         workspace = admin.workspaces().getFirst().id();
         admin.savePolicy(workspace, POLICY, true);
-        admin.createPrincipal(workspace, new CreatePrincipal(PrincipalKind.USER, APPROVER, "Ada Lovelace",
+        var ada = admin.createPrincipal(workspace, new CreatePrincipal(PrincipalKind.USER, APPROVER, "Ada Lovelace",
                 APPROVER_PASSWORD, List.of(Role.APPROVER)));
+        // ada is in two workspaces, so the Desk asks which one
+        admin.putMembership(admin.createWorkspace("staging").id(), ada.principal().id(), List.of(Role.VIEWER));
         IssuedEnrollment enrollment = post("/api/v1/workspaces/" + workspace + "/edges/enrollments", adminToken,
                 new CreateEnrollment("desk e2e", null, 1, null), IssuedEnrollment.class);
         byte[] sealingKey = new byte[32];
@@ -134,9 +136,18 @@ class DeskApprovalsIT {
 
     @Test
     void anApproverSeesApprovalsArriveLiveAndDecidesThemWithTheKeyboard(FxRobot robot) throws Exception {
-        // sign in with the keyboard; ada is in one workspace, so the inbox opens directly
+        // sign in with the keyboard, then pick the workspace (ada is in two) and open it with Enter
         robot.clickOn("#username").write(APPROVER);
         robot.type(KeyCode.TAB).write(APPROVER_PASSWORD).type(KeyCode.ENTER);
+        await("the workspace picker", () -> robot.lookup("#workspaces").tryQuery()
+                .map(n -> ((ListView<?>) n).getItems().size() == 2 && n.isVisible()).orElse(false));
+        ListView<io.octvex.protocol.WorkspaceView> picker = robot.lookup("#workspaces").queryListView();
+        robot.interact(() -> {
+            picker.requestFocus();
+            picker.getSelectionModel().select(picker.getItems().stream()
+                    .filter(w -> w.id().equals(workspace)).findFirst().orElseThrow());
+        });
+        robot.type(KeyCode.ENTER);
         await("the inbox opens and goes live", () -> robot.lookup("#sync").tryQuery()
                 .map(n -> ((Label) n).getText().contains("Live")).orElse(false));
         ListView<ApprovalItem> inbox = robot.lookup("#pending").queryListView();
