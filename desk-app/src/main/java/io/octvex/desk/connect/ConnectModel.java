@@ -88,8 +88,9 @@ public final class ConnectModel {
             } catch (RuntimeException e) {
                 fx.execute(() -> {
                     busy.set(false);
-                    error.set(e instanceof IllegalArgumentException
-                            ? "That server URL is not valid." : Problems.describe(e));
+                    error.set(e instanceof IllegalArgumentException ? "That server URL is not valid."
+                            : e instanceof io.octvex.protocol.OctvexApiException api && api.status() == 401
+                            ? "Wrong username or password." : Problems.describe(e));
                 });
             }
         });

@@ -138,7 +138,10 @@ class DeskApprovalsIT {
     void anApproverSeesApprovalsArriveLiveAndDecidesThemWithTheKeyboard(FxRobot robot) throws Exception {
         // sign in with the keyboard, then pick the workspace (ada is in two) and open it with Enter
         robot.clickOn("#username").write(APPROVER);
-        robot.type(KeyCode.TAB).write(APPROVER_PASSWORD).type(KeyCode.ENTER);
+        robot.type(KeyCode.TAB).write("not the password").type(KeyCode.ENTER);
+        await("a wrong password is said in words", () -> "Wrong username or password."
+                .equals(robot.lookup("#connectError").queryAs(Label.class).getText()));
+        robot.clickOn("#password").write(APPROVER_PASSWORD).type(KeyCode.ENTER);
         await("the workspace picker", () -> robot.lookup("#workspaces").tryQuery()
                 .map(n -> ((ListView<?>) n).getItems().size() == 2 && n.isVisible()).orElse(false));
         ListView<io.octvex.protocol.WorkspaceView> picker = robot.lookup("#workspaces").queryListView();
