@@ -24,14 +24,16 @@ public final class EventSubscription implements AutoCloseable {
     private final URI uri;
     private final Consumer<EventView> onEvent;
     private final Consumer<Throwable> onError;
+    private final Runnable onOpen;
     private final AtomicLong lastSeq;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread worker;
     private volatile Stream<String> current;
 
     EventSubscription(HttpClient http, HttpRequest.Builder request, URI uri, long afterSeq,
-                      Consumer<EventView> onEvent, Consumer<Throwable> onError) {
+                      Consumer<EventView> onEvent, Consumer<Throwable> onError, Runnable onOpen) {
         this.http = http;
+        this.onOpen = onOpen;
         this.request = request;
         this.uri = uri;
         this.onEvent = onEvent;
@@ -58,6 +60,7 @@ public final class EventSubscription implements AutoCloseable {
                 }
                 backoff = Duration.ofMillis(200);
                 current = response.body();
+                onOpen.run();
                 try (Stream<String> lines = response.body()) {
                     readEvents(lines);
                 }

@@ -247,8 +247,18 @@ public final class OctvexClient {
      */
     public EventSubscription subscribe(UUID workspaceId, long afterSeq, Consumer<EventView> onEvent,
                                        Consumer<Throwable> onError) {
+        return subscribe(workspaceId, afterSeq, onEvent, onError, () -> {});
+    }
+
+    /**
+     * As {@link #subscribe(UUID, long, Consumer, Consumer)}, and {@code onOpen} runs (on the background thread)
+     * each time the stream is (re)connected, before the events it resumes with: a live/offline indicator.
+     */
+    public EventSubscription subscribe(UUID workspaceId, long afterSeq, Consumer<EventView> onEvent,
+                                       Consumer<Throwable> onError, Runnable onOpen) {
         URI uri = base.resolve(ws(workspaceId) + "/events/stream");
-        return new EventSubscription(http, authorised(HttpRequest.newBuilder()), uri, afterSeq, onEvent, onError);
+        return new EventSubscription(http, authorised(HttpRequest.newBuilder()), uri, afterSeq, onEvent, onError,
+                Objects.requireNonNull(onOpen));
     }
 
     // --- plumbing --------------------------------------------------------------------------------------------

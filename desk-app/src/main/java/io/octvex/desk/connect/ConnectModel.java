@@ -1,0 +1,121 @@
+package io.octvex.desk.connect;
+
+import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.Session;
+import io.octvex.protocol.WorkspaceView;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * Signing in: server URL, username and password, then the workspace (asked only when the user is in several).
+ * Calls run on {@code io}; results come back on {@code fx}. Properties are read and written on the FX thread.
+ */
+public final class ConnectModel {
+    private final Function<String, OctvexClient> connector;
+    private final Executor io;
+    private final Executor fx;
+    private final Consumer<DeskSession> onConnected;
+
+    private final StringProperty serverUrl = new SimpleStringProperty("");
+    private final StringProperty username = new SimpleStringProperty("");
+    private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final StringProperty error = new SimpleStringProperty("");
+    private final ObservableList<WorkspaceView> workspaces = FXCollections.observableArrayList();
+    private OctvexClient signedIn;
+    private Session session;
+
+    public ConnectModel(String defaultServerUrl, Function<String, OctvexClient> connector, Executor io, Executor fx,
+                        Consumer<DeskSession> onConnected) {
+        this.serverUrl.set(defaultServerUrl == null ? "" : defaultServerUrl);
+        this.connector = connector;
+        this.io = io;
+        this.fx = fx;
+        this.onConnected = onConnected;
+    }
+
+    public StringProperty serverUrlProperty() {
+        return serverUrl;
+    }
+
+    public StringProperty usernameProperty() {
+        return username;
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy;
+    }
+
+    public ReadOnlyStringProperty errorProperty() {
+        return error;
+    }
+
+    /** Filled when the user is in several workspaces: the Desk asks which one. */
+    public ObservableList<WorkspaceView> workspaces() {
+        return FXCollections.unmodifiableObservableList(workspaces);
+    }
+
+    /** Signs in; the password array is wiped once the request is built. */
+    public void signIn(char[] password) {
+        String url = serverUrl.get().strip();
+        String user = username.get().strip();
+        if (url.isEmpty() || user.isEmpty() || password.length == 0) {
+            java.util.Arrays.fill(password, '\0');
+            error.set("Enter the server URL, your username and your password.");
+            return;
+        }
+        String secret = new String(password);
+        java.util.Arrays.fill(password, '\0');
+        busy.set(true);
+        error.set("");
+        workspaces.clear();
+        io.execute(() -> {
+            try {
+                OctvexClient anonymous = connector.apply(url);
+                Session s = anonymous.login(user, secret);
+                OctvexClient client = anonymous.withToken(s.token());
+                List<WorkspaceView> mine = client.workspaces();
+                fx.execute(() -> signedIn(client, s, mine));
+            } catch (RuntimeException e) {
+                fx.execute(() -> {
+                    busy.set(false);
+                    error.set(e instanceof IllegalArgumentException ? "That server URL is not valid."
+                            : e instanceof io.octvex.protocol.OctvexApiException api && api.status() == 401
+                            ? "Wrong username or password." : Problems.describe(e));
+                });
+            }
+        });
+    }
+
+    private void signedIn(OctvexClient client, Session s, List<WorkspaceView> mine) {
+        busy.set(false);
+        if (mine.isEmpty()) {
+            error.set("Signed in as " + s.principal().name() + ", who is not a member of any workspace yet.");
+            return;
+        }
+        signedIn = client;
+        session = s;
+        if (mine.size() == 1) {
+            choose(mine.getFirst());
+        } else {
+            workspaces.setAll(mine);
+        }
+    }
+
+    /** Opens the Desk in {@code workspace} (one of {@link #workspaces()}). */
+    public void choose(WorkspaceView workspace) {
+        if (signedIn == null) {
+            throw new IllegalStateException("not signed in");
+        }
+        onConnected.accept(new DeskSession(signedIn, session.principal(), workspace));
+    }
+}
