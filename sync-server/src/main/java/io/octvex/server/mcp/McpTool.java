@@ -33,6 +33,33 @@ public interface McpTool {
     /** Performs the call; the answer becomes the tool result's structured content (and its text). */
     Object call(Call call);
 
+    /**
+     * True (the default): the call runs in one transaction with its audit event, so a call whose event cannot be
+     * written changes nothing. False for a tool that waits for work other transactions do (it must make its own
+     * changes transactional); its event is appended right after it returns.
+     */
+    default boolean transactional() {
+        return true;
+    }
+
+    /**
+     * The tool ran but what it asked for failed (e.g. policy denied it): the client gets a tool error with
+     * {@code message} and {@code details} as structured content. Not an exception of the server: nothing is
+     * logged. The message is shown as it is, so it must never carry a secret.
+     */
+    final class Failed extends RuntimeException {
+        private final transient Object details;
+
+        public Failed(String message, Object details) {
+            super(message, null, false, false);
+            this.details = details;
+        }
+
+        public Object details() {
+            return details;
+        }
+    }
+
     /** A tool call: the API token's principal, its workspace, and the (schema-valid) arguments. */
     record Call(Caller caller, UUID workspaceId, Map<String, Object> arguments) {
         public String text(String name) {

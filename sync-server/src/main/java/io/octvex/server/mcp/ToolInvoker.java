@@ -68,12 +68,23 @@ final class ToolInvoker {
                         + valid.errorMessage());
             }
             McpTool.Call call = new McpTool.Call(caller, workspaceId, arguments);
+            if (!tool.transactional()) {
+                access.require(caller, workspaceId, tool.scope());
+                Object answer = tool.call(call);
+                tx.executeWithoutResult(status -> audit.append(workspaceId, event(caller, tool, masked, "ok", null)));
+                return success(answer);
+            }
             return tx.execute(status -> {
                 access.require(caller, workspaceId, tool.scope());
                 Object answer = tool.call(call);
                 audit.append(workspaceId, event(caller, tool, masked, "ok", null));
                 return success(answer);
             });
+        } catch (McpTool.Failed e) {
+            auditFailure(workspaceId, event(caller, tool, masked, "failed", e.getMessage()));
+            return McpSchema.CallToolResult.builder().addTextContent(e.getMessage())
+                    .structuredContent(Json.mapper().convertValue(e.details(), Object.class))
+                    .isError(true).build();
         } catch (ApiException e) {
             String detail = e.title() + ": " + e.getMessage();
             auditFailure(workspaceId, event(caller, tool, masked, outcome(e), detail));

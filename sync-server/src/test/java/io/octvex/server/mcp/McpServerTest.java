@@ -140,11 +140,11 @@ class McpServerTest {
         assertThat(client.getServerInfo().name()).isEqualTo("octvex");
         List<McpSchema.Tool> tools = client.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("submit_run", "get_run",
-                "get_run_timeline", "list_pending_approvals", "list_credentials");
+                "get_run_timeline", "list_pending_approvals", "list_credentials", "http_request");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.description()).as(tool.name()).hasSizeGreaterThan(60);
             assertThat(tool.inputSchema()).containsEntry("type", "object");
-            assertThat(tool.annotations().readOnlyHint()).isEqualTo(!tool.name().equals("submit_run"));
+            assertThat(tool.annotations().readOnlyHint()).isEqualTo(!tool.name().equals("submit_run") && !tool.name().equals("http_request"));
         }
         McpSchema.Tool getRun = tools.stream().filter(t -> t.name().equals("get_run")).findFirst().orElseThrow();
         JsonNode schema = Json.toTree(getRun.inputSchema());
