@@ -153,6 +153,14 @@ class McpServerTest {
     }
 
     @Test
+    void anUnknownToolIsAProtocolError() {
+        UUID ws = fleet.workspace("mcp-unknown");
+        McpSyncClient client = client(agentToken(ws));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call(client, "no_such_tool", Map.of()))
+                .isInstanceOf(io.modelcontextprotocol.spec.McpError.class).hasMessageContaining("Unknown tool");
+    }
+
+    @Test
     void submitGetRunAndTimeline() {
         UUID ws = fleet.workspace("mcp-runs");
         McpSyncClient client = client(agentToken(ws));
@@ -206,6 +214,21 @@ class McpServerTest {
     }
 
     @Test
+    void aStepNoEdgeCanTakeShowsWhyInWaitingFor() {
+        UUID ws = fleet.workspace("mcp-unplaced");
+        fleet.edge(ws);
+        McpSyncClient client = client(agentToken(ws));
+        String runId = ok(call(client, "submit_run", Map.of("title", "ocr", "steps", List.of(Map.of("key", "scan",
+                "handler", "ocr", "action", "read the invoice scan"))))).get("runId").asString();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->
+                ok(call(client, "get_run", Map.of("runId", runId))).get("waitingFor").size() == 1);
+        JsonNode waiting = ok(call(client, "get_run", Map.of("runId", runId))).get("waitingFor").get(0);
+        assertThat(waiting.get("kind").asString()).isEqualTo("placement");
+        assertThat(waiting.get("step").asString()).isEqualTo("scan");
+        assertThat(waiting.get("reason").asString()).contains("handler 'ocr'");
+    }
+
+    @Test
     void credentialNamesWithoutValues() {
         UUID ws = fleet.workspace("mcp-vault");
         String canary = "canary-" + UUID.randomUUID();
@@ -229,7 +252,8 @@ class McpServerTest {
     @Test
     void everyCallIsAuditedWithMaskedArgumentsAndOutcome() {
         UUID ws = fleet.workspace("mcp-audit");
-        McpSyncClient client = client(agentToken(ws));
+        String token = agentToken(ws);
+        McpSyncClient client = client(token);
         String runId = ok(call(client, "submit_run", httpRun("audited", "GET", "https://example.test/a")))
                 .get("runId").asString();
         ok(call(client, "get_run", Map.of("runId", runId)));
@@ -250,6 +274,11 @@ class McpServerTest {
         assertThat(calls.get(0).get("data").get("arguments").get("title").asString()).isEqualTo("audited");
         assertThat(calls.get(4).get("data").get("arguments").get("apiToken").asString()).isEqualTo("****");
         assertThat(Json.write(calls)).doesNotContain("s3cr3t-value");
+        // the client's token is never recorded or passed on: not in any event, not in the run
+        TestApi.Response all = api.get("/api/v1/workspaces/" + ws + "/events?after=0&limit=1000", fleet.adminToken());
+        assertThat(all.body()).doesNotContain(token);
+        assertThat(api.get("/api/v1/workspaces/" + ws + "/runs/" + runId, fleet.adminToken()).body())
+                .doesNotContain(token);
     }
 
     @Test
