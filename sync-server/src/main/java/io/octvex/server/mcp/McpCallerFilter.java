@@ -7,6 +7,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -14,9 +15,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * After authentication: the MCP endpoint serves workspace API tokens only, since every tool acts in the
- * token's workspace. A session token (from a login) is refused with 403.
+ * token's workspace. A session token (from a login) is refused with 403. An MCP session may only be continued
+ * with the token that opened it ({@link McpSessions}); any other answers 404, as an unknown session does.
  */
 final class McpCallerFilter extends OncePerRequestFilter {
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+
+    private final McpSessions sessions;
+
+    McpCallerFilter(McpSessions sessions) {
+        this.sessions = sessions;
+    }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -40,6 +49,37 @@ final class McpCallerFilter extends OncePerRequestFilter {
                             + "(POST /api/v1/workspaces/{ws}/tokens), not a login session", request.getRequestURI());
             return;
         }
-        chain.doFilter(request, response);
+        String session = request.getHeader(SESSION_HEADER);
+        if (session != null) {
+            if (!sessions.mayUse(session, c.tokenId())) {
+                Problems.write(response, HttpStatus.NOT_FOUND, "Unknown MCP session",
+                        "this MCP session is not known for this token: initialize a new one", request.getRequestURI());
+                return;
+            }
+            chain.doFilter(request, response);
+            if ("DELETE".equals(request.getMethod())) {
+                sessions.closed(session);
+            }
+            return;
+        }
+        chain.doFilter(request, new HttpServletResponseWrapper(response) {
+            @Override
+            public void setHeader(String name, String value) {
+                opened(name, value);
+                super.setHeader(name, value);
+            }
+
+            @Override
+            public void addHeader(String name, String value) {
+                opened(name, value);
+                super.addHeader(name, value);
+            }
+
+            private void opened(String name, String value) {
+                if (SESSION_HEADER.equalsIgnoreCase(name) && value != null) {
+                    sessions.opened(value, c.tokenId()); // before the client can learn the id
+                }
+            }
+        });
     }
 }

@@ -62,7 +62,7 @@ class McpConfiguration {
 
     @Bean
     FilterRegistrationBean<McpCallerFilter> mcpCallerFilter() {
-        var registration = new FilterRegistrationBean<>(new McpCallerFilter());
+        var registration = new FilterRegistrationBean<>(new McpCallerFilter(new McpSessions()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20); // after authentication
         return registration;
     }

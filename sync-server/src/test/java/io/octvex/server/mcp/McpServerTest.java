@@ -318,6 +318,43 @@ class McpServerTest {
     }
 
     @Test
+    void aSessionCanOnlyBeContinuedWithTheTokenThatOpenedIt() {
+        UUID a = fleet.workspace("mcp-session-a");
+        UUID b = fleet.workspace("mcp-session-b");
+        TestApi.Response secret = api.send("POST", "/api/v1/workspaces/" + a + "/secrets", fleet.adminToken(),
+                Map.of("name", "a-only", "kind", "opaque", "value", "a-value"));
+        assertThat(secret.status()).as(secret.body()).isEqualTo(201);
+        String tokenA = agentToken(a);
+        String tokenB = agentToken(b);
+        HttpResponse<String> init = raw(post("/mcp").header("Authorization", "Bearer " + tokenA));
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        raw(HttpRequest.newBuilder(URI.create(api.base() + "/mcp")).header("Authorization", "Bearer " + tokenA)
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18")
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")));
+        HttpResponse<String> asB = raw(HttpRequest.newBuilder(URI.create(api.base() + "/mcp"))
+                .header("Authorization", "Bearer " + tokenB)
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18")
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_credentials","arguments":{}}}""")));
+        assertThat(asB.statusCode()).as(asB.body()).isEqualTo(404);
+        assertThat(asB.body()).doesNotContain("a-only");
+        assertThat(events(a, "mcp.tool_called")).isEmpty();
+        assertThat(events(b, "mcp.tool_called")).isEmpty();
+        // the token that opened it continues it
+        HttpResponse<String> asA = raw(HttpRequest.newBuilder(URI.create(api.base() + "/mcp"))
+                .header("Authorization", "Bearer " + tokenA)
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18")
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_credentials","arguments":{}}}""")));
+        assertThat(asA.statusCode()).as(asA.body()).isEqualTo(200);
+        assertThat(asA.body()).contains("a-only");
+    }
+
+    @Test
     void unauthenticatedAnswers401PointingAtTheResourceMetadata() {
         HttpResponse<String> response = raw(post("/mcp"));
         assertThat(response.statusCode()).isEqualTo(401);
