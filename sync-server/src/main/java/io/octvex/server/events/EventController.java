@@ -2,14 +2,12 @@ package io.octvex.server.events;
 
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventPage;
-import io.octvex.protocol.EventView;
 import io.octvex.protocol.Scope;
 import io.octvex.protocol.Timeline;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.identity.Caller;
 import io.octvex.server.identity.WorkspaceAccess;
 import io.octvex.server.web.ApiException;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,11 +26,13 @@ class EventController {
     private final AuditLog auditLog;
     private final WorkspaceAccess access;
     private final EventStreams streams;
+    private final RunTimelines timelines;
 
-    EventController(AuditLog auditLog, WorkspaceAccess access, EventStreams streams) {
+    EventController(AuditLog auditLog, WorkspaceAccess access, EventStreams streams, RunTimelines timelines) {
         this.auditLog = auditLog;
         this.access = access;
         this.streams = streams;
+        this.timelines = timelines;
     }
 
     @GetMapping("/events")
@@ -76,10 +76,6 @@ class EventController {
     @GetMapping("/runs/{runId}/timeline")
     Timeline timeline(Caller caller, @PathVariable UUID workspaceId, @PathVariable UUID runId) {
         access.require(caller, workspaceId, Scope.RUNS_READ);
-        List<EventView> events = auditLog.forRun(workspaceId, runId);
-        if (events.isEmpty()) {
-            throw ApiException.notFound("run " + runId);
-        }
-        return Timelines.of(runId, events);
+        return timelines.of(workspaceId, runId);
     }
 }

@@ -28,9 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class AuthenticationFilter extends OncePerRequestFilter {
-    static final String CALLER = Caller.class.getName();
+    static final String CALLER = Caller.REQUEST_ATTRIBUTE;
     private static final Logger log = LoggerFactory.getLogger(AuthenticationFilter.class);
-    private static final String CHALLENGE = "Bearer realm=\"octvex\"";
 
     private final Authenticator authenticator;
 
@@ -96,7 +95,12 @@ class AuthenticationFilter extends OncePerRequestFilter {
         if (path.equals("/actuator") || path.startsWith("/actuator/")) {
             return !(path.equals("/actuator/health") || path.startsWith("/actuator/health/"));
         }
-        return false;
+        return isMcp(path);
+    }
+
+    /** The MCP endpoint ({@code io.octvex.server.mcp}): its 401 points clients at the resource metadata. */
+    static boolean isMcp(String path) {
+        return path.equals("/mcp") || path.startsWith("/mcp/");
     }
 
     static boolean tokenInQuery(String query) {
@@ -120,7 +124,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
 
     private static void unauthorized(HttpServletResponse response, HttpServletRequest request, String detail)
             throws IOException {
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, isMcp(path) ? BearerChallenge.forMcp(request) : BearerChallenge.API);
         Problems.write(response, HttpStatus.UNAUTHORIZED, "Authentication required", detail, request.getRequestURI());
     }
 }

@@ -12,6 +12,8 @@ import java.util.UUID;
  */
 public record Caller(UUID principalId, PrincipalKind kind, String name, boolean instanceAdmin, UUID tokenId,
                      UUID tokenWorkspaceId, Set<Scope> tokenScopes) {
+    /** The request attribute under which the authentication filter stores the caller of a request. */
+    public static final String REQUEST_ATTRIBUTE = Caller.class.getName();
 
     public boolean isSession() {
         return tokenWorkspaceId == null;
