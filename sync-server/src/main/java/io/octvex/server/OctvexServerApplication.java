@@ -12,7 +12,13 @@ import org.springframework.context.annotation.Bean;
 public class OctvexServerApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(OctvexServerApplication.class, args);
+        try {
+            SpringApplication.run(OctvexServerApplication.class, args);
+        } catch (RuntimeException failedToStart) {
+            // Spring Boot has already explained why; a library thread left running (the MCP SDK's session
+            // sweeper is not a daemon) must not keep a server that did not start alive
+            System.exit(1);
+        }
     }
 
     @Bean
