@@ -39,8 +39,8 @@ class ActionChecks {
     ActionVerdict check(AuthenticatedEdge edge, UUID stepId, ActionCheck check) {
         return reports.fenced(edge, stepId, check == null ? null : check.epoch(), check == null, held -> {
             String action = required(check.action(), "action", 200);
-            String resource = optional(check.resource(), "resource", 4000);
-            String method = optional(check.method(), "method", 16);
+            String resource = StepReports.text("resource", check.resource(), 4000, false);
+            String method = StepReports.text("method", check.method(), 16, false);
             List<String> headers = check.headerNames() == null ? List.of() : check.headerNames();
             if (headers.size() > MAX_HEADERS) {
                 throw ApiException.badRequest("'headerNames' lists " + headers.size() + " names; at most "
@@ -55,22 +55,7 @@ class ActionChecks {
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest("'" + field + "' is required");
         }
-        return optional(value, field, max);
-    }
-
-    /** Single-line text up to {@code max} characters; null stays null. */
-    private static String optional(String value, String field, int max) {
-        if (value == null) {
-            return null;
-        }
-        if (value.length() > max) {
-            throw ApiException.badRequest("'" + field + "' has " + value.length() + " characters; at most " + max
-                    + " are allowed");
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("'" + field + "' contains a control character; they are not allowed");
-        }
-        return value;
+        return StepReports.text(field, value, max, false);
     }
 
     /** Answers as soon as the approval is decided, or after {@code waitSeconds} with it still pending. */

@@ -251,6 +251,14 @@ class StepReports {
     }
 
     private static String text(String field, String value, int max) {
+        return text(field, value, max, true);
+    }
+
+    /**
+     * Text of at most {@code max} characters without control characters (tab and line breaks allowed when
+     * {@code multiLine}); null stays null. Every text field an edge sends passes here.
+     */
+    static String text(String field, String value, int max, boolean multiLine) {
         if (value == null) {
             return null;
         }
@@ -260,9 +268,10 @@ class StepReports {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r') {
+            if (Character.isISOControl(c) && !(multiLine && (c == '\n' || c == '\t' || c == '\r'))) {
                 throw ApiException.badRequest("'" + field + "' contains the control character U+"
-                        + String.format("%04X", (int) c) + "; only tab and line breaks are allowed");
+                        + String.format("%04X", (int) c) + (multiLine ? "; only tab and line breaks are allowed"
+                        : "; it must be a single line"));
             }
         }
         return value;
