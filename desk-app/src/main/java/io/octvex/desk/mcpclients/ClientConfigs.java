@@ -22,16 +22,16 @@ final class ClientConfigs {
 
     ClientStatus status(ClientDescriptor client, BridgeTarget target, boolean http) {
         if (!client.installed()) {
-            return new ClientStatus(client, ClientStatus.State.NOT_FOUND, client.file().toString());
+            return new ClientStatus(client, ClientStatus.State.NOT_FOUND, client.shownFile());
         }
         try {
             Object current = client.format().current(SafeFile.read(client.file()));
             if (current == null) {
-                return new ClientStatus(client, ClientStatus.State.NOT_CONFIGURED, client.file().toString());
+                return new ClientStatus(client, ClientStatus.State.NOT_CONFIGURED, client.shownFile());
             }
             boolean same = Objects.equals(current, client.format().entry(target, http && client.format().http()));
             return new ClientStatus(client, same ? ClientStatus.State.CONFIGURED : ClientStatus.State.DIFFERENT,
-                    client.file().toString());
+                    client.shownFile());
         } catch (ConfigException | IOException e) {
             return new ClientStatus(client, ClientStatus.State.UNREADABLE, unreadable(client, e));
         }
@@ -61,12 +61,12 @@ final class ClientConfigs {
             return new Outcome(false, null, unchanged);
         }
         Path backup = files.write(client.file(), after);
-        return new Outcome(true, backup, done + " (" + client.file() + (backup == null ? ", new file)"
+        return new Outcome(true, backup, done + " (" + client.shownFile() + (backup == null ? ", new file)"
                 : "; the previous version is in " + backup.getFileName() + ")"));
     }
 
     private static String unreadable(ClientDescriptor client, Exception e) {
-        return client.file() + " cannot be read (" + e.getMessage() + "); it was left as it is. Fix it in "
+        return client.shownFile() + " cannot be read (" + e.getMessage() + "); it was left as it is. Fix it in "
                 + client.name() + " or by hand, then try again.";
     }
 }

@@ -24,39 +24,44 @@ final class Clients {
                 : p.xdgConfig().resolve("goose");
         var cline = vscodeUser.resolve("globalStorage/saoudrizwan.claude-dev");
         return List.of(
-                new ClientDescriptor("claude-code", "Claude Code", home.resolve(".claude.json"), home.resolve(".claude"),
+                d(home, "claude-code", "Claude Code", home.resolve(".claude.json"), home.resolve(".claude"),
                         new JsonServers(List.of("mcpServers"),
                                 t -> map("type", "stdio", "command", t.command(), "args", t.args(), "env", Map.of()),
                                 t -> map("type", "http", "url", t.mcpUrl(), "headers", Map.of("Authorization",
                                         "Bearer ${" + BridgeTarget.TOKEN_VARIABLE + "}")))),
-                new ClientDescriptor("claude-desktop", "Claude Desktop",
+                d(home, "claude-desktop", "Claude Desktop",
                         p.appSupport().resolve("Claude/claude_desktop_config.json"), p.appSupport().resolve("Claude"),
                         new JsonServers(List.of("mcpServers"), Clients::commandArgs, null)),
-                new ClientDescriptor("cursor", "Cursor", home.resolve(".cursor/mcp.json"), home.resolve(".cursor"),
+                d(home, "cursor", "Cursor", home.resolve(".cursor/mcp.json"), home.resolve(".cursor"),
                         new JsonServers(List.of("mcpServers"), Clients::commandArgs,
                                 t -> map("url", t.mcpUrl(), "headers", Map.of("Authorization", BEARER)))),
-                new ClientDescriptor("vscode", "VS Code", vscodeUser.resolve("mcp.json"), vscodeUser,
+                d(home, "vscode", "VS Code", vscodeUser.resolve("mcp.json"), vscodeUser,
                         new JsonServers(List.of("servers"),
                                 t -> map("type", "stdio", "command", t.command(), "args", t.args()), null)),
-                new ClientDescriptor("windsurf", "Windsurf", home.resolve(".codeium/windsurf/mcp_config.json"),
+                d(home, "windsurf", "Windsurf", home.resolve(".codeium/windsurf/mcp_config.json"),
                         home.resolve(".codeium/windsurf"),
                         new JsonServers(List.of("mcpServers"), Clients::commandArgs,
                                 t -> map("serverUrl", t.mcpUrl(), "headers", Map.of("Authorization", BEARER)))),
-                new ClientDescriptor("zed", "Zed", zed.resolve("settings.json"), zed,
+                d(home, "zed", "Zed", zed.resolve("settings.json"), zed,
                         new JsonServers(List.of("context_servers"),
                                 t -> map("source", "custom", "command", t.command(), "args", t.args(), "env", Map.of()),
                                 null)),
-                new ClientDescriptor("cline", "Cline", cline.resolve("settings/cline_mcp_settings.json"), cline,
+                d(home, "cline", "Cline", cline.resolve("settings/cline_mcp_settings.json"), cline,
                         new JsonServers(List.of("mcpServers"),
                                 t -> map("command", t.command(), "args", t.args(), "disabled", false), null)),
-                new ClientDescriptor("continue", "Continue", home.resolve(".continue/config.yaml"),
+                d(home, "continue", "Continue", home.resolve(".continue/config.yaml"),
                         home.resolve(".continue"), new ContinueServers()),
-                new ClientDescriptor("goose", "Goose", goose.resolve("config.yaml"), goose, new GooseExtensions()),
-                new ClientDescriptor("gemini-cli", "Gemini CLI", home.resolve(".gemini/settings.json"),
+                d(home, "goose", "Goose", goose.resolve("config.yaml"), goose, new GooseExtensions()),
+                d(home, "gemini-cli", "Gemini CLI", home.resolve(".gemini/settings.json"),
                         home.resolve(".gemini"),
                         new JsonServers(List.of("mcpServers"), Clients::commandArgs,
                                 t -> map("httpUrl", t.mcpUrl(), "headers", Map.of("Authorization",
                                         "Bearer $" + BridgeTarget.TOKEN_VARIABLE)))));
+    }
+
+    private static ClientDescriptor d(java.nio.file.Path home, String id, String name, java.nio.file.Path file,
+            java.nio.file.Path installedMarker, ClientFormat format) {
+        return new ClientDescriptor(id, name, file, installedMarker, format, home);
     }
 
     private static Map<String, Object> commandArgs(BridgeTarget t) {
