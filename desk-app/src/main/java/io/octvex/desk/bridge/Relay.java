@@ -97,15 +97,24 @@ final class Relay {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            String why = "cannot reach Octvex at " + endpoint + ": " + e;
-            System.err.println("octvex mcp-bridge: " + why);
-            if (id != null) {
-                write(error(id, -32000, why));
-            }
+        } catch (IOException e) {
+            fail(id, "cannot reach Octvex at " + endpoint + " (" + describe(e) + "); is the server running?");
+        } catch (RuntimeException e) {
+            fail(id, "Octvex's answer at " + endpoint + " was not understood (" + describe(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void fail(JsonNode id, String why) {
+        System.err.println("octvex mcp-bridge: " + why);
+        if (id != null) {
+            write(error(id, -32000, why));
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Server-sent events: each event's data lines make one JSON-RPC message. */
