@@ -27,7 +27,7 @@ final class ProgressSink {
                 exchange.progressNotification(new McpSchema.ProgressNotification(token,
                         (double) sent.incrementAndGet(), null, message));
             } catch (RuntimeException e) { // the client went away: the call still ends as it would have
-                log.debug("could not send a progress notification: {}", e.getMessage());
+                log.debug("could not send a progress notification: {}", e.toString());
             }
         };
     }

@@ -61,6 +61,7 @@ final class RunWaiter implements SmartLifecycle {
         long deadline = System.nanoTime() + (permitted ? timeout.toNanos() : 0);
         Set<UUID> announced = new HashSet<>();
         String last = null;
+        boolean started = false;
         Thread self = Thread.currentThread();
         waiting.add(self);
         try {
@@ -79,6 +80,11 @@ final class RunWaiter implements SmartLifecycle {
                 if (System.nanoTime() >= deadline || !running) {
                     return pending != null ? new Outcome(State.PENDING_APPROVAL, run, pending, false)
                             : new Outcome(State.UNDER_WAY, run, null, !permitted && !timeout.isZero());
+                }
+                if (!started) {
+                    started = true;
+                    progress.report("Waiting for run " + runId + ": " + run.status().wire() + " (at most "
+                            + timeout.toSeconds() + " s)");
                 }
                 if (pending != null && announced.add(pending.id())) {
                     progress.report("Waiting for approval " + pending.id() + " (" + pending.quorum() + " × "
