@@ -35,7 +35,8 @@ import tools.jackson.databind.JsonNode;
  */
 class McpInspectorIT {
     static final String INSPECTOR = "@modelcontextprotocol/inspector@2.12.0";
-    private static final Duration START = Duration.ofSeconds(120);
+    /** Generous: a loaded CI machine (or a shared 2-core one) can take minutes to start the jar. */
+    private static final Duration START = Duration.ofMinutes(5);
     /** One npx run: the first downloads the Inspector (a few MB); later ones use npm's cache. */
     private static final Duration NPX_TIMEOUT = Duration.ofMinutes(4);
 
