@@ -88,8 +88,15 @@ public class AuditLog {
     /** Every event of one run, in order: the raw material of its timeline. */
     @Transactional(readOnly = true)
     public List<EventView> forRun(UUID workspaceId, UUID runId) {
-        return jdbc.sql("SELECT * FROM events WHERE workspace_id = :ws AND run_id = :run ORDER BY seq")
-                .param("ws", workspaceId).param("run", runId).query(AuditLog::row).list();
+        return forRun(workspaceId, runId, 0);
+    }
+
+    /** The events of one run after {@code afterSeq}, in order (what a waiter has not seen yet). */
+    @Transactional(readOnly = true)
+    public List<EventView> forRun(UUID workspaceId, UUID runId, long afterSeq) {
+        return jdbc.sql("""
+                SELECT * FROM events WHERE workspace_id = :ws AND run_id = :run AND seq > :after ORDER BY seq""")
+                .param("ws", workspaceId).param("run", runId).param("after", afterSeq).query(AuditLog::row).list();
     }
 
     /**

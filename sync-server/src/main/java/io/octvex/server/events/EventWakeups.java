@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Wakes the streams of one workspace when its log grows. A generation counter per workspace means a
- * signal that arrives between a stream's read and its wait is never missed.
+ * Wakes the streams and waiters of one workspace when its log grows. A generation counter per workspace means
+ * a signal that arrives between a reader's read and its wait is never missed. The waiters are virtual threads:
+ * a lock and condition (not {@code synchronized}/{@code wait}) keep them from pinning their carrier on JDK 21.
  */
 final class EventWakeups {
     private final Map<UUID, Signal> signals = new ConcurrentHashMap<>();
@@ -34,25 +38,38 @@ final class EventWakeups {
     }
 
     private static final class Signal {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition advanced = lock.newCondition();
         private long generation;
 
-        synchronized long generation() {
-            return generation;
+        long generation() {
+            lock.lock();
+            try {
+                return generation;
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void advance() {
-            generation++;
-            notifyAll();
+        void advance() {
+            lock.lock();
+            try {
+                generation++;
+                advanced.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void await(long seen, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (generation == seen) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
+        void await(long seen, Duration timeout) throws InterruptedException {
+            lock.lock();
+            try {
+                long left = timeout.toNanos();
+                while (generation == seen && left > 0) {
+                    left = advanced.awaitNanos(left);
                 }
-                wait(Math.max(1, left / 1_000_000));
+            } finally {
+                lock.unlock();
             }
         }
     }

@@ -123,10 +123,14 @@ class McpConfiguration {
                 .jsonSchemaValidator(validator)
                 // the invoker validates, so an invalid call is audited like any other
                 .validateToolInputs(false)
+                // run each call on its request's own (virtual) thread instead of Reactor's bounded-elastic pool of
+                // 10 × cores threads, which a few calls that wait (wait_for_run) would otherwise use up
+                .immediateExecution(true)
                 .instructions("""
-                        Octvex runs tasks for agents under a workspace's policy. Submit work with submit_run; \
-                        every action may be allowed, denied or held for a human approval. Use get_run to see \
-                        status and what a run waits for, get_run_timeline for its history, \
+                        Octvex runs tasks for agents under a workspace's policy. Submit work with submit_run, or \
+                        one governed action with http_request or browser; every action may be allowed, denied or \
+                        held for a human approval. Use wait_for_run to wait for a run (with progress), get_run to \
+                        see status and what a run waits for, get_run_timeline for its history, \
                         list_pending_approvals for approvals waiting for people, and list_credentials for the \
                         credential names a step may use (values are never shown).""")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())

@@ -60,8 +60,43 @@ public interface McpTool {
         }
     }
 
-    /** A tool call: the API token's principal, its workspace, and the (schema-valid) arguments. */
-    record Call(Caller caller, UUID workspaceId, Map<String, Object> arguments) {
+    /**
+     * Where a long call tells the client how it is getting on: each report becomes an MCP
+     * {@code notifications/progress} with the client's progress token, or nothing when the client sent none.
+     * Reporting never fails the call. A message is shown as it is, so it must never carry a secret.
+     */
+    @FunctionalInterface
+    interface Progress {
+        Progress NONE = message -> { };
+
+        void report(String message);
+    }
+
+    /**
+     * A tool call: the API token's principal, its workspace, the (schema-valid) arguments, and the progress sink
+     * for tools that take a while.
+     */
+    record Call(Caller caller, UUID workspaceId, Map<String, Object> arguments, Progress progress) {
+        public Call {
+            progress = progress == null ? Progress.NONE : progress;
+        }
+
+        /** A call without progress reports. */
+        public Call(Caller caller, UUID workspaceId, Map<String, Object> arguments) {
+            this(caller, workspaceId, arguments, Progress.NONE);
+        }
+
+        public boolean flag(String name, boolean fallback) {
+            Object value = arguments.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (!(value instanceof Boolean b)) {
+                throw ApiException.badRequest("'" + name + "' must be true or false");
+            }
+            return b;
+        }
+
         public String text(String name) {
             Object value = arguments.get(name);
             if (value == null) {
@@ -131,6 +166,10 @@ public interface McpTool {
 
         public static Map<String, Object> integer(String description, int min, int max) {
             return Map.of("type", "integer", "description", description, "minimum", min, "maximum", max);
+        }
+
+        public static Map<String, Object> bool(String description) {
+            return Map.of("type", "boolean", "description", description);
         }
     }
 }

@@ -204,6 +204,10 @@ class RunTools {
         m.put("approvals", a.approvals());
         m.put("requestedAt", a.requestedAt().toString());
         m.put("expiresAt", a.expiresAt().toString());
+        if (a.status() != ApprovalStatus.PENDING) { // how it ended: "denied by …: reason", "expired", …
+            m.put("status", a.status().wire());
+            m.put("outcome", a.outcome());
+        }
         return m;
     }
 

@@ -67,7 +67,7 @@ final class ToolInvoker {
                 throw ApiException.badRequest("the arguments do not match the tool's input schema: "
                         + valid.errorMessage());
             }
-            McpTool.Call call = new McpTool.Call(caller, workspaceId, arguments);
+            McpTool.Call call = new McpTool.Call(caller, workspaceId, arguments, ProgressSink.of(exchange, request));
             if (!tool.transactional()) {
                 access.require(caller, workspaceId, tool.scope());
                 Object answer = tool.call(call);

@@ -63,6 +63,14 @@ public final class ApprovalFixtures {
         return approvals.getFirst();
     }
 
+    /**
+     * Runs the expiry sweeper once now (as its schedule would), for tests of other packages that moved the
+     * {@code TestClock} past an approval's expiry.
+     */
+    public static int sweepExpired(org.springframework.context.ApplicationContext context) {
+        return context.getBean(ApprovalSweeper.class).sweep();
+    }
+
     public void savePolicy(UUID workspaceId, String document) {
         TestApi.Response saved = fleet.api().send("POST", "/api/v1/workspaces/" + workspaceId + "/policy/versions",
                 fleet.adminToken(), java.util.Map.of("document", document));
