@@ -53,7 +53,7 @@ public final class EndToEndBenchmark {
                 Phases.Drain drain = phases.drain(options.runs(), options.edges());
                 say(drain.submission());
                 report.ours(say(drain));
-                double rate = options.rate() != null ? options.rate() : Math.max(1, drain.execution().perSecond() / 2);
+                double rate = options.rate() != null ? options.rate() : Math.max(1, drain.execution().perSecond() / 4);
                 report.flow(say(phases.flow(rate, Duration.ofSeconds(options.flowSeconds()), options.edges())));
                 for (int edges : options.edgeCurve()) {
                     report.edgeCurve(say(phases.drain(options.runs(), edges)));

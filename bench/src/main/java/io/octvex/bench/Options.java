@@ -17,7 +17,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --edges N          edge processes for the headline figures (default 2)
               --capacity N       slots per edge (default 8)
               --flow-seconds S   duration of the open-loop latency phase (default 20)
-              --rate R           its submissions per second (default: half the measured drain rate)
+              --rate R           its submissions per second (default: a quarter of the measured drain rate)
               --edge-curve LIST  also drain --runs with each number of edges (default: none)
               --depths LIST      also drain backlogs of these sizes with --edges edges (default: none)
               --submitters N     concurrent API clients filling a backlog (default 8)
