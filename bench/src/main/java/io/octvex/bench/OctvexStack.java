@@ -63,11 +63,16 @@ final class OctvexStack implements AutoCloseable {
         env.put("OCTVEX_DATABASE_USER", BenchDatabase.USER);
         env.put("OCTVEX_DATABASE_PASSWORD", BenchDatabase.PASSWORD);
         Process server = builder.start();
-        return new OctvexStack(root, server, awaitUrl(server, home.resolve("run/server.json"), root));
+        try {
+            return new OctvexStack(root, server, awaitUrl(server, home.resolve("run/server.json"), root));
+        } catch (Exception | Error e) {
+            server.destroyForcibly(); // a server that never came up must not outlive the benchmark
+            throw e;
+        }
     }
 
     private static String awaitUrl(Process server, Path info, Path root) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
                 throw new IllegalStateException("the server exited with " + server.exitValue() + "; see "
@@ -82,7 +87,7 @@ final class OctvexStack implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the server did not start within 180 s; see " + root.resolve("server.log"));
+        throw new IllegalStateException("the server did not start within 300 s; see " + root.resolve("server.log"));
     }
 
     OctvexClient admin() {
