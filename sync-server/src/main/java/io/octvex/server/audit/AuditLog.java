@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,30 +50,78 @@ public class AuditLog {
         this.clock = clock;
     }
 
+    /**
+     * Records {@code entry} in the caller's transaction. The event is written when that transaction commits
+     * (just before, in it): the workspace's chain head is locked only then, for two statements, rather than
+     * from the first append to the commit; every transaction of a workspace queues on that lock, so holding
+     * it across the rest of the transaction's work serialised them all. Events of one transaction are written
+     * in the order appended, share one time, and are numbered in commit order. A failed write rolls the
+     * whole transaction back: audit stays fail-closed.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public EventView append(UUID workspaceId, AuditEntry entry) {
-        Head head = lockHead(workspaceId);
-        long seq = head.seq() + 1;
-        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+    public void append(UUID workspaceId, AuditEntry entry) {
         JsonNode data = Json.toTree(entry.data() == null ? Map.of() : entry.data());
-        EventView unsigned = new EventView(workspaceId, seq, UUID.randomUUID(), entry.type(), entry.runId(),
-                entry.stepId(), entry.principalId(), at, data, head.hash(), null);
-        String hash = hash(unsigned);
+        pendingAppends().add(workspaceId, entry, data);
+    }
+
+    /** This transaction's unwritten events; found among its synchronizations, so a nested one gets its own. */
+    private PendingAppends pendingAppends() {
+        for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
+            if (s instanceof PendingAppends pending && pending.log() == this) {
+                return pending;
+            }
+        }
+        PendingAppends pending = new PendingAppends(this);
+        TransactionSynchronizationManager.registerSynchronization(pending);
+        return pending;
+    }
+
+    /** Writes one workspace's pending events under its locked chain head; answers them as stored. */
+    List<EventView> write(UUID workspaceId, List<PendingAppends.Entry> entries) {
+        Head head = lockHead(workspaceId);
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+        List<EventView> written = new ArrayList<>(entries.size());
+        String prev = head.hash();
+        long seq = head.seq();
+        for (PendingAppends.Entry e : entries) {
+            EventView unsigned = new EventView(workspaceId, ++seq, UUID.randomUUID(), e.entry().type(),
+                    e.entry().runId(), e.entry().stepId(), e.entry().principalId(), at, e.data(), prev, null);
+            String hash = hash(unsigned);
+            written.add(new EventView(workspaceId, seq, unsigned.id(), unsigned.type(), unsigned.runId(),
+                    unsigned.stepId(), unsigned.principalId(), at, unsigned.data(), prev, hash));
+            prev = hash;
+        }
+        // one statement: the rows, the new head, and a notification (PostgreSQL folds identical ones of a
+        // transaction into one, delivered at commit)
         jdbc.sql("""
-                INSERT INTO events (workspace_id, seq, id, type, run_id, step_id, principal_id, at, data, prev_hash, hash)
-                VALUES (:ws, :seq, :id, :type, :run, :step, :principal, :at, CAST(:data AS jsonb), :prev, :hash)""")
-                .param("ws", workspaceId).param("seq", seq).param("id", unsigned.id()).param("type", entry.type())
-                .param("run", entry.runId()).param("step", entry.stepId()).param("principal", entry.principalId())
-                .param("at", OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC)).param("data", Json.write(data))
-                .param("prev", head.hash()).param("hash", hash)
-                .update();
-        jdbc.sql("UPDATE event_heads SET seq = :seq, hash = :hash WHERE workspace_id = :ws")
-                .param("seq", seq).param("hash", hash).param("ws", workspaceId).update();
-        // PostgreSQL folds identical notifications of one transaction into one, delivered at commit
-        jdbc.sql("SELECT pg_notify(:channel, :ws)").param("channel", CHANNEL).param("ws", workspaceId.toString())
+                WITH appended AS (
+                    INSERT INTO events (workspace_id, seq, id, type, run_id, step_id, principal_id, at, data,
+                                        prev_hash, hash)
+                    SELECT :ws, e.seq, e.id, e.type, e.run_id, e.step_id, e.principal_id, :at, CAST(e.data AS jsonb),
+                           e.prev_hash, e.hash
+                    FROM unnest(CAST(:seqs AS bigint[]), CAST(:ids AS uuid[]), CAST(:types AS text[]),
+                                CAST(:runs AS uuid[]), CAST(:steps AS uuid[]), CAST(:principals AS uuid[]),
+                                CAST(:data AS text[]), CAST(:prevs AS text[]), CAST(:hashes AS text[]))
+                         AS e(seq, id, type, run_id, step_id, principal_id, data, prev_hash, hash)),
+                moved AS (UPDATE event_heads SET seq = :seq, hash = :hash WHERE workspace_id = :ws)
+                SELECT pg_notify(:channel, :wsText)""")
+                .param("ws", workspaceId).param("at", OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC))
+                .param("seqs", written.stream().map(EventView::seq).toArray(Long[]::new))
+                .param("ids", texts(written, EventView::id))
+                .param("types", written.stream().map(EventView::type).toArray(String[]::new))
+                .param("runs", texts(written, EventView::runId))
+                .param("steps", texts(written, EventView::stepId))
+                .param("principals", texts(written, EventView::principalId))
+                .param("data", written.stream().map(e -> Json.write(e.data())).toArray(String[]::new))
+                .param("prevs", written.stream().map(EventView::prevHash).toArray(String[]::new))
+                .param("hashes", written.stream().map(EventView::hash).toArray(String[]::new))
+                .param("seq", seq).param("hash", prev).param("channel", CHANNEL).param("wsText", workspaceId.toString())
                 .query().singleValue();
-        return new EventView(workspaceId, seq, unsigned.id(), entry.type(), entry.runId(), entry.stepId(),
-                entry.principalId(), at, data, head.hash(), hash);
+        return written;
+    }
+
+    private static String[] texts(List<EventView> events, java.util.function.Function<EventView, UUID> id) {
+        return events.stream().map(id).map(u -> u == null ? null : u.toString()).toArray(String[]::new);
     }
 
     @Transactional(readOnly = true)
@@ -147,11 +198,13 @@ public class AuditLog {
         return new ChainReport(workspaceId, false, checked, seq, reason);
     }
 
+    /** Creates the head on a workspace's first event; either way locks it and reads it, in one statement. */
     private Head lockHead(UUID workspaceId) {
-        jdbc.sql("INSERT INTO event_heads (workspace_id, seq, hash) VALUES (:ws, 0, :genesis) ON CONFLICT DO NOTHING")
-                .param("ws", workspaceId).param("genesis", GENESIS).update();
-        return jdbc.sql("SELECT seq, hash FROM event_heads WHERE workspace_id = :ws FOR UPDATE")
-                .param("ws", workspaceId)
+        return jdbc.sql("""
+                INSERT INTO event_heads (workspace_id, seq, hash) VALUES (:ws, 0, :genesis)
+                ON CONFLICT (workspace_id) DO UPDATE SET seq = event_heads.seq
+                RETURNING seq, hash""")
+                .param("ws", workspaceId).param("genesis", GENESIS)
                 .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).single();
     }
 

@@ -1,12 +1,15 @@
 package io.octvex.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventView;
 import io.octvex.server.ServerTest;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +43,10 @@ class AuditLogTest {
                 .params(workspace, "audit-" + workspace, OffsetDateTime.now(), OffsetDateTime.now()).update();
     }
 
+    /** Appends in a transaction of its own; answers the last event of the log once it committed. */
     private EventView append(String type, Map<String, ?> data) {
-        return tx.execute(s -> auditLog.append(workspace, AuditEntry.of(type, null, data)));
+        tx.executeWithoutResult(s -> auditLog.append(workspace, AuditEntry.of(type, null, data)));
+        return auditLog.page(workspace, 0, 1000).events().getLast();
     }
 
     @Test
@@ -65,6 +70,27 @@ class AuditLogTest {
         ChainReport report = auditLog.verify(workspace);
         assertThat(report.intact()).isTrue();
         assertThat(report.checked()).isEqualTo(2);
+    }
+
+    @Test
+    void theEventsOfATransactionAreWrittenWhenItCommitsInTheOrderAppended() {
+        tx.executeWithoutResult(s -> {
+            auditLog.append(workspace, AuditEntry.of("test.first", null, Map.of("n", 1)));
+            auditLog.append(workspace, AuditEntry.of("test.second", null, Map.of("n", 2)));
+            assertThat(auditLog.page(workspace, 0, 10).events()).isEmpty(); // the chain head is not locked yet
+        });
+        assertThat(auditLog.page(workspace, 0, 10).events()).extracting(EventView::type, EventView::seq)
+                .containsExactly(tuple("test.first", 1L), tuple("test.second", 2L));
+        assertThat(auditLog.verify(workspace).intact()).isTrue();
+    }
+
+    @Test
+    void aRolledBackTransactionLeavesNoEvent() {
+        tx.executeWithoutResult(s -> {
+            auditLog.append(workspace, AuditEntry.of("test.undone", null, Map.of()));
+            s.setRollbackOnly();
+        });
+        assertThat(auditLog.page(workspace, 0, 10).events()).isEmpty();
     }
 
     @Test
@@ -161,12 +187,14 @@ class AuditLogTest {
 
     @Test
     void timestampsSurviveANonUtcSessionTimeZone() {
-        EventView written = tx.execute(s -> {
+        // the event is written at commit, still inside the transaction whose session zone is not UTC
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        tx.executeWithoutResult(s -> {
             jdbc.sql("SET LOCAL TIME ZONE 'America/St_Johns'").update();
-            return auditLog.append(workspace, AuditEntry.of("test.zone", null, Map.of()));
+            auditLog.append(workspace, AuditEntry.of("test.zone", null, Map.of()));
         });
-        assertThat(auditLog.page(workspace, 0, 1).events().getFirst().at()).isEqualTo(written.at());
-        assertThat(auditLog.verify(workspace).intact()).isTrue();
+        assertThat(auditLog.page(workspace, 0, 1).events().getFirst().at()).isBetween(before, Instant.now());
+        assertThat(auditLog.verify(workspace).intact()).isTrue(); // the hash covers the time as written
     }
 
     private void tamper(String sql) {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Governed runs end to end (real server jar, real edge processes, PostgreSQL) against a raw SKIP LOCKED loop
+# and db-scheduler on the same PostgreSQL. Run it as `./octvex bench e2e [options]` (--help lists them).
+# Results: bench/results/e2e.md (and docs/benchmarks.md with --doc); logs in the temporary folder it names.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+: "${JAVA_HOME:?run this through ./octvex bench e2e, which finds a JDK 21+}"
+./mvnw -q -B -pl protocol,sync-server,local-edge,bench -am -DskipTests package
+./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+# this tree's protocol first: the classpath file may name an octvex-protocol SNAPSHOT from ~/.m2
+CP="bench/target/classes:protocol/target/classes:$(cat bench/target/bench.classpath)"
+exec "$JAVA_HOME/bin/java" -Xmx1g -cp "$CP" io.octvex.bench.EndToEndBenchmark "$@"

@@ -1,0 +1,69 @@
+package io.octvex.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * The one PostgreSQL every measurement shares: the server's own embedded binaries (zonky, the version the
+ * server ships), started with the durability settings the server sets for its persistent database (fsync,
+ * synchronous commit and full-page writes on; zonky turns them off by default). The server gets database
+ * {@code octvex} through {@code OCTVEX_DATABASE_URL}; the baselines share database {@code baseline}.
+ */
+final class BenchDatabase implements AutoCloseable {
+    static final String USER = "postgres";
+    static final String PASSWORD = "postgres";
+
+    private final EmbeddedPostgres postgres;
+
+    private BenchDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    static BenchDatabase start(Path dataDirectory) throws IOException, SQLException {
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(true)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "200")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
+        BenchDatabase db = new BenchDatabase(postgres);
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE octvex");
+            s.execute("CREATE DATABASE baseline");
+        }
+        return db;
+    }
+
+    String jdbcUrl(String database) {
+        return postgres.getJdbcUrl(USER, database);
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
+    HikariDataSource pool(String database, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl(database));
+        config.setUsername(USER);
+        config.setPassword(PASSWORD);
+        config.setMaximumPoolSize(size);
+        config.setPoolName("bench-" + database);
+        return new HikariDataSource(config);
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

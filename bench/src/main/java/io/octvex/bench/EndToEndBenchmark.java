@@ -1,0 +1,82 @@
+package io.octvex.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Governed runs end to end against two baselines, all on one PostgreSQL: see docs/benchmarks.md. Run it from
+ * the repository root as {@code ./octvex bench e2e} (which builds the jars first).
+ */
+public final class EndToEndBenchmark {
+    private EndToEndBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(Options.USAGE);
+            return;
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Report report = new Report(options, String.join(" ", args));
+        Path work = Files.createTempDirectory("octvex-bench-");
+        Files.createDirectories(options.results());
+        say("working in " + work);
+        try (BenchDatabase db = BenchDatabase.start(work.resolve("pgdata"))) {
+            say("PostgreSQL on port " + db.port());
+            try (HikariDataSource baseline = db.pool("baseline", Math.max(options.rawWorkers(), options.peerThreads()) + 4)) {
+                report.raw(say(new SkipLockedBaseline(baseline, options.rawWorkers(), options.rawBatch())
+                        .drain(options.runs())));
+                report.peer(say(new DbSchedulerBaseline(baseline, options.peerThreads()).drain(options.runs())));
+            }
+            List<String> jvm = new ArrayList<>();
+            if (options.jfr()) {
+                jvm.add("-XX:StartFlightRecording=filename=" + options.results().toAbsolutePath().resolve("server.jfr")
+                        + ",settings=profile,dumponexit=true");
+            }
+            try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, jvm);
+                 HikariDataSource octvex = db.pool("octvex", 4)) {
+                say("server up (pid " + stack.serverPid() + ")");
+                Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex),
+                        options.edgeJar(), options.capacity(), options.submitters());
+                say("warm-up: 200 runs");
+                phases.drain(200, options.edges());
+                Phases.Drain drain = phases.drain(options.runs(), options.edges());
+                say(drain.submission());
+                report.ours(say(drain));
+                double rate = options.rate() != null ? options.rate() : Math.max(1, drain.execution().perSecond() / 4);
+                report.flow(say(phases.flow(rate, Duration.ofSeconds(options.flowSeconds()), options.edges())));
+                for (int edges : options.edgeCurve()) {
+                    report.edgeCurve(say(phases.drain(options.runs(), edges)));
+                }
+                for (int depth : options.depths()) {
+                    report.depth(depth, say(phases.drain(depth, options.edges())));
+                }
+            }
+        } finally {
+            say("logs of this run: " + work);
+        }
+        String markdown = report.markdown();
+        Files.writeString(options.results().resolve("e2e.md"), markdown);
+        System.out.println(markdown);
+        if (options.writeDoc()) {
+            report.writeInto(Path.of("docs/benchmarks.md"));
+            say("figures written into docs/benchmarks.md");
+        }
+        System.exit(0); // db-scheduler and the HTTP client leave non-daemon threads behind
+    }
+
+    private static <T> T say(T what) {
+        System.err.println("bench: " + what);
+        return what;
+    }
+}

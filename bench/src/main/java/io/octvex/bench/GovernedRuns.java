@@ -1,0 +1,161 @@
+package io.octvex.bench;
+
+import io.octvex.protocol.Json;
+import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.StepSpec;
+import io.octvex.protocol.SubmitRun;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * Governed runs through the API: each a single {@code noop} step, so each passes the policy gate (a recorded
+ * decision), is placed and leased to an edge process, runs, and completes, every change with its audit
+ * event in the same transaction. Times come from the server's own audit events, read from the database
+ * afterwards (the harness reads; it never writes there); the submit time is the client's clock just before
+ * the request (same machine, same wall clock).
+ */
+final class GovernedRuns {
+    private static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
+
+    private final OctvexClient admin;
+    private final UUID workspace;
+    private final DataSource db;
+
+    GovernedRuns(OctvexClient admin, UUID workspace, DataSource db) {
+        this.admin = admin;
+        this.workspace = workspace;
+        this.db = db;
+    }
+
+    record Submitted(UUID runId, Instant at) {}
+
+    /** What the audit log says about one run. */
+    record Timing(UUID runId, Instant submitted, Instant queued, Instant placed, Instant completed, int events) {}
+
+    /** Submits {@code count} runs as fast as {@code concurrency} clients can; answers them and how long it took. */
+    List<Submitted> backlog(int count, int concurrency) throws InterruptedException {
+        List<Submitted> submitted = Collections.synchronizedList(new ArrayList<>(count));
+        AtomicInteger next = new AtomicInteger();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < concurrency; c++) {
+                clients.submit(() -> {
+                    while (next.getAndIncrement() < count) {
+                        submitted.add(submitOne());
+                    }
+                    return null;
+                });
+            }
+        }
+        if (submitted.size() != count) {
+            throw new IllegalStateException("only " + submitted.size() + " of " + count + " runs were submitted");
+        }
+        return submitted;
+    }
+
+    /** Open loop: one run every 1/{@code perSecond} s for {@code duration}, however long each submit takes. */
+    List<Submitted> atRate(double perSecond, Duration duration) throws InterruptedException {
+        List<Submitted> submitted = Collections.synchronizedList(new ArrayList<>());
+        long interval = (long) (1e9 / perSecond);
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long due = start; due < end; due += interval) {
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                clients.submit(() -> submitted.add(submitOne()));
+            }
+        }
+        return submitted;
+    }
+
+    private Submitted submitOne() {
+        Instant at = Instant.now();
+        StepSpec step = new StepSpec("noop", "noop", "run", Json.tree("{}"), List.of());
+        return new Submitted(admin.submitRun(workspace, new SubmitRun("bench", null, List.of(step))).id(), at);
+    }
+
+    /** Waits until every run is terminal; fails when some did not finish within {@code timeout}. */
+    void awaitFinished(List<Submitted> runs, Duration timeout) throws Exception {
+        UUID[] ids = runs.stream().map(Submitted::runId).toArray(UUID[]::new);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long finished;
+            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*) FROM runs WHERE id = ANY(?) AND status = ANY(?)")) {
+                s.setArray(1, c.createArrayOf("uuid", ids));
+                s.setArray(2, c.createArrayOf("text", TERMINAL.toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    finished = rs.getLong(1);
+                }
+            }
+            if (finished == ids.length) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(finished + " of " + ids.length + " runs finished within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Reads each run's queued, placed and completed times from its audit events. */
+    List<Timing> timings(List<Submitted> runs) throws SQLException {
+        java.util.Map<UUID, Instant> submitted = new java.util.HashMap<>();
+        runs.forEach(r -> submitted.put(r.runId(), r.at()));
+        List<Timing> timings = new ArrayList<>(runs.size());
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT run_id,
+                       min(at) FILTER (WHERE type = 'step.transitioned' AND data->>'to' = 'queued') AS queued,
+                       min(at) FILTER (WHERE type = 'step.placed') AS placed,
+                       min(at) FILTER (WHERE type = 'run.transitioned' AND data->>'to' = 'completed') AS completed,
+                       count(*) AS events
+                FROM events WHERE run_id = ANY(?) GROUP BY run_id""")) {
+            s.setArray(1, c.createArrayOf("uuid", submitted.keySet().toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject("run_id", UUID.class);
+                    timings.add(new Timing(id, submitted.get(id), instant(rs, "queued"), instant(rs, "placed"),
+                            instant(rs, "completed"), rs.getInt("events")));
+                }
+            }
+        }
+        long incomplete = timings.stream().filter(t -> t.completed() == null).count();
+        if (incomplete > 0 || timings.size() != runs.size()) {
+            throw new IllegalStateException(incomplete + " runs did not complete (or have no events)");
+        }
+        return timings;
+    }
+
+    /** Counts policy decisions recorded for these runs: the proof that each one passed the gate. */
+    long decisions(List<Submitted> runs) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM events WHERE type = 'policy.decided' AND run_id = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("uuid", runs.stream().map(Submitted::runId).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        java.sql.Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

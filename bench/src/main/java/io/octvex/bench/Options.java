@@ -1,0 +1,63 @@
+package io.octvex.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The benchmark's settings; every one has a default that keeps a run to a few minutes. */
+record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
+               List<Integer> depths, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr,
+               boolean writeDoc, Path serverJar, Path edgeJar, Path results) {
+
+    static final String USAGE = """
+            Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
+                                      [--edge-curve 1,2,4] [--depths 1000,10000] [--jfr] [--doc]
+              --runs N           backlog drained by each system for the throughput ratio (default 2000)
+              --edges N          edge processes for the headline figures (default 2)
+              --capacity N       slots per edge (default 8)
+              --flow-seconds S   duration of the open-loop latency phase (default 20)
+              --rate R           its submissions per second (default: a quarter of the measured drain rate)
+              --edge-curve LIST  also drain --runs with each number of edges (default: none)
+              --depths LIST      also drain backlogs of these sizes with --edges edges (default: none)
+              --submitters N     concurrent API clients filling a backlog (default 8)
+              --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
+              --peer-threads N   db-scheduler's executor threads (default 16)
+              --jfr              record the server with JDK Flight Recorder (bench/results/server.jfr)
+              --doc              also write the figures into docs/benchmarks.md (between its e2e markers)
+            """;
+
+    static Options parse(String[] args) {
+        int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
+        int peerThreads = 16;
+        Double rate = null;
+        List<Integer> edgeCurve = List.of(), depths = List.of();
+        boolean jfr = false, doc = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--edges" -> edges = Integer.parseInt(args[++i]);
+                case "--capacity" -> capacity = Integer.parseInt(args[++i]);
+                case "--flow-seconds" -> flowSeconds = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--edge-curve" -> edgeCurve = list(args[++i]);
+                case "--depths" -> depths = list(args[++i]);
+                case "--submitters" -> submitters = Integer.parseInt(args[++i]);
+                case "--raw-workers" -> rawWorkers = Integer.parseInt(args[++i]);
+                case "--raw-batch" -> rawBatch = Integer.parseInt(args[++i]);
+                case "--peer-threads" -> peerThreads = Integer.parseInt(args[++i]);
+                case "--jfr" -> jfr = true;
+                case "--doc" -> doc = true;
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, submitters, rawWorkers,
+                rawBatch, peerThreads, jfr, doc, Path.of("sync-server/target/octvex-server.jar"),
+                Path.of("local-edge/target/octvex-edge.jar"), Path.of("bench/results"));
+    }
+
+    private static List<Integer> list(String csv) {
+        return new ArrayList<>(Arrays.stream(csv.split(",")).map(String::strip).map(Integer::parseInt).toList());
+    }
+}

@@ -1,0 +1,75 @@
+package io.octvex.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/** The measurements of the governed path, each with its own edges, all on one server. */
+final class Phases {
+    private final OctvexStack stack;
+    private final GovernedRuns runs;
+    private final Path edgeJar;
+    private final int capacity;
+    private final int submitters;
+
+    Phases(OctvexStack stack, GovernedRuns runs, Path edgeJar, int capacity, int submitters) {
+        this.stack = stack;
+        this.runs = runs;
+        this.edgeJar = edgeJar;
+        this.capacity = capacity;
+        this.submitters = submitters;
+    }
+
+    /** A backlog drained by edges started after it was submitted. */
+    record Drain(int edges, Throughput submission, Throughput execution, double eventsPerRun, long decisions) {}
+
+    /** Open-loop load at a fixed rate, edges already running. */
+    record Flow(int edges, double offered, Throughput achieved, Percentiles submitToComplete,
+                Percentiles enqueueToPickup, Percentiles pickupToComplete) {}
+
+    Drain drain(int count, int edges) throws Exception {
+        Instant before = Instant.now();
+        List<GovernedRuns.Submitted> submitted = runs.backlog(count, submitters);
+        Throughput submission = new Throughput("API submit, " + submitters + " clients", count,
+                Duration.between(before, Instant.now()));
+        stack.startEdges(edgeJar, edges, capacity);
+        try {
+            runs.awaitFinished(submitted, Duration.ofMinutes(20));
+        } finally {
+            stack.stopEdges();
+        }
+        List<GovernedRuns.Timing> timings = runs.timings(submitted);
+        Instant firstPickup = timings.stream().map(GovernedRuns.Timing::placed).min(Comparator.naturalOrder()).orElseThrow();
+        Instant lastDone = timings.stream().map(GovernedRuns.Timing::completed).max(Comparator.naturalOrder()).orElseThrow();
+        double events = timings.stream().mapToInt(GovernedRuns.Timing::events).average().orElse(0);
+        return new Drain(edges, submission,
+                new Throughput("Octvex governed runs", count, Duration.between(firstPickup, lastDone)), events,
+                runs.decisions(submitted));
+    }
+
+    Flow flow(double perSecond, Duration duration, int edges) throws Exception {
+        stack.startEdges(edgeJar, edges, capacity);
+        List<GovernedRuns.Submitted> submitted;
+        try {
+            submitted = runs.atRate(perSecond, duration);
+            runs.awaitFinished(submitted, Duration.ofMinutes(10));
+        } finally {
+            stack.stopEdges();
+        }
+        List<GovernedRuns.Timing> timings = runs.timings(submitted);
+        Instant first = timings.stream().map(GovernedRuns.Timing::submitted).min(Comparator.naturalOrder()).orElseThrow();
+        Instant last = timings.stream().map(GovernedRuns.Timing::completed).max(Comparator.naturalOrder()).orElseThrow();
+        return new Flow(edges, perSecond,
+                new Throughput("Octvex governed runs", timings.size(), Duration.between(first, last)),
+                Percentiles.of(timings.stream().map(t -> millis(t.submitted(), t.completed())).toList()),
+                Percentiles.of(timings.stream().map(t -> millis(t.queued(), t.placed())).toList()),
+                Percentiles.of(timings.stream().map(t -> millis(t.placed(), t.completed())).toList()));
+    }
+
+    private static double millis(Instant from, Instant to) {
+        return Duration.between(Objects.requireNonNull(from), Objects.requireNonNull(to)).toNanos() / 1e6;
+    }
+}

@@ -1,0 +1,121 @@
+package io.octvex.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The figures of one benchmark run as Markdown, with the machine, the load, the command and the date. */
+final class Report {
+    static final String BEGIN = "<!-- e2e:begin (written by ./octvex bench e2e --doc) -->";
+    static final String END = "<!-- e2e:end -->";
+
+    private final Options options;
+    private final String command;
+    private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final String loadBefore = load();
+    private Throughput raw;
+    private Throughput peer;
+    private Phases.Drain ours;
+    private Phases.Flow flow;
+    private final List<Phases.Drain> edgeCurve = new ArrayList<>();
+    private final Map<Integer, Phases.Drain> depths = new TreeMap<>();
+
+    Report(Options options, String arguments) {
+        this.options = options;
+        this.command = ("./octvex bench e2e " + arguments).strip();
+    }
+
+    void raw(Throughput t) { raw = t; }
+
+    void peer(Throughput t) { peer = t; }
+
+    void ours(Phases.Drain d) { ours = d; }
+
+    void flow(Phases.Flow f) { flow = f; }
+
+    void edgeCurve(Phases.Drain d) { edgeCurve.add(d); }
+
+    void depth(int depth, Phases.Drain d) { depths.put(depth, d); }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("Run ").append(started).append(" – ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(", `").append(command).append("`. ").append(machine()).append(" Load average (1/5/15 min) ")
+                .append(loadBefore).append(" before, ").append(load()).append(" after.\n\n");
+        md.append("| System (backlog of ").append(options.runs()).append(", same PostgreSQL) | done | span | per second | Octvex as a share |\n");
+        md.append("|---|---|---|---|---|\n");
+        double us = ours.execution().perSecond();
+        md.append(row("**Octvex governed runs** (" + ours.edges() + " edges × " + options.capacity() + " slots)",
+                ours.execution(), "—"));
+        md.append(row("raw `SKIP LOCKED` loop (" + options.rawWorkers() + " workers, batches of " + options.rawBatch()
+                + ")", raw, pct(us / raw.perSecond())));
+        md.append(row("db-scheduler 16.7.1, lock-and-fetch (" + options.peerThreads() + " threads)", peer,
+                pct(us / peer.perSecond())));
+        md.append(String.format("%nEach governed run wrote %.1f audit events on average; %d policy decisions were "
+                + "recorded for %d runs. Filling the backlog through the API: %.0f runs/s (%d clients).%n%n",
+                ours.eventsPerRun(), ours.decisions(), options.runs(), ours.submission().perSecond(),
+                options.submitters()));
+        md.append(String.format("Open loop, %.0f runs/s offered for %d s with %d edges: %d runs, %.1f runs/s "
+                        + "sustained (first submit to last completion).%n%n", flow.offered(), options.flowSeconds(),
+                flow.edges(), flow.achieved().items(), flow.achieved().perSecond()));
+        md.append("| Latency | p50 | p95 | p99 | max |\n|---|---|---|---|---|\n");
+        md.append("| submit → complete | ").append(flow.submitToComplete().row()).append(" |\n");
+        md.append("| enqueue → edge pickup | ").append(flow.enqueueToPickup().row()).append(" |\n");
+        md.append("| pickup → complete | ").append(flow.pickupToComplete().row()).append(" |\n");
+        if (!edgeCurve.isEmpty()) {
+            md.append("\n| Edges (× ").append(options.capacity()).append(" slots), backlog ").append(options.runs())
+                    .append(" | runs/s |\n|---|---|\n");
+            edgeCurve.forEach(d -> md.append(String.format("| %d | %.0f |%n", d.edges(), d.execution().perSecond())));
+        }
+        if (!depths.isEmpty()) {
+            md.append("\n| Waiting steps (").append(options.edges()).append(" edges) | runs/s | API fill, runs/s |\n|---|---|---|\n");
+            depths.forEach((depth, d) -> md.append(String.format("| %,d | %.0f | %.0f |%n", depth,
+                    d.execution().perSecond(), d.submission().perSecond())));
+        }
+        return md.toString();
+    }
+
+    private static String row(String name, Throughput t, String share) {
+        return String.format("| %s | %d | %.2f s | **%.0f** | %s |%n", name, t.items(), t.span().toNanos() / 1e9,
+                t.perSecond(), share);
+    }
+
+    private static String pct(double ratio) {
+        return String.format("%.2f× (%.0f %%)", ratio, ratio * 100);
+    }
+
+    private static String machine() {
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() >> 30;
+        return String.format("Machine: %d cores, %d GiB, %s %s, Java %s.", Runtime.getRuntime().availableProcessors(),
+                memory, System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("java.runtime.version"));
+    }
+
+    private static String load() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Replaces what stands between the markers in {@code doc} with this run's figures. */
+    void writeInto(Path doc) throws IOException {
+        String text = Files.readString(doc);
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException(doc + " has no " + BEGIN + " … " + END + " block");
+        }
+        Files.writeString(doc, text.substring(0, begin + BEGIN.length()) + "\n" + markdown() + text.substring(end));
+    }
+}
