@@ -151,7 +151,9 @@ final class FleetModel implements AutoCloseable {
         try {
             List<EdgeView> found = api.edges().stream().sorted(Comparator.comparing(EdgeView::name)).toList();
             fx.execute(() -> {
-                edges.setAll(found);
+                if (!edges.equals(found)) { // most samples change nothing: leave the table alone
+                    edges.setAll(found);
+                }
                 now.set(clock.instant());
             });
             return found;

@@ -45,6 +45,7 @@ final class FleetView extends BorderPane {
     private final FleetModel model;
     private final TableView<EdgeView> table = new TableView<>();
     private final Timeline ticker;
+    private java.util.UUID selectedId;
 
     FleetView(FleetModel model) {
         this.model = model;
@@ -105,8 +106,22 @@ final class FleetView extends BorderPane {
             release.setDisable(state != EdgeState.QUARANTINED && state != EdgeState.DRAINING);
             release.setText(state == EdgeState.DRAINING ? "Stop draining" : "Un-quarantine");
         };
-        table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> enable.run());
-        model.edges().addListener((ListChangeListener<EdgeView>) c -> enable.run());
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                selectedId = now.id();
+            }
+            enable.run();
+        });
+        // a refresh replaces the rows: keep the same edge selected, so an action never loses its target
+        model.edges().addListener((ListChangeListener<EdgeView>) c -> {
+            for (int i = 0; i < model.edges().size(); i++) {
+                if (model.edges().get(i).id().equals(selectedId)) {
+                    table.getSelectionModel().select(i);
+                    break;
+                }
+            }
+            enable.run();
+        });
         enable.run();
         var actions = new HBox(8, quarantine, drain, release);
 
