@@ -102,7 +102,7 @@ final class Workbench extends BorderPane implements AutoCloseable {
         sidebar.setPadding(new Insets(16, 10, 12, 10));
         sidebar.setPrefWidth(190);
         sidebar.setMinWidth(190);
-        sidebar.getStyleClass().add("sidebar");
+        sidebar.getStyleClass().add(Styles.BG_SUBTLE);
         setLeft(sidebar);
         setCenter(content);
 

@@ -47,6 +47,10 @@ final class FleetModel implements AutoCloseable {
 
     private final ObservableList<EdgeView> edges = FXCollections.observableArrayList();
     private final ObservableList<Sample> samples = FXCollections.observableArrayList();
+    // one read-only view each: an unmodifiable wrapper holds its source's listener weakly, so a wrapper made per
+    // call would drop a view's listener at the next garbage collection
+    private final ObservableList<EdgeView> edgesView = FXCollections.unmodifiableObservableList(edges);
+    private final ObservableList<Sample> samplesView = FXCollections.unmodifiableObservableList(samples);
     private final ObjectProperty<LiveSync> sync = new SimpleObjectProperty<>(LiveSync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
     private final ObjectProperty<Instant> now;
@@ -69,12 +73,12 @@ final class FleetModel implements AutoCloseable {
 
     /** The edges, by name. */
     ObservableList<EdgeView> edges() {
-        return FXCollections.unmodifiableObservableList(edges);
+        return edgesView;
     }
 
     /** Samples taken while the screen was shown, oldest first, at most {@link #MAX_SAMPLES}. */
     ObservableList<Sample> samples() {
-        return FXCollections.unmodifiableObservableList(samples);
+        return samplesView;
     }
 
     ReadOnlyObjectProperty<LiveSync> syncProperty() {

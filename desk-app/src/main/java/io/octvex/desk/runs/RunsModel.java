@@ -72,6 +72,9 @@ final class RunsModel implements AutoCloseable {
     private final Clock clock;
 
     private final ObservableList<RunView> runs = FXCollections.observableArrayList();
+    // one read-only view: an unmodifiable wrapper holds its source's listener weakly, so a wrapper made per call
+    // would drop the view's listener at the next garbage collection
+    private final ObservableList<RunView> runsView = FXCollections.unmodifiableObservableList(runs);
     private final ObjectProperty<RunStatus> status = new SimpleObjectProperty<>();
     private final ObjectProperty<Since> since = new SimpleObjectProperty<>(Since.LAST_DAY);
     private final ObjectProperty<Detail> detail = new SimpleObjectProperty<>();
@@ -98,7 +101,7 @@ final class RunsModel implements AutoCloseable {
 
     /** The runs that pass the filters, newest first. */
     ObservableList<RunView> runs() {
-        return FXCollections.unmodifiableObservableList(runs);
+        return runsView;
     }
 
     /** The status filter; null for any. */

@@ -48,6 +48,7 @@ final class TimelineCell extends ListCell<TimelineEntry> {
         image.setFitWidth(320);
         HBox.setHgrow(text, Priority.ALWAYS);
         box.setPadding(new Insets(3, 2, 3, 2));
+        setPrefWidth(0); // as wide as the list, not as the longest line: long lines wrap instead of scrolling
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.octvex.desk.screen;
 
+import atlantafx.base.theme.Styles;
 import java.util.function.Function;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
 
 /**
  * One entry of the Desk's sidebar: a stable {@code id} (used for node ids, {@code nav-<id>}), the name shown,
@@ -19,10 +22,10 @@ public record DeskScreen(String id, String title, String glyph, Function<ScreenC
     /** A screen that only shows {@code text}: for entries built elsewhere. */
     public static DeskScreen placeholder(String id, String title, String glyph, String text) {
         return new DeskScreen(id, title, glyph, context -> {
-            var label = new javafx.scene.control.Label(text);
+            var label = new Label(text);
             label.setWrapText(true);
-            label.getStyleClass().add(atlantafx.base.theme.Styles.TEXT_MUTED);
-            label.setPadding(new javafx.geometry.Insets(24));
+            label.getStyleClass().add(Styles.TEXT_MUTED);
+            label.setPadding(new Insets(24));
             label.setId("placeholder-" + id);
             return () -> label;
         });

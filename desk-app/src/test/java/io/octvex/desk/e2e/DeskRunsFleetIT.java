@@ -213,6 +213,21 @@ class DeskRunsFleetIT {
         robot.interact(() -> edges.getSelectionModel().select(0));
         robot.clickOn("#release");
         await("the server has it active again", () -> admin.edge(workspace, edgeId).state() == EdgeState.ACTIVE);
+
+        // the switcher opens the other workspace: its runs, not default's
+        UUID staging = admin.workspaces().stream().filter(w -> w.name().equals("staging")).findFirst()
+                .orElseThrow().id();
+        admin.submitRun(staging, new SubmitRun("staging smoke test", null, List.of(step("smoke"))));
+        javafx.scene.control.ComboBox<io.octvex.protocol.WorkspaceView> switcher =
+                robot.lookup("#workspaceSwitcher").queryComboBox();
+        robot.interact(() -> switcher.getSelectionModel().select(switcher.getItems().stream()
+                .filter(w -> w.id().equals(staging)).findFirst().orElseThrow()));
+        await("the home screen of staging", () -> robot.lookup("#pending").tryQuery().isPresent()
+                && robot.lookup("#runs").tryQuery().isEmpty());
+        robot.clickOn("#nav-runs");
+        ListView<RunView> stagingRuns = robot.lookup("#runs").queryListView();
+        await("staging's run is listed", () -> !stagingRuns.getItems().isEmpty());
+        assertThat(stagingRuns.getItems()).extracting(RunView::title).containsExactly("staging smoke test");
     }
 
     private void signIn(FxRobot robot) throws Exception {

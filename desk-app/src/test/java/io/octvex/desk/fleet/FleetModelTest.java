@@ -75,6 +75,21 @@ class FleetModelTest {
     }
 
     @Test
+    void samplingRunsOnlyBetweenStartAndStop() throws Exception {
+        var sampling = new FleetModel(api, Runnable::run, Runnable::run, timer, Duration.ofMillis(50),
+                Duration.ofMillis(20), clock);
+        api.edges.add(edge("a", EdgeState.ACTIVE, T0, 1));
+        sampling.startSampling();
+        await(() -> sampling.samples().size() >= 3);
+        sampling.stopSampling();
+        Thread.sleep(100); // a sample already under way may still land
+        int stopped = sampling.samples().size();
+        Thread.sleep(200);
+        assertThat(sampling.samples()).hasSize(stopped);
+        sampling.close();
+    }
+
+    @Test
     void actionsReachTheServerAndRefusalsAreSentences() {
         EdgeView edge = edge("builder", EdgeState.ACTIVE, T0, 0);
         api.edges.add(edge);
