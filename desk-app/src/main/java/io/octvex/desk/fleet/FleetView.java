@@ -183,9 +183,10 @@ final class FleetView extends BorderPane {
     }
 
     private LineChart<Number, Number> chart() {
+        // both axes ranged by hand: whole seconds and whole steps (auto-ranging repeats second labels and shows
+        // a flat 0.0 axis while nothing is queued)
         var x = new NumberAxis();
-        x.setForceZeroInRange(false);
-        x.setAutoRanging(true);
+        x.setAutoRanging(false);
         x.setTickLabelFormatter(new StringConverter<>() {
             @Override
             public String toString(Number seconds) {
@@ -197,12 +198,25 @@ final class FleetView extends BorderPane {
                 return 0;
             }
         });
-        var y = new NumberAxis();
+        var y = new NumberAxis(0, 4, 1);
+        y.setAutoRanging(false);
         y.setLabel("steps");
         y.setMinorTickVisible(false);
+        x.setMinorTickVisible(false);
+        y.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                return Integer.toString(n.intValue());
+            }
+
+            @Override
+            public Number fromString(String text) {
+                return 0;
+            }
+        });
         var chart = new LineChart<>(x, y);
         chart.setId("fleetChart");
-        chart.setTitle("Queue depth and active leases (sampled every few seconds while this screen is open)");
+        chart.setTitle("Queue depth and active leases (sampled while this screen is open)");
         chart.setAnimated(false);
         chart.setCreateSymbols(true);
         chart.setPrefHeight(220);
@@ -213,10 +227,23 @@ final class FleetView extends BorderPane {
         leases.setName("active leases");
         chart.getData().addAll(queued, leases);
         model.samples().addListener((ListChangeListener<FleetModel.Sample>) c -> {
-            queued.getData().setAll(model.samples().stream()
+            var samples = model.samples();
+            queued.getData().setAll(samples.stream()
                     .map(s -> new XYChart.Data<Number, Number>(s.at().getEpochSecond(), s.queuedSteps())).toList());
-            leases.getData().setAll(model.samples().stream()
+            leases.getData().setAll(samples.stream()
                     .map(s -> new XYChart.Data<Number, Number>(s.at().getEpochSecond(), s.activeLeases())).toList());
+            if (samples.isEmpty()) {
+                return;
+            }
+            long first = samples.getFirst().at().getEpochSecond();
+            long span = Math.max(10, samples.getLast().at().getEpochSecond() - first);
+            x.setLowerBound(first);
+            x.setUpperBound(first + span);
+            x.setTickUnit(Math.max(1, Math.round(span / 6.0)));
+            int top = samples.stream().mapToInt(s -> Math.max(s.queuedSteps(), s.activeLeases())).max().orElse(0);
+            int upper = Math.max(4, top + 1);
+            y.setUpperBound(upper);
+            y.setTickUnit(Math.max(1, (int) Math.ceil(upper / 4.0)));
         });
         return chart;
     }

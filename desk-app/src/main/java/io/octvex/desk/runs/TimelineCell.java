@@ -15,6 +15,7 @@ import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import tools.jackson.databind.JsonNode;
 
@@ -38,11 +39,14 @@ final class TimelineCell extends ListCell<TimelineEntry> {
     TimelineCell(RunsModel model) {
         this.model = model;
         time.getStyleClass().add(Styles.TEXT_MUTED);
-        time.setMinWidth(60);
+        time.setMinWidth(Region.USE_PREF_SIZE);
         kind.getStyleClass().add(Styles.TEXT_SMALL);
         kind.setMinWidth(78);
+        // wrapped labels as tall as their text needs, else the cell cuts them with an ellipsis
         summary.setWrapText(true);
+        summary.setMinHeight(Region.USE_PREF_SIZE);
         extra.setWrapText(true);
+        extra.setMinHeight(Region.USE_PREF_SIZE);
         extra.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         image.setPreserveRatio(true);
         image.setFitWidth(320);

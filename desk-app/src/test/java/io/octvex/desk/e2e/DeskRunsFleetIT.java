@@ -200,7 +200,16 @@ class DeskRunsFleetIT {
         assertThat(shown.name()).isEqualTo("build-eu-1");
         assertThat(shown.labels()).containsEntry("zone", "eu-west");
         assertThat(shown.state()).isEqualTo(EdgeState.ACTIVE);
-        robot.sleep(3500); // a few chart samples (one a second here)
+        // a backlog of three steps, two of which the edge then takes: the chart shows the queue and the leases
+        RunView backlog = admin.submitRun(workspace, new SubmitRun("backfill", null,
+                List.of(step("day-1"), step("day-2"), step("day-3"))));
+        robot.sleep(2500); // chart samples (one a second here)
+        LeaseBatch taken = post("/api/v1/edge/leases", edgeToken, new LeaseRequest(2, 5), LeaseBatch.class);
+        assertThat(taken.leases()).hasSize(2).allSatisfy(l -> assertThat(l.runId()).isEqualTo(backlog.id()));
+        heartbeat(taken.leases().stream().map(l -> new LeaseRef(l.stepId(), l.epoch())).toList());
+        await("the table shows the edge's load", () -> edges.getItems().getFirst().activeLeases() == 2);
+        robot.sleep(2500);
+        chartShowsTheQueue(robot);
         screenshotIfAsked(robot, "desk-fleet.png");
         robot.interact(() -> edges.getSelectionModel().select(0));
         robot.clickOn("#quarantine");
@@ -244,6 +253,13 @@ class DeskRunsFleetIT {
         robot.type(javafx.scene.input.KeyCode.ENTER);
         await("the sidebar with the switcher", () -> robot.lookup("#workspaceSwitcher").tryQuery()
                 .map(Node::isVisible).orElse(false));
+    }
+
+    /** The chart has drawn samples, and the backlog appears in the queued-steps series. */
+    private static void chartShowsTheQueue(FxRobot robot) {
+        javafx.scene.chart.LineChart<?, ?> chart = robot.lookup("#fleetChart").query();
+        assertThat(chart.getData().getFirst().getData()).isNotEmpty()
+                .anySatisfy(d -> assertThat(((Number) d.getYValue()).intValue()).isGreaterThanOrEqualTo(1));
     }
 
     private static StepStatus graphStatus(FxRobot robot, String key) {
