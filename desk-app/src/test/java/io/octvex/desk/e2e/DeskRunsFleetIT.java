@@ -217,8 +217,9 @@ class DeskRunsFleetIT {
         robot.clickOn("#confirmEdgeAction");
         await("the server has the edge quarantined", () -> admin.edge(workspace, edgeId).state() == EdgeState.QUARANTINED);
         await("the table says quarantined", () -> edges.getItems().getFirst().state() == EdgeState.QUARANTINED);
-        assertThat(robot.lookup("#fleetNotice").queryAs(Label.class).getText())
-                .isEqualTo("build-eu-1 is now quarantined: it gets no new leases.");
+        // the table may follow the server's event before the Desk's own answer arrives: wait for the sentence
+        await("the status line says so", () -> "build-eu-1 is now quarantined: it gets no new leases.".equals(
+                robot.lookup("#fleetNotice").queryAs(Label.class).getText()));
         robot.interact(() -> edges.getSelectionModel().select(0));
         robot.clickOn("#release");
         await("the server has it active again", () -> admin.edge(workspace, edgeId).state() == EdgeState.ACTIVE);
