@@ -8,8 +8,8 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 /**
- * The Desk application: sign in (server, user, workspace), then the approvals inbox, live-synced with the
- * server. Runs, fleet, audit and the other screens of issue #7 are not built yet.
+ * The Desk application: sign in (server, user, workspace), then a sidebar of screens (approvals inbox, runs,
+ * fleet, …), live-synced with the server.
  */
 public final class DeskApp extends Application {
     private DeskShell shell;
@@ -23,7 +23,7 @@ public final class DeskApp extends Application {
         });
         shell = new DeskShell(serverUrl(options));
         stage.setTitle("Octvex Desk");
-        stage.setScene(new Scene(shell, 960, 640));
+        stage.setScene(new Scene(shell, 1200, 760));
         stage.show();
     }
 

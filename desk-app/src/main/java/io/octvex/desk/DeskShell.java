@@ -1,14 +1,11 @@
 package io.octvex.desk;
 
-import io.octvex.desk.approvals.ApprovalsApi;
-import io.octvex.desk.approvals.ApprovalsModel;
-import io.octvex.desk.approvals.ApprovalsView;
 import io.octvex.desk.connect.ConnectModel;
 import io.octvex.desk.connect.ConnectView;
 import io.octvex.desk.connect.DeskSession;
 import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.WorkspaceView;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,9 +14,9 @@ import javafx.geometry.Pos;
 import javafx.scene.layout.StackPane;
 
 /**
- * The Desk's window content: the connect screen, then the approvals inbox of the chosen workspace. Owns the
- * background threads (virtual threads for calls, one timer for debounced refreshes); {@link #close()} ends
- * them and the live stream.
+ * The Desk's window content: the connect screen, then the {@link Workbench} (sidebar and screens) of the chosen
+ * workspace, rebuilt on a workspace switch. Owns the background threads (virtual threads for calls, one timer
+ * for debounced and periodic work); {@link #close()} ends them and every screen's live stream.
  */
 public final class DeskShell extends StackPane implements AutoCloseable {
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
@@ -28,7 +25,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private ApprovalsModel approvals;
+    private Workbench workbench;
 
     public DeskShell(String defaultServerUrl) {
         var connect = new ConnectModel(defaultServerUrl, OctvexClient::connect, io, Platform::runLater, this::open);
@@ -38,17 +35,25 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     }
 
     private void open(DeskSession session) {
-        approvals = new ApprovalsModel(ApprovalsApi.of(session.client(), session.workspace().id()), io,
-                Platform::runLater, timer, Duration.ofMillis(150), Clock.systemUTC());
-        String who = session.user().name() + " in " + session.workspace().name();
-        getChildren().setAll(new ApprovalsView(approvals, who));
-        approvals.start(0);
+        if (workbench != null) {
+            workbench.close();
+        }
+        workbench = new Workbench(session, DeskScreens.all(), io, Platform::runLater, timer, Clock.systemUTC(),
+                (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
+        getChildren().setAll(workbench);
+    }
+
+    /** Opens the screen with {@code id} (e.g. "runs"); nothing before sign-in. */
+    public void select(String id) {
+        if (workbench != null) {
+            workbench.select(id);
+        }
     }
 
     @Override
     public void close() {
-        if (approvals != null) {
-            approvals.close();
+        if (workbench != null) {
+            workbench.close();
         }
         timer.shutdownNow();
         io.shutdownNow();

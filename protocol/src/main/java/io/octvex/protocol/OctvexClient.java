@@ -261,6 +261,49 @@ public final class OctvexClient {
                 Objects.requireNonNull(onOpen));
     }
 
+    // --- fleet ----------------------------------------------------------------------------------------------
+
+    /** The edges serving the workspace; {@code activeLeases} counts this workspace's leases. */
+    public List<EdgeView> edges(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/edges", null, new TypeReference<List<EdgeView>>() {});
+    }
+
+    public EdgeView edge(UUID workspaceId, UUID edgeId) {
+        return send("GET", ws(workspaceId) + "/edges/" + edgeId, null, EdgeView.class);
+    }
+
+    /** No new leases for the edge; its in-flight work continues. */
+    public EdgeView quarantineEdge(UUID workspaceId, UUID edgeId) {
+        return send("POST", ws(workspaceId) + "/edges/" + edgeId + "/quarantine", null, EdgeView.class);
+    }
+
+    /** No new leases; the edge exits once idle. */
+    public EdgeView drainEdge(UUID workspaceId, UUID edgeId) {
+        return send("POST", ws(workspaceId) + "/edges/" + edgeId + "/drain", null, EdgeView.class);
+    }
+
+    /** Back to active (un-quarantine, stop draining). */
+    public EdgeView releaseEdge(UUID workspaceId, UUID edgeId) {
+        return send("POST", ws(workspaceId) + "/edges/" + edgeId + "/release", null, EdgeView.class);
+    }
+
+    /** An artifact's bytes (a screenshot, a download), as the edge uploaded them. */
+    public byte[] artifact(UUID workspaceId, UUID runId, UUID artifactId) {
+        HttpRequest request = authorised(HttpRequest.newBuilder(
+                base.resolve(ws(workspaceId) + "/runs/" + runId + "/artifacts/" + artifactId)))
+                .timeout(Duration.ofSeconds(60)).GET().build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            failOn(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+            return response.body();
+        } catch (IOException e) {
+            throw new OctvexConnectionException("cannot reach the Octvex server at " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OctvexConnectionException("interrupted while calling " + base, e);
+        }
+    }
+
     // --- plumbing --------------------------------------------------------------------------------------------
 
     private static String ws(UUID workspaceId) {

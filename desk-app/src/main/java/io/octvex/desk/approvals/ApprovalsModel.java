@@ -49,6 +49,10 @@ public final class ApprovalsModel implements AutoCloseable {
 
     private final ObservableList<ApprovalItem> pending = FXCollections.observableArrayList();
     private final ObservableList<ApprovalItem> decided = FXCollections.observableArrayList();
+    // one read-only view each: an unmodifiable wrapper holds its source's listener weakly, so a wrapper made per
+    // call would drop a view's listener (the inbox's keep-the-selection) at the next garbage collection
+    private final ObservableList<ApprovalItem> pendingView = FXCollections.unmodifiableObservableList(pending);
+    private final ObservableList<ApprovalItem> decidedView = FXCollections.unmodifiableObservableList(decided);
     private final ObjectProperty<Sync> sync = new SimpleObjectProperty<>(Sync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
     private final ObjectProperty<Instant> now;
@@ -70,12 +74,12 @@ public final class ApprovalsModel implements AutoCloseable {
 
     /** Pending approvals, soonest to expire first. */
     public ObservableList<ApprovalItem> pending() {
-        return FXCollections.unmodifiableObservableList(pending);
+        return pendingView;
     }
 
     /** Recently decided approvals (approved, denied, expired, cancelled), newest first. */
     public ObservableList<ApprovalItem> decided() {
-        return FXCollections.unmodifiableObservableList(decided);
+        return decidedView;
     }
 
     public ReadOnlyObjectProperty<Sync> syncProperty() {

@@ -1,0 +1,313 @@
+package io.octvex.desk.runs;
+
+import io.octvex.desk.connect.Problems;
+import io.octvex.desk.screen.LiveSync;
+import io.octvex.desk.screen.Notice;
+import io.octvex.protocol.EventView;
+import io.octvex.protocol.RunPage;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.Timeline;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The Runs screen: the workspace's runs filtered by status and age, and the run that is open with its
+ * timeline, both kept in sync with the live event stream.
+ *
+ * <p>Every run, step, policy, approval, credential or lease event schedules one refresh of the list (a burst
+ * within {@code debounce} shares it); an event of the open run also refreshes its detail, so its timeline and
+ * graph follow the run while it goes. Every (re)connect refreshes both. Server calls run on {@code io},
+ * debounced refreshes on {@code timer}; properties change on {@code fx}.
+ */
+final class RunsModel implements AutoCloseable {
+    /** The runs API lists at most 100 per page: the time filter pages back this far at most. */
+    static final int PAGE = 100;
+    static final int MAX_PAGES = 5;
+
+    /** How far back the list goes (the API has no time filter: runs are paged newest first and cut here). */
+    enum Since {
+        LAST_HOUR("Last hour", Duration.ofHours(1)), LAST_DAY("Last 24 hours", Duration.ofDays(1)),
+        LAST_WEEK("Last 7 days", Duration.ofDays(7)), ALL("Any time", null);
+
+        final String label;
+        final Duration span;
+
+        Since(String label, Duration span) {
+            this.label = label;
+            this.span = span;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** The open run: the run with its steps and its timeline, fetched together. */
+    record Detail(RunView run, Timeline timeline) {}
+
+    private final RunsApi api;
+    private final Executor io;
+    private final Executor fx;
+    private final ScheduledExecutorService timer;
+    private final Duration debounce;
+    private final Clock clock;
+
+    private final ObservableList<RunView> runs = FXCollections.observableArrayList();
+    // one read-only view: an unmodifiable wrapper holds its source's listener weakly, so a wrapper made per call
+    // would drop the view's listener at the next garbage collection
+    private final ObservableList<RunView> runsView = FXCollections.unmodifiableObservableList(runs);
+    private final ObjectProperty<RunStatus> status = new SimpleObjectProperty<>();
+    private final ObjectProperty<Since> since = new SimpleObjectProperty<>(Since.LAST_DAY);
+    private final ObjectProperty<Detail> detail = new SimpleObjectProperty<>();
+    private final ObjectProperty<LiveSync> sync = new SimpleObjectProperty<>(LiveSync.CONNECTING);
+    private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
+    private final AtomicBoolean listQueued = new AtomicBoolean();
+    private final AtomicBoolean detailQueued = new AtomicBoolean();
+    private final AtomicLong cursor = new AtomicLong();
+    private final Map<UUID, byte[]> artifacts = new ConcurrentHashMap<>();
+    private volatile UUID openRun;
+    private volatile AutoCloseable subscription;
+    private volatile boolean closed;
+
+    RunsModel(RunsApi api, Executor io, Executor fx, ScheduledExecutorService timer, Duration debounce, Clock clock) {
+        this.api = api;
+        this.io = io;
+        this.fx = fx;
+        this.timer = timer;
+        this.debounce = debounce;
+        this.clock = clock;
+        status.addListener((obs, old, now) -> refreshNow());
+        since.addListener((obs, old, now) -> refreshNow());
+    }
+
+    /** The runs that pass the filters, newest first. */
+    ObservableList<RunView> runs() {
+        return runsView;
+    }
+
+    /** The status filter; null for any. */
+    ObjectProperty<RunStatus> statusProperty() {
+        return status;
+    }
+
+    ObjectProperty<Since> sinceProperty() {
+        return since;
+    }
+
+    /** The open run, or null. */
+    ReadOnlyObjectProperty<Detail> detailProperty() {
+        return detail;
+    }
+
+    ReadOnlyObjectProperty<LiveSync> syncProperty() {
+        return sync;
+    }
+
+    ReadOnlyObjectProperty<Notice> noticeProperty() {
+        return notice;
+    }
+
+    long cursor() {
+        return cursor.get();
+    }
+
+    /** Starts following the stream from {@code afterSeq} and loads the list. */
+    void start(long afterSeq) {
+        cursor.set(afterSeq);
+        refreshNow();
+        subscription = api.subscribe(afterSeq, this::onEvent, this::onStreamError, () -> {
+            fx.execute(() -> {
+                if (sync.get() == LiveSync.OFFLINE) {
+                    notice.set(Notice.info("Live updates are back."));
+                }
+                sync.set(LiveSync.LIVE);
+            });
+            refreshSoon();
+            detailSoon();
+        });
+    }
+
+    private void onEvent(EventView event) {
+        cursor.set(event.seq());
+        String type = event.type() == null ? "" : event.type();
+        if (type.startsWith("run.") || type.startsWith("step.") || type.startsWith("approval.")
+                || type.startsWith("policy.") || type.startsWith("credential.") || type.startsWith("lease.")
+                || type.startsWith("secret.")) {
+            refreshSoon();
+            if (event.runId() != null && event.runId().equals(openRun)) {
+                detailSoon();
+            }
+        }
+    }
+
+    private void onStreamError(Throwable failure) {
+        if (!closed) {
+            fx.execute(() -> {
+                sync.set(LiveSync.OFFLINE);
+                notice.set(Notice.problem("Live updates are down: " + Problems.describe(failure)
+                        + " Reconnecting; what is shown may be stale."));
+            });
+        }
+    }
+
+    /** Refreshes the list after {@code debounce}, once for every burst of calls. */
+    void refreshSoon() {
+        if (!closed && listQueued.compareAndSet(false, true)) {
+            timer.schedule(() -> {
+                listQueued.set(false);
+                io.execute(this::loadList); // the timer is shared: its thread never waits on the network
+            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void refreshNow() {
+        io.execute(this::loadList);
+    }
+
+    private void detailSoon() {
+        if (!closed && openRun != null && detailQueued.compareAndSet(false, true)) {
+            timer.schedule(() -> {
+                detailQueued.set(false);
+                UUID runId = openRun;
+                io.execute(() -> loadDetail(runId));
+            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void loadList() {
+        if (closed) {
+            return;
+        }
+        RunStatus wanted = status.get();
+        Since window = since.get();
+        Instant cutoff = window.span == null ? Instant.MIN : clock.instant().minus(window.span);
+        try {
+            List<RunView> found = new ArrayList<>();
+            String before = null;
+            for (int page = 0; page < MAX_PAGES; page++) {
+                RunPage p = api.runs(wanted, PAGE, before);
+                for (RunView r : p.runs()) {
+                    if (!r.createdAt().isBefore(cutoff)) {
+                        found.add(r);
+                    }
+                }
+                before = p.nextBefore();
+                if (before == null || p.runs().isEmpty() || p.runs().getLast().createdAt().isBefore(cutoff)) {
+                    break;
+                }
+            }
+            fx.execute(() -> {
+                // a filter changed while this page was loading: its own load brings the right list
+                if (wanted == status.get() && window == since.get()) {
+                    runs.setAll(found);
+                }
+            });
+        } catch (RuntimeException e) {
+            fx.execute(() -> notice.set(Notice.problem("Could not load runs: " + Problems.describe(e))));
+        }
+    }
+
+    /** Opens {@code runId}: loads it with its timeline, and follows it live until another is opened. */
+    void open(UUID runId) {
+        openRun = runId;
+        io.execute(() -> loadDetail(runId));
+    }
+
+    /** Back to the list only. */
+    void closeRun() {
+        openRun = null;
+        detail.set(null);
+    }
+
+    private void loadDetail(UUID runId) {
+        if (closed || runId == null) {
+            return;
+        }
+        try {
+            RunView run = api.run(runId);
+            Timeline timeline = api.timeline(runId);
+            fx.execute(() -> {
+                if (runId.equals(openRun)) {
+                    detail.set(new Detail(run, timeline));
+                }
+            });
+        } catch (RuntimeException e) {
+            fx.execute(() -> notice.set(Notice.problem("Could not load the run: " + Problems.describe(e))));
+        }
+    }
+
+    /** Cancels {@code run} (the view asked for confirmation); the server's answer becomes the notice. */
+    void cancel(RunView run, String reason) {
+        if (run.status().terminal()) {
+            notice.set(Notice.problem("The run is already " + run.status().wire() + "."));
+            return;
+        }
+        notice.set(Notice.info("Cancel: sending…"));
+        String why = reason == null || reason.isBlank() ? null : reason.strip();
+        io.execute(() -> {
+            try {
+                RunView answer = api.cancel(run.id(), why);
+                fx.execute(() -> notice.set(Notice.info("Run " + answer.status().wire() + ": " + run.title())));
+            } catch (RuntimeException e) {
+                fx.execute(() -> notice.set(Notice.problem("Cancel refused: " + Problems.describe(e))));
+            }
+            refreshSoon();
+            if (run.id().equals(openRun)) {
+                loadDetail(run.id());
+            }
+        });
+    }
+
+    /**
+     * An artifact's bytes, handed to {@code onLoaded} on the FX thread; fetched once (artifacts never change)
+     * and kept while the screen is open. A failure becomes the notice.
+     */
+    void artifact(UUID runId, UUID artifactId, Consumer<byte[]> onLoaded) {
+        byte[] known = artifacts.get(artifactId);
+        if (known != null) {
+            onLoaded.accept(known);
+            return;
+        }
+        io.execute(() -> {
+            try {
+                byte[] bytes = api.artifact(runId, artifactId);
+                artifacts.put(artifactId, bytes);
+                fx.execute(() -> onLoaded.accept(bytes));
+            } catch (RuntimeException e) {
+                fx.execute(() -> notice.set(Notice.problem("Could not load an artifact: " + Problems.describe(e))));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        AutoCloseable s = subscription;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                // closing a stream that is already down
+            }
+        }
+    }
+}
