@@ -140,11 +140,12 @@ class McpServerTest {
         assertThat(client.getServerInfo().name()).isEqualTo("octvex");
         List<McpSchema.Tool> tools = client.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("submit_run", "get_run",
-                "get_run_timeline", "list_pending_approvals", "list_credentials", "http_request");
+                "get_run_timeline", "list_pending_approvals", "list_credentials", "http_request", "list_mcp_tools",
+                "call_mcp_tool");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.description()).as(tool.name()).hasSizeGreaterThan(60);
             assertThat(tool.inputSchema()).containsEntry("type", "object");
-            assertThat(tool.annotations().readOnlyHint()).isEqualTo(!tool.name().equals("submit_run") && !tool.name().equals("http_request"));
+            assertThat(tool.annotations().readOnlyHint()).isEqualTo(!List.of("submit_run", "http_request", "call_mcp_tool").contains(tool.name()));
         }
         McpSchema.Tool getRun = tools.stream().filter(t -> t.name().equals("get_run")).findFirst().orElseThrow();
         JsonNode schema = Json.toTree(getRun.inputSchema());
