@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,7 +50,9 @@ public final class McpHandler implements Handler {
     static final int MAX_TOOL_PAGES = 20;
 
     private final CredentialHeaders credentials;
-    private final McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+    /** As the server's (ADR 0015): MCP messages grow fields between revisions, so unknown ones are ignored. */
+    private final McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
 
     public McpHandler(CredentialHeaders credentials) {
         this.credentials = credentials;
