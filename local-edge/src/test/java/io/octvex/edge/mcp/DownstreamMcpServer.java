@@ -36,6 +36,8 @@ public final class DownstreamMcpServer implements AutoCloseable {
     public final AtomicInteger calls = new AtomicInteger();
     /** Requests refused for a missing or wrong token. */
     public final AtomicInteger refused = new AtomicInteger();
+    /** Every Authorization header any request carried. */
+    public final java.util.Set<String> authorizations = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DownstreamMcpServer(String token) throws IOException, LifecycleException {
         McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
@@ -72,6 +74,9 @@ public final class DownstreamMcpServer implements AutoCloseable {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException,
                     jakarta.servlet.ServletException {
+                if (request.getHeader("Authorization") != null) {
+                    authorizations.add(request.getHeader("Authorization"));
+                }
                 if (!("Bearer " + token).equals(request.getHeader("Authorization"))) {
                     refused.incrementAndGet();
                     response.sendError(401, "a valid bearer token is required");
