@@ -116,7 +116,9 @@ class McpDownstreamIT {
                     JsonNode listed = ok(agent, "list_mcp_tools", Map.of(), seenByAgent);
                     List<String> names = new ArrayList<>();
                     listed.get("tools").forEach(t -> names.add(t.get("name").asString()));
-                    assertThat(names).contains("billing.pay", "billing.whoami", "echo.echo");
+                    assertThat(names).contains("billing.pay", "billing.whoami");
+                    // echo was never discovered: listed as such, and still callable (its allow-list names echo)
+                    assertThat(listed.get("notYetDiscovered").get(0).get("server").asString()).isEqualTo("echo");
 
                     // allowed: the edge calls the server with the vault's token
                     JsonNode paid = ok(agent, "call_mcp_tool", Map.of("server", "billing", "tool", "pay",

@@ -27,7 +27,7 @@ record McpServerSettings(String name, String transport, String url, String comma
     static final int MAX_URL = 2000;
     static final int MAX_COMMAND = 500;
     static final int MAX_ARGS = 50;
-    static final int MAX_ARG = 2000;
+    static final int MAX_ARG = 32 * 1024; // a class path is one argument
     static final int MAX_LABELS = 20;
     static final int MAX_TOOLS = 500;
 

@@ -59,6 +59,19 @@ class McpClientTest {
                 effect: require_approval
                 message: a payment above 100 needs a second pair of eyes
                 approval: {role: approver, quorum: 1, expires: PT1H}
+            tests:
+              - name: a big payment waits for a person
+                as: {name: t, kind: agent, roles: [agent]}
+                input: {action: mcp.call, resource: billing/pay, arguments: {amount: 500, to: bob}}
+                expect: require_approval
+              - name: a small one goes ahead
+                as: {name: t, kind: agent, roles: [agent]}
+                input: {action: mcp.call, resource: billing/pay, arguments: {amount: 5}}
+                expect: allow
+              - name: refunds never
+                as: {name: t, kind: agent, roles: [agent]}
+                input: {action: mcp.call, resource: billing/refund}
+                expect: deny
             """;
 
     @LocalServerPort
