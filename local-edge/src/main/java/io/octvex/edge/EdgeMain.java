@@ -10,6 +10,7 @@ import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.identity.Enrolment;
 import io.octvex.edge.identity.IdentityStore;
 import io.octvex.edge.lease.Edge;
+import io.octvex.edge.mcp.McpHandler;
 import io.octvex.edge.noop.NoopHandler;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
@@ -129,7 +130,7 @@ public final class EdgeMain {
     }
 
     /**
-     * The handlers this process runs: {@code http}, {@code noop}, {@code browser} when a browser is usable,
+     * The handlers this process runs: {@code http}, {@code noop}, {@code mcp}, {@code browser} when a browser is usable,
      * and any registered as services. Only these are advertised as capabilities, so placement never sends a
      * browser step to an edge without a browser.
      */
@@ -137,6 +138,7 @@ public final class EdgeMain {
         Map<String, Handler> byName = new LinkedHashMap<>();
         byName.put(HttpHandler.NAME, new HttpHandler(new LeasedCredentialHeaders()));
         byName.put(NoopHandler.NAME, new NoopHandler());
+        byName.put(McpHandler.NAME, new McpHandler(new LeasedCredentialHeaders()));
         browser(home).ifPresent(h -> byName.put(h.name(), h));
         for (var provider : ServiceLoader.load(Handler.class).stream().toList()) {
             try {

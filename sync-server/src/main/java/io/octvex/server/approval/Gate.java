@@ -194,7 +194,7 @@ public class Gate {
         });
         String persona = spec.path("persona").isString() ? spec.path("persona").asString() : null;
         return DecisionInput.of(principal, action.action(), action.resource(), action.method(), action.headerNames(),
-                new DecisionInput.Run(run.id(), run.depth(), persona, labels), now, workspace);
+                action.arguments(), new DecisionInput.Run(run.id(), run.depth(), persona, labels), now, workspace);
     }
 
     /** Creates the approval and blocks the step, in this transaction; both or neither. */

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
  * A vault secret a step's input names, and how it is used. An {@code http} step names one under
  * {@code auth}: {@code {"secret": "billing-api", "as": "bearer"}}, {@code "basic"}, or {@code "header"} with
  * {@code "header": "X-Api-Key"}. A {@code browser} step names one per {@code fill} that takes a secret:
- * {@code {"fill": "#password", "secret": "portal-login", "field": "password"}} (use {@code field}).
+ * {@code {"fill": "#password", "secret": "portal-login", "field": "password"}} (use {@code field}). An
+ * {@code mcp} step names one under {@code auth} like an http step (the remote MCP server's credential).
  */
 public record CredentialUse(String secret, String as, String header, String field) {
     static final Set<String> AS = Set.of("bearer", "basic", "header");
@@ -26,7 +27,7 @@ public record CredentialUse(String secret, String as, String header, String fiel
             return List.of();
         }
         return switch (handler) {
-            case "http" -> http(input.get("auth"));
+            case "http", "mcp" -> http(input.get("auth")); // an mcp step's remote server, authenticated alike
             case "browser" -> browser(input.path("actions"));
             default -> List.of();
         };

@@ -20,16 +20,33 @@ public record DecisionInput(Principal principal, String action, String resource,
      */
     public static DecisionInput of(Principal principal, String action, String resource, String method,
                                    List<String> headerNames, Run run, Instant now, Workspace workspace) {
+        return of(principal, action, resource, method, headerNames, Map.of(), run, now, workspace);
+    }
+
+    /** As above, with the arguments of a tool call ({@code mcp.call}) that conditions may read. */
+    public static DecisionInput of(Principal principal, String action, String resource, String method,
+                                   List<String> headerNames, Map<String, Object> arguments, Run run, Instant now,
+                                   Workspace workspace) {
         Target target = resource == null ? null : Target.parse(resource).target();
         return new DecisionInput(principal, action, resource,
                 new Request(method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
                         target == null ? null : target.host(), target == null ? null : target.path(),
-                        headerNames == null ? List.of() : headerNames), run, now, workspace);
+                        headerNames == null ? List.of() : headerNames, arguments), run, now, workspace);
     }
 
     public record Principal(UUID id, String name, PrincipalKind kind, List<Role> roles) {}
 
-    public record Request(String method, String host, String path, List<String> headerNames) {}
+    /** {@code arguments}: a tool call's arguments as given (empty for other actions). */
+    public record Request(String method, String host, String path, List<String> headerNames,
+                          Map<String, Object> arguments) {
+        public Request {
+            arguments = arguments == null ? Map.of() : arguments;
+        }
+
+        public Request(String method, String host, String path, List<String> headerNames) {
+            this(method, host, path, headerNames, Map.of());
+        }
+    }
 
     public record Run(UUID id, int depth, String persona, Map<String, String> labels) {}
 

@@ -11,7 +11,7 @@ final class Inputs {
     static DecisionInput of(DecisionInput.Principal principal, PolicyInput in, DecisionInput.Workspace workspace,
                             Instant now) {
         return DecisionInput.of(principal, in.action(), in.resource(), in.method(), in.headerNames(),
-                new DecisionInput.Run(null, in.runDepth() == null ? 0 : in.runDepth(), in.persona(),
+                in.arguments() == null ? Map.of() : in.arguments(), new DecisionInput.Run(null, in.runDepth() == null ? 0 : in.runDepth(), in.persona(),
                         in.labels() == null ? Map.of() : in.labels()),
                 in.at() == null ? now : in.at(), workspace);
     }

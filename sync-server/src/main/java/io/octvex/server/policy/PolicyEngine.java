@@ -120,6 +120,7 @@ final class PolicyEngine {
             request.put("host", r == null || r.host() == null ? "" : r.host());
             request.put("path", r == null || r.path() == null ? "" : r.path());
             request.put("headers", r == null || r.headerNames() == null ? List.of() : r.headerNames());
+            request.put("arguments", r == null ? Map.of() : celValue(r.arguments()));
             DecisionInput.Run run = in.run();
             Map<String, Object> runVars = new HashMap<>();
             runVars.put("id", run == null || run.id() == null ? "" : run.id().toString());
@@ -138,6 +139,29 @@ final class PolicyEngine {
             vars.put("now", in.now());
             vars.put("workspace", workspace);
             return vars;
+        }
+
+        /** JSON values as CEL types: whole numbers as int (long), other numbers as double; nulls dropped. */
+        private static Object celValue(Object value) {
+            return switch (value) {
+                case Map<?, ?> map -> {
+                    Map<String, Object> copy = new HashMap<>();
+                    map.forEach((k, v) -> {
+                        if (v != null) {
+                            copy.put(String.valueOf(k), celValue(v));
+                        }
+                    });
+                    yield copy;
+                }
+                case List<?> list -> list.stream().filter(java.util.Objects::nonNull).map(Variables::celValue).toList();
+                case Integer i -> i.longValue();
+                case Short i -> i.longValue();
+                case Byte i -> i.longValue();
+                case java.math.BigInteger i -> i.longValue();
+                case Float f -> f.doubleValue();
+                case java.math.BigDecimal d -> d.doubleValue();
+                default -> value;
+            };
         }
     }
 }

@@ -42,6 +42,9 @@ final class RecordedInput {
         request.put("host", r == null ? null : r.host());
         request.put("path", r == null ? null : r.path());
         request.put("headers", r == null || r.headerNames() == null ? List.of() : r.headerNames());
+        if (r != null && !r.arguments().isEmpty()) { // only tool calls have them; other digests stay as they were
+            request.put("arguments", r.arguments());
+        }
         Map<String, Object> run = new LinkedHashMap<>();
         DecisionInput.Run ru = in.run();
         run.put("id", ru == null || ru.id() == null ? null : ru.id().toString());
@@ -78,7 +81,9 @@ final class RecordedInput {
                 new DecisionInput.Principal(uuid(p.path("id")), text(p.path("name")),
                         text(p.path("kind")) == null ? null : PrincipalKind.fromWire(text(p.path("kind"))), roles),
                 text(recorded.path("action")), text(recorded.path("resource")),
-                new DecisionInput.Request(text(r.path("method")), text(r.path("host")), text(r.path("path")), headers),
+                new DecisionInput.Request(text(r.path("method")), text(r.path("host")), text(r.path("path")), headers,
+                        r.path("arguments").isObject() ? Json.mapper().convertValue(r.path("arguments"),
+                                new tools.jackson.core.type.TypeReference<Map<String, Object>>() {}) : Map.of()),
                 new DecisionInput.Run(uuid(ru.path("id")), ru.path("depth").asInt(0), text(ru.path("persona")), labels),
                 text(recorded.path("now")) == null ? null : Instant.parse(text(recorded.path("now"))),
                 new DecisionInput.Workspace(uuid(w.path("id")), text(w.path("name"))));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -46,11 +47,13 @@ public class Runs {
     private final RunStore store;
     private final AuditLog audit;
     private final Clock clock;
+    private final ObjectProvider<StepInputCheck> inputChecks;
 
-    Runs(RunStore store, AuditLog audit, Clock clock) {
+    Runs(RunStore store, AuditLog audit, Clock clock, ObjectProvider<StepInputCheck> inputChecks) {
         this.store = store;
         this.audit = audit;
         this.clock = clock;
+        this.inputChecks = inputChecks;
     }
 
     // --- submit and read ----------------------------------------------------------------------------------
@@ -62,6 +65,11 @@ public class Runs {
     @Transactional
     public RunView submit(UUID workspaceId, UUID principalId, SubmitRun request) {
         SubmissionValidator.Plan plan = SubmissionValidator.validate(request);
+        for (int i = 0; i < plan.steps().size(); i++) {
+            SubmissionValidator.PlannedStep p = plan.steps().get(i);
+            String where = "steps[" + i + "]";
+            inputChecks.orderedStream().forEach(check -> check.check(workspaceId, where, p.handler(), p.input()));
+        }
         Instant now = now();
         UUID runId = UUID.randomUUID();
         RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),

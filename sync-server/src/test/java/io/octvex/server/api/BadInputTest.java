@@ -63,6 +63,8 @@ class BadInputTest {
         values.put("secretName", admin.createSecret(ws, new CreateSecret("bad-input-secret", SecretKind.BEARER, null,
                 null, null, null, "t0ken".toCharArray())).name());
         values.put("connectionName", new OAuthFixtures(port, token).connect(ws, "bad-input-connection"));
+        values.put("serverId", io.octvex.server.mcpclient.McpClientFixtures.register(io.octvex.server.identity.TestApi.on(port), token, ws,
+                "bad-input-mcp", "https://mcp.example.test/mcp").id().toString());
         ids = Map.copyOf(values);
     }
 
@@ -175,7 +177,8 @@ class BadInputTest {
     private Map<String, Long> rowCounts() {
         Map<String, Long> counts = new HashMap<>();
         for (String table : List.of("workspaces", "principals", "memberships", "tokens", "runs", "steps", "edges", "edge_enrollments", "artifacts",
-                "approvals", "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings")) {
+                "approvals", "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings",
+                "mcp_servers")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
         }
         // token.used is written at most once a minute by authentication itself, whatever the request asked

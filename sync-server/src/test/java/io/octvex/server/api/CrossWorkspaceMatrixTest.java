@@ -84,6 +84,8 @@ class CrossWorkspaceMatrixTest {
                 null, null, null, (marker + "-token").toCharArray())).name());
         String adminToken = anonymous.login("admin", ServerTest.ADMIN_PASSWORD).token();
         ids.put("connectionName", new OAuthFixtures(port, adminToken).connect(victim, marker + "-oauth"));
+        ids.put("serverId", io.octvex.server.mcpclient.McpClientFixtures.register(io.octvex.server.identity.TestApi.on(port), adminToken, victim,
+                marker + "-mcp", "https://" + marker + ".example.test/mcp").id().toString());
         victimIds = Map.copyOf(ids);
 
         attackerWorkspace = admin.createWorkspace("attacker-" + suffix).id();
@@ -105,6 +107,7 @@ class CrossWorkspaceMatrixTest {
         attackerIds = new HashMap<>(attackerIds);
         attackerIds.put("secretName", "own-secret");
         attackerIds.put("connectionName", "own-connection");
+        attackerIds.put("serverId", UUID.randomUUID().toString());
     }
 
     @Test
@@ -170,7 +173,7 @@ class CrossWorkspaceMatrixTest {
         Map<String, Object> counts = new HashMap<>();
         for (String table : Arrays.asList("runs", "steps", "events", "tokens", "memberships", "approvals",
                 "approval_votes", "policy_versions", "secrets", "vault_data_keys", "vault_keyrings", "oauth_clients",
-                "oauth_authorizations", "oauth_connections")) {
+                "oauth_authorizations", "oauth_connections", "mcp_servers")) {
             counts.put(table, jdbc.sql("SELECT count(*) FROM " + table + " WHERE workspace_id = ?").param(victim)
                     .query(Long.class).single());
         }

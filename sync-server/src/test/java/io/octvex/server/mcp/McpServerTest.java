@@ -141,8 +141,8 @@ class McpServerTest {
         List<McpSchema.Tool> tools = client.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("submit_run", "get_run",
                 "get_run_timeline", "wait_for_run", "list_pending_approvals", "list_credentials", "http_request",
-                "browser");
-        List<String> writers = List.of("submit_run", "http_request", "browser");
+                "browser", "list_mcp_tools", "call_mcp_tool");
+        List<String> writers = List.of("submit_run", "http_request", "browser", "call_mcp_tool");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.description()).as(tool.name()).hasSizeGreaterThan(60);
             assertThat(tool.inputSchema()).containsEntry("type", "object");
