@@ -53,10 +53,12 @@ final class AuditView extends BorderPane {
         var to = field("auditTo", "To, e.g. 2026-11-24 18:00", 170);
         var search = new Button("Search");
         search.setId("auditSearch");
-        search.setDefaultButton(true);
         search.getStyleClass().add(Styles.ACCENT);
         search.setOnAction(e -> model.search(run.getText(), type.getText(), principal.getText(), from.getText(),
                 to.getText()));
+        for (var f : new TextField[] {run, type, principal, from, to}) {
+            f.setOnAction(e -> search.fire()); // Enter in any field searches
+        }
         var export = new Button("Export JSONL…");
         export.setId("auditExport");
         export.setOnAction(e -> {
