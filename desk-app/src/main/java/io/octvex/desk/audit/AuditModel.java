@@ -48,6 +48,8 @@ final class AuditModel {
     private final Executor fx;
     private final Clock clock;
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    // one read-only view, kept: a fresh wrapper per call would drop listeners added to it once collected
+    private final ObservableList<Row> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final ReadOnlyObjectWrapper<Notice> notice = new ReadOnlyObjectWrapper<>(new Notice("", false));
     private final ReadOnlyObjectWrapper<Notice> chain = new ReadOnlyObjectWrapper<>(null);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
@@ -61,7 +63,7 @@ final class AuditModel {
 
     /** Matches of the last search, newest first. */
     ObservableList<Row> rows() {
-        return FXCollections.unmodifiableObservableList(rows);
+        return rowsView;
     }
 
     ReadOnlyObjectProperty<Notice> noticeProperty() {

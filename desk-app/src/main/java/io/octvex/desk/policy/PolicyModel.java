@@ -39,7 +39,10 @@ final class PolicyModel {
     private final Executor fx;
     private final StringProperty document = new SimpleStringProperty("");
     private final ObservableList<PolicyProblem> problems = FXCollections.observableArrayList();
+    // one read-only view, kept: a fresh wrapper per call would drop listeners added to it once collected
+    private final ObservableList<PolicyProblem> problemsView = FXCollections.unmodifiableObservableList(problems);
     private final ObservableList<PolicyVersionView> versions = FXCollections.observableArrayList();
+    private final ObservableList<PolicyVersionView> versionsView = FXCollections.unmodifiableObservableList(versions);
     private final ReadOnlyObjectWrapper<Notice> notice = new ReadOnlyObjectWrapper<>(new Notice("", false));
     private final ReadOnlyStringWrapper output = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
@@ -57,12 +60,12 @@ final class PolicyModel {
 
     /** Problems of the last check or save, in document order; placed ones first. */
     ObservableList<PolicyProblem> problems() {
-        return FXCollections.unmodifiableObservableList(problems);
+        return problemsView;
     }
 
     /** Stored versions, newest first. */
     ObservableList<PolicyVersionView> versions() {
-        return FXCollections.unmodifiableObservableList(versions);
+        return versionsView;
     }
 
     ReadOnlyObjectProperty<Notice> noticeProperty() {

@@ -159,8 +159,12 @@ final class PolicyView extends BorderPane {
         }
         int end = text.indexOf('\n', start);
         end = end < 0 ? text.length() : end;
+        int from = start;
+        int to = end;
+        editor.selectRange(from, to);
         editor.requestFocus();
-        editor.selectRange(start, end);
+        // gaining focus may reset the selection (the text behaviour does so on some platforms): select again after
+        javafx.application.Platform.runLater(() -> editor.selectRange(from, to));
     }
 
     /** "Line 3, column 38" of the caret, 1-based as the server counts. */

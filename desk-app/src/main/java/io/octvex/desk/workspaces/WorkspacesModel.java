@@ -43,9 +43,14 @@ final class WorkspacesModel {
     private final Executor io;
     private final Executor fx;
     private final ObservableList<WorkspaceView> workspaces = FXCollections.observableArrayList();
+    // one read-only view, kept: a fresh wrapper per call would drop listeners added to it once collected
+    private final ObservableList<WorkspaceView> workspacesView = FXCollections.unmodifiableObservableList(workspaces);
     private final ObservableList<MemberView> members = FXCollections.observableArrayList();
+    private final ObservableList<MemberView> membersView = FXCollections.unmodifiableObservableList(members);
     private final ObservableList<TokenView> tokens = FXCollections.observableArrayList();
+    private final ObservableList<TokenView> tokensView = FXCollections.unmodifiableObservableList(tokens);
     private final ObservableList<EnrollmentView> enrollments = FXCollections.observableArrayList();
+    private final ObservableList<EnrollmentView> enrollmentsView = FXCollections.unmodifiableObservableList(enrollments);
     private final ReadOnlyObjectWrapper<Notice> notice = new ReadOnlyObjectWrapper<>(new Notice("", false));
     private final ReadOnlyObjectWrapper<Revealed> revealed = new ReadOnlyObjectWrapper<>();
 
@@ -56,19 +61,19 @@ final class WorkspacesModel {
     }
 
     ObservableList<WorkspaceView> workspaces() {
-        return FXCollections.unmodifiableObservableList(workspaces);
+        return workspacesView;
     }
 
     ObservableList<MemberView> members() {
-        return FXCollections.unmodifiableObservableList(members);
+        return membersView;
     }
 
     ObservableList<TokenView> tokens() {
-        return FXCollections.unmodifiableObservableList(tokens);
+        return tokensView;
     }
 
     ObservableList<EnrollmentView> enrollments() {
-        return FXCollections.unmodifiableObservableList(enrollments);
+        return enrollmentsView;
     }
 
     ReadOnlyObjectProperty<Notice> noticeProperty() {

@@ -40,7 +40,7 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().put("OCTVEX_PORT", "0");
         builder.environment().put("OCTVEX_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Process process = builder.start();
-        return new ServerProcess(process, log, awaitUrl(process, home, log, Duration.ofSeconds(120)));
+        return new ServerProcess(process, log, awaitUrl(process, home, log, Duration.ofSeconds(300))); // 2 cores shared by many builds
     }
 
     String url() {
