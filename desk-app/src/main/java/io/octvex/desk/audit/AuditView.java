@@ -46,9 +46,9 @@ final class AuditView extends BorderPane {
         var header = new HBox(12, title, spacer, chain, verify);
         header.setAlignment(Pos.CENTER_LEFT);
 
-        var run = field("auditRun", "Run id", 260);
-        var type = field("auditType", "Type, e.g. approval. or run.*", 200);
-        var principal = field("auditPrincipal", "Principal name or id", 160);
+        var run = field("auditRun", "Run id", 230);
+        var type = field("auditType", "Type, e.g. approval. or run.*", 190);
+        var principal = field("auditPrincipal", "Principal name or id", 150);
         var from = field("auditFrom", "From, e.g. 2026-11-24", 150);
         var to = field("auditTo", "To, e.g. 2026-11-24 18:00", 170);
         var search = new Button("Search");

@@ -52,7 +52,6 @@ final class PolicyView extends BorderPane {
         editor.setId("policyEditor");
         editor.setFont(Font.font("Monospaced", 13));
         editor.textProperty().bindBidirectional(model.documentProperty());
-        editor.textProperty().addListener((obs, old, text) -> editor.pseudoClassStateChanged(Styles.STATE_DANGER, false));
         var caret = new Label();
         caret.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         caret.textProperty().bind(Bindings.createStringBinding(() -> position(editor.getText(),
@@ -75,8 +74,6 @@ final class PolicyView extends BorderPane {
         });
         problems.getSelectionModel().selectedItemProperty().addListener((obs, old, p) -> mark(p));
         model.problems().addListener((javafx.collections.ListChangeListener<PolicyProblem>) c -> {
-            boolean any = !model.problems().isEmpty();
-            editor.pseudoClassStateChanged(Styles.STATE_DANGER, any);
             model.problems().stream().filter(p -> p.line() > 0).findFirst().ifPresent(this::mark);
         });
         VBox.setVgrow(editor, Priority.ALWAYS);
@@ -90,7 +87,7 @@ final class PolicyView extends BorderPane {
             protected void updateItem(PolicyVersionView v, boolean empty) {
                 super.updateItem(v, empty);
                 setText(empty || v == null ? null : "v" + v.version() + (v.active() ? "  ● active" : "")
-                        + "   " + TIME.format(v.createdAt()) + "   " + v.testCount() + " tests");
+                        + "   " + TIME.format(v.createdAt()) + "   " + v.testCount() + (v.testCount() == 1 ? " test" : " tests"));
                 getStyleClass().remove(Styles.TEXT_BOLD);
                 if (!empty && v != null && v.active()) {
                     getStyleClass().add(Styles.TEXT_BOLD);

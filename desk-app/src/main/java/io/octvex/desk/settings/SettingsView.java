@@ -58,7 +58,7 @@ final class SettingsView extends BorderPane {
         var edge = new CheckBox("Run a local edge together with the Desk");
         edge.setId("bundledEdge");
         edge.setDisable(true);
-        var edgeNote = new Label("Coming: the bundled edge is not built yet. Today, start one with `./octvex edge`.");
+        var edgeNote = new Label("Coming: the bundled edge is not built yet. Today, start one with ./octvex edge.");
         edgeNote.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
 
         var notice = new Label();
@@ -73,7 +73,7 @@ final class SettingsView extends BorderPane {
         });
 
         var content = new VBox(10, title,
-                section("Server"), new HBox(12, server, disconnectButton), who, new Separator(),
+                section("Server"), serverRow(server, disconnectButton), who, new Separator(),
                 section("Theme"), new HBox(16, system, light, dark), osNote, new Separator(),
                 section("Notifications"), notifications, new Separator(),
                 section("Bundled edge (coming)"), edge, edgeNote, new Separator(),
@@ -81,6 +81,12 @@ final class SettingsView extends BorderPane {
         content.setPadding(new Insets(16));
         content.setMaxWidth(760);
         setCenter(content);
+    }
+
+    private static HBox serverRow(Label server, Button disconnect) {
+        var row = new HBox(12, server, disconnect);
+        row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        return row;
     }
 
     private static RadioButton radio(String id, String text, ToggleGroup group, DeskSettings.ThemeChoice choice) {
