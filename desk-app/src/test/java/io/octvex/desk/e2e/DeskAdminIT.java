@@ -168,6 +168,8 @@ class DeskAdminIT {
         robot.clickOn("#auditSearch");
         TableView<?> events = robot.lookup("#auditEvents").queryAs(TableView.class);
         await("the runs' events are found", () -> events.getItems().size() >= 2);
+        Label said = robot.lookup("#auditNotice").queryAs(Label.class);
+        await("the search says what it found", () -> said.getText().matches("\\d+ of \\d+ events match\\."));
         screenshot(robot, "desk-audit.png");
 
         // Workspaces: a token made here is shown once, works, and is refused once revoked here
@@ -219,7 +221,8 @@ class DeskAdminIT {
         if (dir == null || dir.isBlank()) {
             return;
         }
-        robot.sleep(400); // let the last change render
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        robot.sleep(4000); // let the last change render: on a busy machine a software-rendered frame takes seconds
         Path path = Path.of(dir).toAbsolutePath().resolve(name);
         Files.createDirectories(path.getParent());
         var window = robot.window("Octvex Desk");
