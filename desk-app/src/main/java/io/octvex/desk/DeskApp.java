@@ -1,7 +1,9 @@
 package io.octvex.desk;
 
-import atlantafx.base.theme.PrimerDark;
-import atlantafx.base.theme.PrimerLight;
+import io.octvex.desk.settings.DeskSettings;
+import io.octvex.desk.settings.OsAppearance;
+import io.octvex.desk.settings.SettingsScreen;
+import io.octvex.desk.settings.SettingsStore;
 import io.octvex.edge.ServerLocator;
 import javafx.application.Application;
 import javafx.scene.Scene;
@@ -9,19 +11,34 @@ import javafx.stage.Stage;
 
 /**
  * The Desk application: sign in (server, user, workspace), then a sidebar of screens (approvals inbox, runs,
- * fleet, …), live-synced with the server.
+ * fleet, audit, policy, workspaces, settings), live-synced with the server.
  */
 public final class DeskApp extends Application {
     private DeskShell shell;
+    private SettingsStore store;
+    private DeskSettings settings;
+    private boolean dark;
+
+    /** Reads the settings file and asks the OS for its theme here, on the launcher thread, not the FX thread. */
+    @Override
+    public void init() {
+        DeskOptions options = DeskOptions.parse(getParameters().getRaw().toArray(String[]::new));
+        store = SettingsStore.inUserConfigDir();
+        SettingsStore.Loaded loaded = store.load();
+        if (loaded.problem() != null) {
+            System.err.println("octvex-desk: " + loaded.problem());
+        }
+        settings = loaded.settings();
+        dark = options.theme() != null ? options.theme() == DeskOptions.Theme.DARK
+                : SettingsScreen.dark(settings.theme(), settings.theme() == DeskSettings.ThemeChoice.SYSTEM
+                        ? OsAppearance.system().prefersDark().orElse(null) : null);
+    }
 
     @Override
     public void start(Stage stage) {
         DeskOptions options = DeskOptions.parse(getParameters().getRaw().toArray(String[]::new));
-        Application.setUserAgentStylesheet(switch (options.theme()) {
-            case LIGHT -> new PrimerLight().getUserAgentStylesheet();
-            case DARK -> new PrimerDark().getUserAgentStylesheet();
-        });
-        shell = new DeskShell(serverUrl(options));
+        SettingsScreen.applyTheme(dark);
+        shell = new DeskShell(serverUrl(options), store, settings);
         stage.setTitle("Octvex Desk");
         stage.setScene(new Scene(shell, 1200, 760));
         stage.show();

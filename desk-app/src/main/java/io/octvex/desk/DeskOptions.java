@@ -5,14 +5,18 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.Iterator;
 
-/** The Desk's command line; {@code server} is null when the Desk should locate the server itself. */
+/**
+ * The Desk's command line; {@code server} is null when the Desk should locate the server itself, {@code theme}
+ * null when the saved setting decides.
+ */
 record DeskOptions(URI server, Theme theme) {
 
     static final String USAGE = """
             Usage: octvex-desk [--server URL] [--theme light|dark]
               --server URL   the sync server (default: "url" in $OCTVEX_HOME/run/server.json,
                              else http://127.0.0.1:$OCTVEX_PORT)
-              --theme NAME   light (default) or dark
+              --theme NAME   light or dark for this start (default: the Desk's setting,
+                             which follows the system until changed)
               --help         print this help""";
 
     enum Theme { LIGHT, DARK }
@@ -20,7 +24,7 @@ record DeskOptions(URI server, Theme theme) {
     /** @throws IllegalArgumentException with a message fit for the user */
     static DeskOptions parse(String... args) {
         URI server = null;
-        Theme theme = Theme.LIGHT;
+        Theme theme = null;
         Iterator<String> it = Arrays.asList(args).iterator();
         while (it.hasNext()) {
             String arg = it.next();

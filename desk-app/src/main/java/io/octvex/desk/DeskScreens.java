@@ -1,30 +1,46 @@
 package io.octvex.desk;
 
 import io.octvex.desk.approvals.ApprovalsScreen;
+import io.octvex.desk.audit.AuditScreen;
 import io.octvex.desk.fleet.FleetScreen;
+import io.octvex.desk.policy.PolicyScreen;
 import io.octvex.desk.runs.RunsScreen;
 import io.octvex.desk.screen.DeskScreen;
+import io.octvex.desk.screen.Screen;
+import io.octvex.desk.settings.DeskSettings;
+import io.octvex.desk.settings.SettingsScreen;
+import io.octvex.desk.settings.SettingsStore;
+import io.octvex.desk.workspaces.WorkspacesScreen;
 import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.ObjectProperty;
+import javafx.scene.Node;
 
 /**
- * The sidebar's entries, in order; the first is the home screen. A screen plugs in by adding its
- * {@code XxxScreen.entry()} here.
+ * The sidebar's entries, in order; the first is the home screen. A screen plugs in by adding its entry here.
  */
 final class DeskScreens {
     private DeskScreens() {}
 
-    static List<DeskScreen> all() {
+    static List<DeskScreen> all(SettingsStore settings, ObjectProperty<DeskSettings> current, Runnable disconnect) {
         return List.of(
                 ApprovalsScreen.entry(),
                 RunsScreen.entry(),
                 FleetScreen.entry(),
-                // PLACEHOLDERS: built on branch deskadmin (io.octvex.desk.audit|policy|workspaces|settings);
-                // replace each line with that package's entry() at merge
-                DeskScreen.placeholder("audit", "Audit", "≡", "Audit — placeholder: built on branch deskadmin."),
-                DeskScreen.placeholder("policy", "Policy", "§", "Policy — placeholder: built on branch deskadmin."),
-                DeskScreen.placeholder("workspaces", "Workspaces", "▦",
-                        "Workspaces — placeholder: built on branch deskadmin."),
-                DeskScreen.placeholder("settings", "Settings", "⚙",
-                        "Settings — placeholder: built on branch deskadmin."));
+                new DeskScreen("audit", "Audit", "≡", plain(c -> AuditScreen.create(c.session(), c.io(), c.fx()))),
+                new DeskScreen("policy", "Policy", "§", plain(c -> PolicyScreen.create(c.session(), c.io(), c.fx()))),
+                new DeskScreen("workspaces", "Workspaces", "▦",
+                        plain(c -> WorkspacesScreen.create(c.session(), c.io(), c.fx()))),
+                new DeskScreen("settings", "Settings", "⚙", plain(c -> SettingsScreen.create(c.session(), settings,
+                        current, c.io(), c.fx(), disconnect))));
+    }
+
+    /** A screen that is only its view: no live stream to stop, nothing to close. */
+    private static Function<io.octvex.desk.screen.ScreenContext, Screen> plain(
+            Function<io.octvex.desk.screen.ScreenContext, Node> view) {
+        return context -> {
+            Node node = view.apply(context);
+            return () -> node;
+        };
     }
 }

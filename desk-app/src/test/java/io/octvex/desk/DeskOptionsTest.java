@@ -12,7 +12,7 @@ class DeskOptionsTest {
         var options = DeskOptions.parse();
 
         assertThat(options.server()).isNull();
-        assertThat(options.theme()).isEqualTo(DeskOptions.Theme.LIGHT);
+        assertThat(options.theme()).isNull(); // the saved setting decides
     }
 
     @Test

@@ -175,6 +175,15 @@ public final class OctvexClient {
         return send("GET", ws(workspaceId) + "/policy", null, PolicyVersionView.class);
     }
 
+    /** Every version of the workspace's policy, newest first. */
+    public List<PolicyVersionView> policyVersions(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/policy/versions", null, new TypeReference<List<PolicyVersionView>>() {});
+    }
+
+    public PolicyVersionView policyVersion(UUID workspaceId, int version) {
+        return send("GET", ws(workspaceId) + "/policy/versions/" + version, null, PolicyVersionView.class);
+    }
+
     public PolicyVersionView activatePolicy(UUID workspaceId, int version) {
         return send("POST", ws(workspaceId) + "/policy/versions/" + version + "/activate", null,
                 PolicyVersionView.class);
@@ -196,6 +205,22 @@ public final class OctvexClient {
      */
     public DryRunReport dryRunPolicy(UUID workspaceId, String document, Integer last) {
         return send("POST", ws(workspaceId) + "/policy/dry-run", new DryRunPolicy(document, last), DryRunReport.class);
+    }
+
+    // --- edge enrolment -------------------------------------------------------------------------------------
+
+    /** An enrolment token for edges; its secret is in the answer only. */
+    public IssuedEnrollment createEnrollment(UUID workspaceId, CreateEnrollment request) {
+        return send("POST", ws(workspaceId) + "/edges/enrollments", request, IssuedEnrollment.class);
+    }
+
+    public List<EnrollmentView> enrollments(UUID workspaceId) {
+        return send("GET", ws(workspaceId) + "/edges/enrollments", null, new TypeReference<List<EnrollmentView>>() {});
+    }
+
+    public EnrollmentView revokeEnrollment(UUID workspaceId, UUID enrollmentId) {
+        return send("POST", ws(workspaceId) + "/edges/enrollments/" + enrollmentId + "/revoke", null,
+                EnrollmentView.class);
     }
 
     // --- vault ---------------------------------------------------------------------------------------------
