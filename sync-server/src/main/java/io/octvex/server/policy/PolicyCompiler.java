@@ -35,6 +35,8 @@ final class PolicyCompiler {
     private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*|\\*");
     private static final CelOptions OPTIONS = CelOptions.current()
             .comprehensionMaxIterations(MAX_ITERATIONS)
+            // JSON arguments arrive as int or double by their text: `amount > 100` must decide for 5.5 too
+            .enableHeterogeneousNumericComparisons(true)
             .build();
 
     private final YAMLMapper yaml = YAMLMapper.builder()

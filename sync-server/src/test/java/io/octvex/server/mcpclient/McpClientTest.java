@@ -68,6 +68,14 @@ class McpClientTest {
                 as: {name: t, kind: agent, roles: [agent]}
                 input: {action: mcp.call, resource: billing/pay, arguments: {amount: 5}}
                 expect: allow
+              - name: a fractional amount is compared with the whole-number limit
+                as: {name: t, kind: agent, roles: [agent]}
+                input: {action: mcp.call, resource: billing/pay, arguments: {amount: 5.5}}
+                expect: allow
+              - name: and above it waits
+                as: {name: t, kind: agent, roles: [agent]}
+                input: {action: mcp.call, resource: billing/pay, arguments: {amount: 100.5}}
+                expect: require_approval
               - name: refunds never
                 as: {name: t, kind: agent, roles: [agent]}
                 input: {action: mcp.call, resource: billing/refund}
