@@ -141,7 +141,7 @@ class TwoReplicasIT {
             }
             Thread.sleep(100);
         }
-        Deadline.await("every run completes", Duration.ofSeconds(150),
+        Deadline.await("every run completes", Duration.ofSeconds(240),
                 () -> runs.stream().allMatch(id -> viaB.run(workspace, id).status() == RunStatus.COMPLETED),
                 () -> Deadline.tail(a.output(), 3000) + Deadline.tail(b.output(), 3000));
         approving.set(false);
