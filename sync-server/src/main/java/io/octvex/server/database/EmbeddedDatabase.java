@@ -86,7 +86,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the embedded PostgreSQL did not start on " + dataDirectory
                     + ". Its log is in " + dataDirectory.resolve("log") + " (when present); a full disk or a "
-                    + "damaged data directory are the usual causes.", e);
+                    + "damaged data directory are the usual causes. Cause: " + e, e);
         }
     }
 

@@ -76,20 +76,37 @@ final class PolicyCompiler {
         Set<String> ids = new HashSet<>();
         List<CompiledPolicy.CompiledGrant> grants = new ArrayList<>();
         for (int i = 0; i < document.grants().size(); i++) {
-            grants.add(grant(document.grants().get(i), "/grants/" + i, where, errors, ids));
+            if (present(document.grants().get(i), "/grants/" + i, where, errors)) {
+                grants.add(grant(document.grants().get(i), "/grants/" + i, where, errors, ids));
+            }
         }
         List<CompiledPolicy.CompiledRule> rules = new ArrayList<>();
         for (int i = 0; i < document.rules().size(); i++) {
-            rules.add(rule(document.rules().get(i), "/rules/" + i, where, errors, ids));
+            if (present(document.rules().get(i), "/rules/" + i, where, errors)) {
+                rules.add(rule(document.rules().get(i), "/rules/" + i, where, errors, ids));
+            }
         }
         List<CompiledPolicy.CompiledRateLimit> limits = new ArrayList<>();
         for (int i = 0; i < document.rateLimits().size(); i++) {
-            limits.add(rateLimit(document.rateLimits().get(i), "/rateLimits/" + i, where, errors, ids));
+            if (present(document.rateLimits().get(i), "/rateLimits/" + i, where, errors)) {
+                limits.add(rateLimit(document.rateLimits().get(i), "/rateLimits/" + i, where, errors, ids));
+            }
+        }
+        for (int i = 0; i < document.tests().size(); i++) {
+            present(document.tests().get(i), "/tests/" + i, where, errors);
         }
         if (!errors.isEmpty()) {
             throw new InvalidPolicyException(errors);
         }
         return new CompiledPolicy(document, List.copyOf(grants), List.copyOf(rules), List.copyOf(limits));
+    }
+
+    /** A bare "-" in a list reads as null: an error, not a NullPointerException (found by PolicyFuzzTest). */
+    private static boolean present(Object entry, String at, SourceLocations where, List<PolicyError> errors) {
+        if (entry == null) {
+            errors.add(where.at(at, "this entry is empty"));
+        }
+        return entry != null;
     }
 
     private CompiledPolicy.CompiledGrant grant(PolicyDocument.Grant grant, String at, SourceLocations where,

@@ -1,0 +1,201 @@
+package io.octvex.edge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.octvex.edge.client.EdgeClient;
+import io.octvex.protocol.EdgeView;
+import io.octvex.protocol.EventView;
+import io.octvex.protocol.Json;
+import io.octvex.protocol.OctvexApiException;
+import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.RetryPolicy;
+import io.octvex.protocol.RunStatus;
+import io.octvex.protocol.RunView;
+import io.octvex.protocol.StepResult;
+import io.octvex.protocol.StepSpec;
+import io.octvex.protocol.StepStatus;
+import io.octvex.protocol.StepView;
+import io.octvex.protocol.SubmitRun;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Edges SIGKILLed mid-step, a hundred times, while work keeps arriving: the real server jar with a 2 s lease
+ * TTL, four {@code octvex-edge} processes at a time (capacity 2, noop steps of one second), and a killer that
+ * picks an edge the server says holds a lease, kills it with SIGKILL and starts a freshly enrolled replacement.
+ * Afterwards every step completed exactly once (the audit log's history of grants, expiries and completions is
+ * checked for overlapping leases), and reports a killed edge could still send at its old epochs are refused.
+ */
+class EdgeChurnIT {
+    private static final int KILLS = 100;
+    /** Fewer kills fit in the time box only on a starved machine (edge JVMs start slowly); still a real churn. */
+    private static final int AT_LEAST = 30;
+    private static final int FLEET = 4;
+    private static final Duration KILL_EVERY = Duration.ofMillis(1200);
+    private static final Duration KILLING_AT_MOST = Duration.ofSeconds(170);
+    private static final int STEPS_PER_RUN = 8;
+
+    private final List<Processes.Running> processes = new ArrayList<>();
+    private Processes.Running server;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Processes.Running p : processes) {
+            p.process().destroyForcibly();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aHundredKilledEdgesLoseNoStepAndCompleteNoneTwice() throws Exception {
+        Path root = Files.createTempDirectory("octvex-churn-it-");
+        Path home = root.resolve("server-home");
+        server = Processes.startServer(home, "--octvex.fleet.lease-ttl=2s", "--octvex.fleet.sweep-interval=PT0.2S",
+                "--octvex.fleet.placement-grace=300ms", "--octvex.fleet.live-window=5s");
+        String url = Processes.awaitServerUrl(server, home, Deadline.SERVER_START);
+        String token = OctvexClient.connect(url).login("admin", Processes.ADMIN_PASSWORD).token();
+        OctvexClient admin = OctvexClient.connect(url).withToken(token);
+        UUID workspace = admin.workspaces().getFirst().id();
+        AdminHttp fleet = new AdminHttp(url, token);
+        String enrolment = fleet.enrolmentToken(workspace, "churn", 1000);
+
+        Map<Processes.Running, Path> alive = new LinkedHashMap<>();
+        Map<UUID, String> killedTokens = new HashMap<>(); // edge id → its token, to replay stale reports later
+        int started = 0;
+        for (; started < FLEET; started++) {
+            alive.put(startEdge(root, url, enrolment, started), root.resolve("edge-" + started));
+        }
+
+        List<UUID> runs = new ArrayList<>();
+        int kills = 0;
+        long begin = System.nanoTime();
+        long killingEnds = begin + KILLING_AT_MOST.toNanos();
+        while (kills < KILLS && System.nanoTime() < killingEnds) {
+            // keep the queue fed: a new run whenever fewer than two wait to start
+            if (admin.runs(workspace, RunStatus.QUEUED, 10).runs().size() < 2) {
+                runs.add(submit(admin, workspace, runs.size()).id());
+            }
+            Map<UUID, Integer> leasesHeld = new HashMap<>();
+            for (EdgeView e : fleet.edges(workspace)) {
+                leasesHeld.put(e.id(), e.activeLeases());
+            }
+            Processes.Running victim = null;
+            for (var entry : alive.entrySet()) {
+                UUID id = edgeId(entry.getValue());
+                if (id != null && leasesHeld.getOrDefault(id, 0) > 0 && entry.getKey().process().isAlive()) {
+                    victim = entry.getKey();
+                    killedTokens.put(id, edgeToken(entry.getValue()));
+                    break;
+                }
+            }
+            if (victim == null) {
+                Thread.sleep(100);
+                continue;
+            }
+            victim.process().destroyForcibly(); // SIGKILL: no drain, no last report
+            victim.awaitExit(Duration.ofSeconds(10));
+            alive.remove(victim);
+            kills++;
+            alive.put(startEdge(root, url, enrolment, started), root.resolve("edge-" + started));
+            started++;
+            Thread.sleep(KILL_EVERY.toMillis());
+        }
+        long killingSeconds = (System.nanoTime() - begin) / 1_000_000_000;
+        assertThat(kills).as("edges killed while holding a lease within " + KILLING_AT_MOST)
+                .isGreaterThanOrEqualTo(AT_LEAST);
+
+        Deadline.await("every run ends after the killing stopped", Duration.ofSeconds(120),
+                () -> admin.runs(workspace, RunStatus.QUEUED, 1).runs().isEmpty()
+                        && admin.runs(workspace, RunStatus.RUNNING, 1).runs().isEmpty(),
+                () -> Deadline.tail(server.output(), 4000));
+        long totalSeconds = (System.nanoTime() - begin) / 1_000_000_000;
+
+        // the server's account: every step of every run completed, by the attempt that held the lease last
+        int steps = 0;
+        int reoffered = 0;
+        for (UUID runId : runs) {
+            RunView run = admin.run(workspace, runId);
+            assertThat(run.status()).as("run " + runId).isEqualTo(RunStatus.COMPLETED);
+            for (StepView step : run.steps()) {
+                steps++;
+                assertThat(step.status()).isEqualTo(StepStatus.COMPLETED);
+                assertThat(step.result().get("attempt").asInt()).as("the result came from the step's last attempt")
+                        .isEqualTo(step.attempt());
+                reoffered += step.attempt() > 1 ? 1 : 0;
+            }
+        }
+        History history = History.read(admin, workspace);
+        assertThat(history.leaseViolations()).isEmpty();
+        assertThat(history.completions()).hasSize(steps).allSatisfy((step, n) -> assertThat(n).isEqualTo(1));
+        assertThat(history.ofType("lease.expired")).as("killed edges' leases expired").isNotEmpty();
+        assertThat(reoffered).as("steps offered again after a kill").isPositive();
+
+        // a killed edge's reports at its old epochs are fenced: 409, audited, nothing else changes
+        List<EventView> staleGrants = history.ofType("step.placed").stream()
+                .filter(e -> killedTokens.containsKey(UUID.fromString(e.data().path("edgeId").asString())))
+                .filter(e -> history.ofType("lease.expired").stream().anyMatch(x -> x.stepId().equals(e.stepId())
+                        && x.data().path("epoch").asLong() == e.data().path("epoch").asLong()))
+                .limit(10).toList();
+        assertThat(staleGrants).isNotEmpty();
+        for (EventView grant : staleGrants) {
+            UUID edge = UUID.fromString(grant.data().path("edgeId").asString());
+            EdgeClient client = EdgeClient.authenticated(URI.create(url), killedTokens.get(edge));
+            StepView before = step(admin, workspace, grant.runId(), grant.stepId());
+            assertThatThrownBy(() -> client.result(grant.stepId(), new StepResult(grant.data().path("epoch").asLong(),
+                    StepStatus.COMPLETED, Json.tree("{\"late\": true}"), null)))
+                    .isInstanceOfSatisfying(OctvexApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+            assertThat(step(admin, workspace, grant.runId(), grant.stepId())).isEqualTo(before);
+        }
+        History after = History.read(admin, workspace);
+        assertThat(after.ofType("lease.fenced")).hasSize(history.ofType("lease.fenced").size() + staleGrants.size());
+        assertThat(after.completions()).isEqualTo(history.completions());
+
+        System.out.printf("EdgeChurnIT: %d SIGKILLs in %d s, %d edges started, %d runs / %d steps, %d re-offered, "
+                        + "%d leases expired, %d stale reports fenced; all done %d s after the first kill%n",
+                kills, killingSeconds, started, runs.size(), steps, reoffered, history.ofType("lease.expired").size(),
+                staleGrants.size(), totalSeconds);
+    }
+
+    private Processes.Running startEdge(Path root, String url, String enrolment, int n) throws Exception {
+        Processes.Running edge = Processes.startEdge(root.resolve("edge-" + n), "edge-" + n, List.of("--server", url,
+                "--enroll", enrolment, "--name", "churn-" + n, "--capacity", "2", "--wait"));
+        processes.add(edge);
+        return edge;
+    }
+
+    private static RunView submit(OctvexClient admin, UUID workspace, int n) {
+        List<StepSpec> steps = IntStream.range(0, STEPS_PER_RUN).mapToObj(i -> new StepSpec("s" + i, "noop", "run",
+                Json.tree("{\"sleepMillis\": 1000}"), List.of(), null, new RetryPolicy(100, 0))).toList();
+        return admin.submitRun(workspace, new SubmitRun("churn " + n, null, steps));
+    }
+
+    private static StepView step(OctvexClient admin, UUID workspace, UUID runId, UUID stepId) {
+        return admin.run(workspace, runId).steps().stream().filter(s -> s.id().equals(stepId)).findFirst()
+                .orElseThrow();
+    }
+
+    /** The edge's id once it has enrolled (its identity file exists), else null. */
+    private static UUID edgeId(Path edgeHome) throws Exception {
+        Path identity = edgeHome.resolve("edge/identity.json");
+        return Files.exists(identity) ? UUID.fromString(Json.tree(Files.readString(identity)).get("edgeId").asString())
+                : null;
+    }
+
+    private static String edgeToken(Path edgeHome) throws Exception {
+        return Json.tree(Files.readString(edgeHome.resolve("edge/identity.json"))).get("edgeToken").asString();
+    }
+}
