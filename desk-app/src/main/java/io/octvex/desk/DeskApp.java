@@ -2,7 +2,9 @@ package io.octvex.desk;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
+import io.octvex.desk.cache.DeskCache;
 import io.octvex.edge.ServerLocator;
+import java.nio.file.Path;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -21,8 +23,15 @@ public final class DeskApp extends Application {
             case LIGHT -> new PrimerLight().getUserAgentStylesheet();
             case DARK -> new PrimerDark().getUserAgentStylesheet();
         });
-        shell = new DeskShell(serverUrl(options));
-        stage.setTitle("Octvex Desk");
+        shell = new DeskShell(serverUrl(options), new DeskHost(System.getenv(),
+                DeskCache.defaultDir(System.getenv(), System.getProperty("os.name"), Path.of(System.getProperty("user.home"))),
+                () -> {
+                    stage.setIconified(false);
+                    stage.show();
+                    stage.toFront();
+                    stage.requestFocus();
+                }));
+        stage.titleProperty().bind(shell.titleProperty());
         stage.setScene(new Scene(shell, 960, 640));
         stage.show();
     }
