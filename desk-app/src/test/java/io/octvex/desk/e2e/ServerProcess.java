@@ -46,7 +46,12 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().put("OCTVEX_PORT", Integer.toString(port));
         builder.environment().put("OCTVEX_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Process process = builder.start();
-        return new ServerProcess(process, log, awaitUrl(process, home, log, Duration.ofSeconds(300)));
+        try {
+            return new ServerProcess(process, log, awaitUrl(process, home, log, Duration.ofSeconds(300)));
+        } catch (Exception | Error e) {
+            process.destroyForcibly(); // no orphaned server (and its PostgreSQL) after a failed start
+            throw e;
+        }
     }
 
     String url() {
