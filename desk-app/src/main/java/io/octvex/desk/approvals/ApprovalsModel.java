@@ -234,21 +234,21 @@ public final class ApprovalsModel implements AutoCloseable {
         long upTo = cursor.get(); // the lists loaded now include at least the events up to here
         try {
             List<ApprovalView> open = api.approvals(ApprovalStatus.PENDING);
-            List<ApprovalView> all = api.approvals(null);
             List<ApprovalItem> items = sorted(open);
-            List<ApprovalView> settled = all.stream().filter(a -> a.status() != ApprovalStatus.PENDING)
-                    .limit(50).toList();
-            List<ApprovalItem> done = settled.stream().map(ApprovalItem::of).toList();
             List<ApprovalItem> fresh = items.stream().filter(i -> seen.add(i.id())).toList();
             boolean announce = seeded;
             seeded = true;
             fx.execute(() -> {
                 pending.setAll(items);
-                decided.setAll(done);
                 staleSince.set(null);
                 now.set(clock.instant());
             });
+            // announced before the decided list is fetched: that one grows with the workspace's history
             listener.loaded(items, announce ? fresh : List.of());
+            List<ApprovalView> settled = api.approvals(null).stream()
+                    .filter(a -> a.status() != ApprovalStatus.PENDING).limit(50).toList();
+            List<ApprovalItem> done = settled.stream().map(ApprovalItem::of).toList();
+            fx.execute(() -> decided.setAll(done));
             slot.save(new DeskCache.Snapshot(upTo, clock.instant(), open, settled));
         } catch (RuntimeException e) {
             fx.execute(() -> notice.set(new Notice("Could not load approvals: " + Problems.describe(e), true)));
