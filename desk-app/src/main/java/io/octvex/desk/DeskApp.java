@@ -1,10 +1,12 @@
 package io.octvex.desk;
 
+import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.OsAppearance;
 import io.octvex.desk.settings.SettingsScreen;
 import io.octvex.desk.settings.SettingsStore;
 import io.octvex.edge.ServerLocator;
+import java.nio.file.Path;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -38,8 +40,15 @@ public final class DeskApp extends Application {
     public void start(Stage stage) {
         DeskOptions options = DeskOptions.parse(getParameters().getRaw().toArray(String[]::new));
         SettingsScreen.applyTheme(dark);
-        shell = new DeskShell(serverUrl(options), store, settings);
-        stage.setTitle("Octvex Desk");
+        shell = new DeskShell(serverUrl(options), new DeskHost(System.getenv(),
+                DeskCache.defaultDir(System.getenv(), System.getProperty("os.name"), Path.of(System.getProperty("user.home"))),
+                () -> {
+                    stage.setIconified(false);
+                    stage.show();
+                    stage.toFront();
+                    stage.requestFocus();
+                }), store, settings);
+        stage.titleProperty().bind(shell.titleProperty());
         stage.setScene(new Scene(shell, 1200, 760));
         stage.show();
     }

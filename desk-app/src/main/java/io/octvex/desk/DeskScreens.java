@@ -22,9 +22,9 @@ import javafx.scene.Node;
 final class DeskScreens {
     private DeskScreens() {}
 
-    static List<DeskScreen> all(SettingsStore settings, ObjectProperty<DeskSettings> current, Runnable disconnect) {
+    static List<DeskScreen> all(ApprovalsScreen.Hooks inbox, SettingsStore settings, ObjectProperty<DeskSettings> current, Runnable disconnect) {
         return List.of(
-                ApprovalsScreen.entry(),
+                ApprovalsScreen.entry(inbox),
                 RunsScreen.entry(),
                 FleetScreen.entry(),
                 new DeskScreen("audit", "Audit", "≡", plain(c -> AuditScreen.create(c.session(), c.io(), c.fx()))),

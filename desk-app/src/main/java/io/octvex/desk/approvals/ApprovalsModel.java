@@ -1,5 +1,6 @@
 package io.octvex.desk.approvals;
 
+import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.connect.Problems;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
@@ -7,11 +8,15 @@ import io.octvex.protocol.EventView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -22,10 +27,17 @@ import javafx.collections.ObservableList;
 /**
  * The approvals inbox: the workspace's pending approvals, kept in sync with the live event stream.
  *
- * <p>Every {@code approval.*} event schedules one refresh of the list (events arriving within
- * {@code debounce} of each other share it), and so does every (re)connect of the stream, which resumes after
- * the last event seen: approvals that arrived while the Desk was away show up once the stream is back. While
- * the stream is down the list stays as last known and {@link #syncProperty()} says {@link Sync#OFFLINE}.
+ * <p>Every {@code approval.*} event refreshes the list: the first at once (a notification should not wait),
+ * the rest of a burst within {@code debounce} share one more refresh at its end. So does every (re)connect of
+ * the stream, which resumes after the last event seen: approvals that arrived while the Desk was away show up
+ * once the stream is back. While the stream is down the list stays as last known and {@link #syncProperty()}
+ * says {@link Sync#OFFLINE}.
+ *
+ * <p>{@link #start()} first shows what the {@link DeskCache.Slot} saved (marked by {@link #staleSinceProperty()}
+ * until a load succeeds) and resumes the stream at the saved cursor. Each load saves the lists and cursor, and
+ * tells the {@link Listener} which approvals it has not seen pending before (notifications): each approval once,
+ * also across restarts, since the saved ones count as seen. Without a saved state the first load only
+ * seeds what was seen: a backlog the user finds in the list is not announced.
  *
  * <p>Server calls run on {@code io}, debounced refreshes on {@code timer}; every property changes on
  * {@code fx} (the FX thread in the app).
@@ -34,6 +46,14 @@ public final class ApprovalsModel implements AutoCloseable {
 
     /** Where the live stream stands. */
     public enum Sync { CONNECTING, LIVE, OFFLINE }
+
+    /**
+     * Told after every load, on the loading thread (loads run one at a time): the pending list, and those of
+     * them not seen pending before, to announce (empty on the first load without a saved state).
+     */
+    public interface Listener {
+        void loaded(List<ApprovalItem> pending, List<ApprovalItem> fresh);
+    }
 
     /** A line for the status bar; {@code problem} when it reports a refusal or failure. */
     public record Notice(String text, boolean problem) {
@@ -56,14 +76,28 @@ public final class ApprovalsModel implements AutoCloseable {
     private final ObjectProperty<Sync> sync = new SimpleObjectProperty<>(Sync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
     private final ObjectProperty<Instant> now;
-    private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final ObjectProperty<Instant> staleSince = new SimpleObjectProperty<>();
+    /** 0 idle, 1 in a debounce window, 2 in a window with a refresh owed at its end. */
+    private final AtomicInteger window = new AtomicInteger();
     private final AtomicLong cursor = new AtomicLong();
+    private final DeskCache.Slot slot;
+    private final Listener listener;
+    /** Every approval ever seen pending (or saved as seen): what has been announced. */
+    private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
+    private volatile boolean seeded;
     private volatile AutoCloseable subscription;
     private volatile boolean closed;
 
     public ApprovalsModel(ApprovalsApi api, Executor io, Executor fx, ScheduledExecutorService timer,
                           Duration debounce, Clock clock) {
+        this(api, io, fx, timer, debounce, clock, DeskCache.Slot.none(), (all, fresh) -> {});
+    }
+
+    public ApprovalsModel(ApprovalsApi api, Executor io, Executor fx, ScheduledExecutorService timer,
+                          Duration debounce, Clock clock, DeskCache.Slot slot, Listener listener) {
         this.api = api;
+        this.slot = slot;
+        this.listener = listener;
         this.io = io;
         this.fx = fx;
         this.timer = timer;
@@ -90,6 +124,11 @@ public final class ApprovalsModel implements AutoCloseable {
         return notice;
     }
 
+    /** When the list shown was saved, while it is the saved one not yet confirmed by the server; else null. */
+    public ReadOnlyObjectProperty<Instant> staleSinceProperty() {
+        return staleSince;
+    }
+
     /** The time the countdowns are shown against; {@link #tick()} moves it. */
     public ReadOnlyObjectProperty<Instant> nowProperty() {
         return now;
@@ -103,6 +142,25 @@ public final class ApprovalsModel implements AutoCloseable {
     /** Called once a second by the view (FX thread) to move the countdowns; no I/O. */
     public void tick() {
         now.set(clock.instant());
+    }
+
+    /** Shows the saved state (if any) at once, then follows the stream from its cursor and loads the list. */
+    public void start() {
+        io.execute(() -> {
+            var saved = slot.load();
+            saved.ifPresent(s -> {
+                s.pending().forEach(a -> seen.add(a.id()));
+                seeded = true;
+                List<ApprovalItem> items = sorted(s.pending());
+                List<ApprovalItem> done = s.decided().stream().map(ApprovalItem::of).toList();
+                fx.execute(() -> {
+                    pending.setAll(items);
+                    decided.setAll(done);
+                    staleSince.set(s.savedAt());
+                });
+            });
+            start(saved.map(DeskCache.Snapshot::cursor).orElse(0L));
+        });
     }
 
     /** Starts following the stream from {@code afterSeq} and loads the list. */
@@ -119,6 +177,9 @@ public final class ApprovalsModel implements AutoCloseable {
                     });
                     refreshSoon(); // what arrived while the stream was down
                 });
+        if (closed) { // closed while start() was still reading the saved state
+            close();
+        }
     }
 
     private void onEvent(EventView event) {
@@ -138,14 +199,29 @@ public final class ApprovalsModel implements AutoCloseable {
         }
     }
 
-    /** Refreshes after {@code debounce}, once for every burst of calls. */
+    /** Refreshes at once if none ran within {@code debounce}, else once at the end of that window. */
     public void refreshSoon() {
-        if (closed || !refreshQueued.compareAndSet(false, true)) {
-            return;
+        while (!closed) {
+            int state = window.get();
+            if (state == 0 && window.compareAndSet(0, 1)) {
+                io.execute(this::load);
+                closeWindowLater();
+                return;
+            }
+            if (state == 2 || state == 1 && window.compareAndSet(1, 2)) {
+                return;
+            }
         }
+    }
+
+    private void closeWindowLater() {
         timer.schedule(() -> {
-            refreshQueued.set(false);
+            if (window.compareAndSet(1, 0)) {
+                return;
+            }
+            window.set(1); // a refresh was owed: it opens the next window
             load();
+            closeWindowLater();
         }, debounce.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -154,27 +230,39 @@ public final class ApprovalsModel implements AutoCloseable {
         io.execute(this::load);
     }
 
-    private void load() {
+    /** Loads serially: each load's view of what was seen and saved follows the one before. */
+    private synchronized void load() {
         if (closed) {
             return;
         }
+        long upTo = cursor.get(); // the lists loaded now include at least the events up to here
         try {
             List<ApprovalView> open = api.approvals(ApprovalStatus.PENDING);
-            List<ApprovalView> all = api.approvals(null);
-            List<ApprovalItem> items = open.stream().map(ApprovalItem::of)
-                    .sorted(java.util.Comparator.comparing(ApprovalItem::expiresAt,
-                            java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())))
-                    .toList();
-            List<ApprovalItem> done = all.stream().filter(a -> a.status() != ApprovalStatus.PENDING)
-                    .limit(50).map(ApprovalItem::of).toList();
+            List<ApprovalItem> items = sorted(open);
+            List<ApprovalItem> fresh = items.stream().filter(i -> seen.add(i.id())).toList();
+            boolean announce = seeded;
+            seeded = true;
             fx.execute(() -> {
                 pending.setAll(items);
-                decided.setAll(done);
+                staleSince.set(null);
                 now.set(clock.instant());
             });
+            // announced before the decided list is fetched: that one grows with the workspace's history
+            listener.loaded(items, announce ? fresh : List.of());
+            List<ApprovalView> settled = api.approvals(null).stream()
+                    .filter(a -> a.status() != ApprovalStatus.PENDING).limit(50).toList();
+            List<ApprovalItem> done = settled.stream().map(ApprovalItem::of).toList();
+            fx.execute(() -> decided.setAll(done));
+            slot.save(new DeskCache.Snapshot(upTo, clock.instant(), open, settled));
         } catch (RuntimeException e) {
             fx.execute(() -> notice.set(new Notice("Could not load approvals: " + Problems.describe(e), true)));
         }
+    }
+
+    private static List<ApprovalItem> sorted(List<ApprovalView> open) {
+        return open.stream().map(ApprovalItem::of)
+                .sorted(Comparator.comparing(ApprovalItem::expiresAt, Comparator.nullsLast(Comparator.naturalOrder())))
+                .toList();
     }
 
     /** Approves {@code item} (one vote); the outcome or the server's refusal becomes the notice. */

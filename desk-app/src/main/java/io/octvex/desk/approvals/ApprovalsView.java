@@ -57,9 +57,16 @@ public final class ApprovalsView extends BorderPane {
         sync.setId("sync");
         model.syncProperty().addListener((obs, old, state) -> showSync(sync, state));
         showSync(sync, model.syncProperty().get());
+        var stale = new Label();
+        stale.setId("stale");
+        stale.getStyleClass().addAll(Styles.WARNING, Styles.TEXT_SMALL);
+        stale.textProperty().bind(model.staleSinceProperty().map(at -> "saved list from " + TIME.format(at)
+                + ", not yet confirmed by the server"));
+        stale.visibleProperty().bind(model.staleSinceProperty().isNotNull());
+        stale.managedProperty().bind(stale.visibleProperty());
         var spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        var header = new HBox(12, title, count, spacer, whoLabel, sync);
+        var header = new HBox(12, title, count, stale, spacer, whoLabel, sync);
         header.setAlignment(Pos.BASELINE_LEFT);
         header.setPadding(new Insets(16, 16, 8, 16));
 
@@ -77,7 +84,8 @@ public final class ApprovalsView extends BorderPane {
         });
         model.pending().addListener((javafx.collections.ListChangeListener<ApprovalItem>) c ->
                 javafx.application.Platform.runLater(this::restoreSelection));
-        list.opacityProperty().bind(Bindings.when(model.syncProperty().isEqualTo(ApprovalsModel.Sync.OFFLINE))
+        list.opacityProperty().bind(Bindings.when(model.syncProperty().isEqualTo(ApprovalsModel.Sync.OFFLINE)
+                        .or(model.staleSinceProperty().isNotNull()))
                 .then(0.6).otherwise(1.0));
         VBox.setVgrow(list, Priority.ALWAYS);
 
@@ -129,6 +137,18 @@ public final class ApprovalsView extends BorderPane {
                 ticker.stop();
             }
         });
+    }
+
+    /** Selects the approval (now, or once a refresh brings it) and gives the list the focus. */
+    public void reveal(java.util.UUID approvalId) {
+        selectedId = approvalId;
+        restoreSelection();
+        list.requestFocus();
+    }
+
+    /** Asks for the reason to deny {@code item} (a notification's Deny), then denies it. */
+    public void askDeny(ApprovalItem item) {
+        askReason(item).ifPresent(reason -> model.deny(item, reason));
     }
 
     private void restoreSelection() {

@@ -55,7 +55,7 @@ class ApprovalsModelTest {
         }
         await(() -> model.pending().size() == 3);
         Thread.sleep(200);
-        assertThat(api.pendingLoads.get() - before).as("one refresh for the burst").isEqualTo(1);
+        assertThat(api.pendingLoads.get() - before).as("the first event refreshes at once, the rest of the burst share one").isEqualTo(2);
         assertThat(model.cursor()).isEqualTo(5);
         assertThat(ApprovalItem.countdown(model.pending().getFirst().remaining(NOW))).isEqualTo("1:30");
     }
@@ -106,6 +106,92 @@ class ApprovalsModelTest {
         assertThat(api.approved).containsExactly(a.id());
     }
 
+    @Test
+    void withoutASavedStateTheBacklogIsNotAnnouncedButEveryLaterArrivalIsOnceAndItIsSaved() throws Exception {
+        var slot = new MemorySlot(null);
+        var announced = new CopyOnWriteArrayList<UUID>();
+        var desk = new ApprovalsModel(api, Runnable::run, Runnable::run, timer, Duration.ofMillis(50),
+                Clock.fixed(NOW, ZoneOffset.UTC), slot, (all, fresh) -> fresh.forEach(i -> announced.add(i.id())));
+        try {
+            ApprovalView old = approval("https://old.example/x", NOW.plusSeconds(600));
+            api.pending.add(old);
+            desk.start();
+            await(() -> desk.pending().size() == 1);
+            assertThat(announced).as("the backlog is in the list, not announced").isEmpty();
+
+            ApprovalView fresh = approval("https://fresh.example/x", NOW.plusSeconds(600));
+            api.pending.add(fresh);
+            api.onEvent.accept(event(3, "approval.requested"));
+            await(() -> desk.pending().size() == 2);
+            desk.refreshNow();
+            api.onOpen.run(); // a reconnect loads again
+            await(() -> slot.saved != null && slot.saved.pending().size() == 2 && !announced.isEmpty());
+            assertThat(announced).containsExactly(fresh.id());
+            assertThat(slot.saved.cursor()).isEqualTo(3);
+            assertThat(slot.saved.pending()).extracting(ApprovalView::id).containsExactlyInAnyOrder(old.id(), fresh.id());
+        } finally {
+            desk.close();
+        }
+    }
+
+    @Test
+    void aSavedStateIsShownStaleAtOnceTheStreamResumesAtItsCursorAndOnlyWhatIsNewIsAnnounced() throws Exception {
+        ApprovalView kept = approval("https://kept.example/x", NOW.plusSeconds(600));
+        ApprovalView gone = approval("https://gone.example/x", NOW.plusSeconds(600));
+        Instant savedAt = NOW.minusSeconds(3600);
+        var slot = new MemorySlot(new io.octvex.desk.cache.DeskCache.Snapshot(41, savedAt, List.of(kept, gone), List.of()));
+        var announced = new CopyOnWriteArrayList<UUID>();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var held = new FakeApi() {
+            @Override
+            public List<ApprovalView> approvals(ApprovalStatus status) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return super.approvals(status);
+            }
+        };
+        var io = Executors.newVirtualThreadPerTaskExecutor();
+        var desk = new ApprovalsModel(held, io, Runnable::run, timer, Duration.ofMillis(50),
+                Clock.fixed(NOW, ZoneOffset.UTC), slot, (all, fresh) -> fresh.forEach(i -> announced.add(i.id())));
+        try {
+            desk.start();
+            await(() -> desk.pending().size() == 2 && held.subscribedAfter == 41);
+            assertThat(desk.staleSinceProperty().get()).isEqualTo(savedAt);
+
+            ApprovalView arrived = approval("https://arrived.example/x", NOW.plusSeconds(600));
+            held.pending.addAll(List.of(kept, arrived));
+            release.countDown();
+            await(() -> desk.staleSinceProperty().get() == null && !announced.isEmpty());
+            assertThat(desk.pending()).extracting(ApprovalItem::id).containsExactlyInAnyOrder(kept.id(), arrived.id());
+            assertThat(announced).containsExactly(arrived.id());
+        } finally {
+            desk.close();
+            io.shutdownNow();
+        }
+    }
+
+    private static final class MemorySlot implements io.octvex.desk.cache.DeskCache.Slot {
+        private final io.octvex.desk.cache.DeskCache.Snapshot initial;
+        volatile io.octvex.desk.cache.DeskCache.Snapshot saved;
+
+        MemorySlot(io.octvex.desk.cache.DeskCache.Snapshot initial) {
+            this.initial = initial;
+        }
+
+        @Override
+        public java.util.Optional<io.octvex.desk.cache.DeskCache.Snapshot> load() {
+            return java.util.Optional.ofNullable(initial);
+        }
+
+        @Override
+        public void save(io.octvex.desk.cache.DeskCache.Snapshot snapshot) {
+            saved = snapshot;
+        }
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
             Thread.sleep(20);
@@ -127,7 +213,7 @@ class ApprovalsModelTest {
         return new EventView(UUID.randomUUID(), seq, UUID.randomUUID(), type, null, null, null, NOW, null, null, null);
     }
 
-    private static final class FakeApi implements ApprovalsApi {
+    private static class FakeApi implements ApprovalsApi {
         final List<ApprovalView> pending = new CopyOnWriteArrayList<>();
         final List<UUID> approved = new ArrayList<>();
         final AtomicInteger pendingLoads = new AtomicInteger();
@@ -135,7 +221,7 @@ class ApprovalsModelTest {
         Consumer<EventView> onEvent;
         Consumer<Throwable> onError;
         Runnable onOpen;
-        long subscribedAfter = -1;
+        volatile long subscribedAfter = -1;
 
         @Override
         public List<ApprovalView> approvals(ApprovalStatus status) {

@@ -3,6 +3,7 @@ package io.octvex.desk.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.octvex.desk.DeskHost;
 import io.octvex.desk.DeskShell;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
@@ -109,7 +110,7 @@ class DeskAdminIT {
     @Start
     void start(Stage stage) {
         settingsFile = root.resolve("config-" + UUID.randomUUID() + "/desk.properties");
-        shell = new DeskShell(server.url(), new SettingsStore(settingsFile), DeskSettings.DEFAULTS);
+        shell = new DeskShell(server.url(), DeskHost.none(), new SettingsStore(settingsFile), DeskSettings.DEFAULTS);
         stage.setTitle("Octvex Desk");
         stage.setScene(new Scene(shell, 1180, 740));
         javafx.application.Application.setUserAgentStylesheet(

@@ -27,20 +27,31 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path home) throws Exception {
+        return start(home, 0);
+    }
+
+    /** On {@code port} (0: any free one); a restart on the same home and port keeps the Desk's server URL. */
+    static ServerProcess start(Path home, int port) throws Exception {
         String jar = System.getProperty("octvex.server.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("octvex.server.jar is not built: " + jar
                     + " (run the reactor build, or `./mvnw -pl sync-server package` first)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = home.resolveSibling("server.log");
+        Files.deleteIfExists(home.resolve("run/server.json")); // a restart: wait for the new one
+        Path log = home.resolveSibling(home.getFileName() + "-" + System.nanoTime() + ".log");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", jar))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("OCTVEX_HOME", home.toString());
-        builder.environment().put("OCTVEX_PORT", "0");
+        builder.environment().put("OCTVEX_PORT", Integer.toString(port));
         builder.environment().put("OCTVEX_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Process process = builder.start();
-        return new ServerProcess(process, log, awaitUrl(process, home, log, Duration.ofSeconds(300))); // slow on a busy 2-core machine
+        try {
+            return new ServerProcess(process, log, awaitUrl(process, home, log, Duration.ofSeconds(300)));
+        } catch (Exception | Error e) {
+            process.destroyForcibly(); // no orphaned server (and its PostgreSQL) after a failed start
+            throw e;
+        }
     }
 
     String url() {
