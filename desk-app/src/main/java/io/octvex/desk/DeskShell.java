@@ -100,6 +100,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
 
     private void open(DeskSession session) {
         closeWorkbench();
+        resetTitle();
         workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, this::disconnect),
                 io, Platform::runLater, timer, Clock.systemUTC(),
                 (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
@@ -109,6 +110,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     /** Ends the session here (the token is only in memory) and shows the connect screen again. */
     private void disconnect() {
         closeWorkbench();
+        resetTitle();
         showConnect();
     }
 
@@ -118,6 +120,10 @@ public final class DeskShell extends StackPane implements AutoCloseable {
             workbench = null;
         }
         inbox = null;
+    }
+
+    /** On the FX thread: the title follows the next inbox, if it shows the count at all. */
+    private void resetTitle() {
         title.unbind();
         title.set(TITLE);
     }

@@ -210,8 +210,10 @@ class DeskAdminIT {
         await("back at the connect screen", () -> robot.lookup("#signIn").tryQuery().isPresent());
     }
 
-    private static void show(FxRobot robot, String screen) {
-        robot.clickOn("#nav-" + screen.toLowerCase(java.util.Locale.ROOT));
+    private static void show(FxRobot robot, String screen) throws Exception {
+        String entry = "#nav-" + screen.toLowerCase(java.util.Locale.ROOT);
+        await("the sidebar entry " + entry, () -> robot.lookup(entry).tryQuery().isPresent());
+        robot.clickOn(entry);
     }
 
     /** The screen (imagemagick {@code import}), cropped to the Desk's window, when asked for. */

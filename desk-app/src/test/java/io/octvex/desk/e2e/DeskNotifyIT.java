@@ -69,8 +69,11 @@ class DeskNotifyIT {
         }
     }
 
+    private Stage stage;
+
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         shell = new DeskShell(server.url(), new DeskHost(Map.of("DBUS_SESSION_BUS_ADDRESS", bus.address()),
                 root.resolve("desk-data"), raised::incrementAndGet),
                 new SettingsStore(root.resolve("desk.properties")), DeskSettings.DEFAULTS);
@@ -80,7 +83,10 @@ class DeskNotifyIT {
     }
 
     @AfterEach
-    void closeShell() {
+    void closeShell() throws Exception {
+        if (stage != null) { // the primary stage outlives this class: later tests set its title
+            org.testfx.api.FxToolkit.setupFixture(() -> stage.titleProperty().unbind());
+        }
         if (shell != null) {
             shell.close();
         }

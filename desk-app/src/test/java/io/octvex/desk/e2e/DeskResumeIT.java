@@ -113,6 +113,8 @@ class DeskResumeIT {
         await("the saved list, stale", () -> ids(again).size() == 3
                 && again.model.staleSinceProperty().get() != null);
         assertThat(again.model.staleSinceProperty().get()).isEqualTo(saved.savedAt());
+        // the list is shown before the stream is opened (both off the FX thread): wait for the subscription
+        await("the stream resumed at the saved cursor", () -> again.subscribedAfter != -1);
         assertThat(again.subscribedAfter).isEqualTo(saved.cursor());
         hold.countDown();
         await("then the server's list", () -> again.model.staleSinceProperty().get() == null
