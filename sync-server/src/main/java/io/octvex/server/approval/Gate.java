@@ -179,6 +179,18 @@ public class Gate {
         return verdict;
     }
 
+    /** A step's free-text description with secret-looking query values masked in every URL it names. */
+    static String maskedText(String text) {
+        if (text == null || text.indexOf('?') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String part : text.split("(?<=\\s)|(?=\\s)")) {
+            out.append(part.indexOf('?') < 0 ? part : Policies.masked(part));
+        }
+        return out.toString();
+    }
+
     private static StepView step(RunView run, UUID stepId) {
         return run.steps().stream().filter(s -> s.id().equals(stepId)).findFirst().orElse(null);
     }
@@ -218,7 +230,7 @@ public class Gate {
                 "name", String.valueOf(input.principal().name()), "kind", input.principal().kind().wire()));
         evidence.put("run", Map.of("id", run.id().toString(), "title", run.title()));
         evidence.put("step", Map.of("id", step.id().toString(), "key", step.key(), "handler", step.handler(),
-                "description", step.action()));
+                "description", maskedText(step.action())));
         ApprovalStore.Row row = new ApprovalStore.Row(UUID.randomUUID(), run.workspaceId(), run.id(), step.id(),
                 io.octvex.protocol.ApprovalStatus.PENDING, Policies.actionKey(input), Json.toTree(evidence),
                 run.createdBy(), d.approval().role(), d.approval().quorum(), 0, now, now.plus(d.approval().expires()),

@@ -116,8 +116,11 @@ class ApprovalTest {
     void requireApprovalBlocksTheStepAndTheRunWithEvidenceAndRecordsTheDecision() {
         policy(1);
         TestApi.User approver = api.newUser(ws, Role.APPROVER);
-        RunView run = fleet.submit(ws, call("pay", "POST", "https://approve.example/pay?amount=5&api_key=sk-canary-77"),
-                FleetFixtures.step("ok"));
+        StepSpec pay = call("pay", "POST", "https://approve.example/pay?amount=5&api_key=sk-canary-77");
+        // a description that names the secret too: the approval shows it masked
+        pay = new StepSpec(pay.key(), pay.handler(), "POST https://approve.example/pay?amount=5&api_key=sk-canary-77 now",
+                pay.input(), pay.dependsOn());
+        RunView run = fleet.submit(ws, pay, FleetFixtures.step("ok"));
         List<Lease> leased = lease();
         assertThat(leased).extracting(Lease::stepKey).containsExactly("ok"); // the other one waits for a person
 
@@ -138,6 +141,8 @@ class ApprovalTest {
         assertThat(evidence.get("message").asString()).isEqualTo("someone must look at this first");
         assertThat(evidence.get("requestedBy").get("name").asString()).isEqualTo("admin");
         assertThat(evidence.get("step").get("key").asString()).isEqualTo("pay");
+        assertThat(evidence.get("step").get("description").asString())
+                .isEqualTo("POST https://approve.example/pay?amount=5&api_key=**** now");
         assertThat(evidence.get("eligibleApprovers")).containsExactly(Json.tree("\"" + approver.name() + "\""));
 
         List<String> types = events(run.id());
