@@ -13,15 +13,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The governed one-step tools ({@code http_request}, {@code browser}): submit a run of one step as the caller, wait
- * (bounded) for it, and answer the same way for every such tool — the result, "pending_approval" (at once, or after
- * waiting through the approval when asked), "queued"/"running" when the wait ran out, or a tool error with the
- * reason when policy, an approver or expiry said no.
+ * The governed one-step tools ({@code http_request}, {@code browser}, and other features' tools such as
+ * {@code call_mcp_tool}): submit a run of one step as the caller, wait (bounded) for it, and answer the same way for
+ * every such tool — the result, "pending_approval" (at once, or after waiting through the approval when asked),
+ * "queued"/"running" when the wait ran out, or a tool error with the reason when policy, an approver or expiry said
+ * no.
  */
-final class OneStepRuns {
-    static final int MAX_WAIT_SECONDS = 300;
+public final class OneStepRuns {
+    public static final int MAX_WAIT_SECONDS = 300;
     static final String WAIT_SECONDS = "waitSeconds";
     static final String WAIT_FOR_APPROVAL = "waitForApproval";
 
@@ -33,8 +35,14 @@ final class OneStepRuns {
         this.waiter = waiter;
     }
 
+    /** What a tool answers when its step completed: {@code answer} holds status, runId and stepId already. */
+    @FunctionalInterface
+    public interface Completed {
+        Object answer(Map<String, Object> answer, JsonNode result);
+    }
+
     /** The two waiting arguments every one-step tool takes. */
-    static Map<String, Object> waitProperties(int defaultSeconds) {
+    public static Map<String, Object> waitProperties(int defaultSeconds) {
         return Map.of(
                 WAIT_SECONDS, integer("How long to wait for the outcome, in seconds (0–" + MAX_WAIT_SECONDS
                         + ", default " + defaultSeconds + "). Progress notifications are sent while waiting when "
@@ -49,20 +57,27 @@ final class OneStepRuns {
      * request did not happen: …"), {@code resultKey} is where the step's result goes in the answer.
      */
     Object run(McpTool.Call call, String tool, StepSpec step, String noun, String resultKey, int defaultWait) {
-        int wait = call.integer(WAIT_SECONDS, defaultWait, 0, MAX_WAIT_SECONDS);
-        boolean throughApproval = call.flag(WAIT_FOR_APPROVAL, false);
         RunView run = runs.submit(call.workspaceId(), call.caller().principalId(),
                 new SubmitRun("MCP " + tool + ": " + step.action(), null, List.of(step)));
+        return answer(call, run, noun, defaultWait, (answer, result) -> {
+            answer.put(resultKey, result == null ? null : Json.mapper().convertValue(result, Object.class));
+            return answer;
+        });
+    }
+
+    /**
+     * Waits for {@code run}, a one-step run the caller's tool submitted, as {@link #waitProperties} asked, and
+     * answers as the class says; {@code completed} shapes the answer of a completed step.
+     */
+    public Object answer(McpTool.Call call, RunView run, String noun, int defaultWait, Completed completed) {
+        int wait = call.integer(WAIT_SECONDS, defaultWait, 0, MAX_WAIT_SECONDS);
+        boolean throughApproval = call.flag(WAIT_FOR_APPROVAL, false);
         RunWaiter.Outcome outcome = waiter.await(call.workspaceId(), run.id(), Duration.ofSeconds(wait),
                 throughApproval, call.progress());
         run = outcome.run();
         StepView s = run.steps().getFirst();
         return switch (outcome.state()) {
-            case COMPLETED -> {
-                Map<String, Object> answer = base(run, "completed");
-                answer.put(resultKey, s.result() == null ? null : Json.mapper().convertValue(s.result(), Object.class));
-                yield answer;
-            }
+            case COMPLETED -> completed.answer(base(run, "completed"), s.result());
             case FAILED -> {
                 Map<String, Object> details = base(run, run.status().wire());
                 details.put("error", s.error());

@@ -23,11 +23,13 @@ final class ProgressSink {
         }
         AtomicInteger sent = new AtomicInteger();
         return message -> {
-            try {
-                exchange.progressNotification(new McpSchema.ProgressNotification(token,
-                        (double) sent.incrementAndGet(), null, message));
-            } catch (RuntimeException e) { // the client went away: the call still ends as it would have
-                log.debug("could not send a progress notification: {}", e.toString());
+            synchronized (sent) { // numbered and sent as one step: the values reach the stream in order
+                try {
+                    exchange.progressNotification(new McpSchema.ProgressNotification(token,
+                            (double) sent.incrementAndGet(), null, message));
+                } catch (RuntimeException e) { // the client went away: the call still ends as it would have
+                    log.debug("could not send a progress notification: {}", e.toString());
+                }
             }
         };
     }
