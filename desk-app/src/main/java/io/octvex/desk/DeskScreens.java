@@ -3,6 +3,7 @@ package io.octvex.desk;
 import io.octvex.desk.approvals.ApprovalsScreen;
 import io.octvex.desk.audit.AuditScreen;
 import io.octvex.desk.fleet.FleetScreen;
+import io.octvex.desk.mcpclients.McpClientsPage;
 import io.octvex.desk.policy.PolicyScreen;
 import io.octvex.desk.runs.RunsScreen;
 import io.octvex.desk.screen.DeskScreen;
@@ -32,7 +33,10 @@ final class DeskScreens {
                 new DeskScreen("workspaces", "Workspaces", "▦",
                         plain(c -> WorkspacesScreen.create(c.session(), c.io(), c.fx()))),
                 new DeskScreen("settings", "Settings", "⚙", plain(c -> SettingsScreen.create(c.session(), settings,
-                        current, c.io(), c.fx(), disconnect))));
+                        current, c.io(), c.fx(), disconnect))),
+                new DeskScreen("mcp-clients", "MCP clients", "⇄", plain(c -> McpClientsPage.create(
+                        c.session().client(), c.session().client().baseUri().toString(),
+                        c.session().workspace().id(), c.io()))));
     }
 
     /** A screen that is only its view: no live stream to stop, nothing to close. */
