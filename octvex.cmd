@@ -29,6 +29,7 @@ if /i "%CMD%"=="server" goto :dispatch
 if /i "%CMD%"=="edge"   goto :dispatch
 if /i "%CMD%"=="desk"   goto :dispatch
 if /i "%CMD%"=="test"   goto :dispatch
+if /i "%CMD%"=="mcp-bridge" goto :dispatch
 echo octvex: unknown command: %CMD% 1>&2
 call :usage 1>&2
 exit /b 2
@@ -42,12 +43,22 @@ if errorlevel 1 (
 set "JAVA_HOME=%JDK_HOME%"
 set "PATH=%JAVA_HOME%\bin;%PATH%"
 if /i "%CMD%"=="test" goto :test
+if /i "%CMD%"=="mcp-bridge" goto :mcp_bridge
 call :build_if_needed || exit /b 1
 if /i "%CMD%"=="server" set "JAR=%SERVER_JAR%"
 if /i "%CMD%"=="edge"   set "JAR=%EDGE_JAR%"
 if /i "%CMD%"=="desk"   set "JAR=%DESK_JAR%"
 if /i "%CMD%"=="up" goto :up
 java -jar "%JAR%" %ARGS%
+exit /b %errorlevel%
+
+rem mcp-bridge: what MCP clients start. Standard output is the MCP stream, so a build (only when the Desk's jar
+rem is missing: a client must not wait for Maven on every edit) reports on standard error.
+:mcp_bridge
+if not exist "%DESK_JAR%" (
+  call :build_if_needed 1>&2 || exit /b 1
+)
+java -cp "%DESK_JAR%" io.octvex.desk.bridge.McpBridge %ARGS%
 exit /b %errorlevel%
 
 :test
@@ -225,6 +236,8 @@ echo   server [ARGS]    build if needed, run the sync server in the foreground (
 echo   edge [ARGS]      build if needed, run a local edge (--server URL, --wait, --help)
 echo   desk [ARGS]      build if needed, run the Desk (--server URL, --theme light^|dark)
 echo   test [ARGS]      run the whole test suite: mvnw -B verify ARGS with the JDK below
+echo   mcp-bridge --server URL --workspace ID
+echo                    the MCP stdio bridge MCP clients start (the Desk configures them; token from the keychain)
 echo   help             this text
 echo.
 echo Environment: OCTVEX_HOME (default %%USERPROFILE%%\.octvex), OCTVEX_PORT (7700), OCTVEX_BIND (127.0.0.1),
