@@ -152,9 +152,11 @@ final class LoopbackPage implements AutoCloseable {
             }
             T result = answer.verify(node);
             send(exchange, 200, "text/plain", "Done: the Desk verified your authenticator.");
+            exchange.close(); // the page gets its answer before the waiting ceremony stops the server
             outcome.complete(result);
         } catch (CeremonyException refused) {
             send(exchange, 400, "text/plain", refused.getMessage());
+            exchange.close();
             outcome.completeExceptionally(refused);
         }
     }

@@ -1,5 +1,6 @@
 package io.octvex.desk.webauthn;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +107,8 @@ class BrowserCeremoniesTest {
         BrowserCeremonies desk = desk(file);
 
         CeremonyResult registered = inBrowser(() -> desk.register(TIMEOUT));
+        assertThat(page.locator("#status"))
+                .hasText("Done: the Desk verified your authenticator. You can close this tab.");
         CeremonyResult unlocked = inBrowser(() -> desk.authenticate(TIMEOUT));
 
         assertThat(registered.prfSecret()).get().satisfies(secret -> assertThat(secret).hasSize(32));
@@ -124,6 +128,29 @@ class BrowserCeremoniesTest {
         CeremonyResult other = inBrowser(() -> desk(home.resolve("other.json")).register(TIMEOUT));
         assertThat(other.credentialId()).isNotEqualTo(registered.credentialId());
         assertThat(other.prfSecret().orElseThrow()).hasSize(32).isNotEqualTo(secret);
+    }
+
+    @Test
+    void anAuthenticatorThatEvaluatesPrfOnlyOnGetStillGivesTheSecretAtRegistration() throws Exception {
+        addAuthenticator(true, true);
+        BrowserCeremonies desk = desk(home.resolve("webauthn.json"));
+        List<String> answers = new CopyOnWriteArrayList<>();
+        page.onRequest(request -> {
+            if (request.url().endsWith("/finish")) {
+                answers.add(request.postData());
+            }
+        });
+        // Chromium's virtual authenticator evaluates PRF at create(); many real ones only say it is enabled.
+        // Asking create() for no evaluation makes Chromium answer like them.
+        tamperPage(html -> html.replace("extensions: { prf: { eval: { first: bytes(options.prfSalt) } } }\n      }});",
+                "extensions: { prf: {} }\n      }});"));
+        CeremonyResult registered = inBrowser(() -> desk.register(TIMEOUT));
+        page.unrouteAll();
+        CeremonyResult unlocked = inBrowser(() -> desk.authenticate(TIMEOUT));
+
+        assertThat(answers.getFirst()).contains("\"registration\"").contains("\"assertion\"");
+        assertThat(registered.prfSecret().orElseThrow()).hasSize(32);
+        assertThat(unlocked.prfSecret().orElseThrow()).isEqualTo(registered.prfSecret().orElseThrow());
     }
 
     @Test
@@ -161,6 +188,8 @@ class BrowserCeremoniesTest {
         assertThatThrownBy(() -> inBrowser(() -> desk.authenticate(TIMEOUT)))
                 .isInstanceOf(CeremonyException.class)
                 .hasMessage("The authenticator did not verify you (fingerprint, face or PIN); refused.");
+        assertThat(page.locator("#status")).hasText(
+                "The authenticator did not verify you (fingerprint, face or PIN); refused. You can close this tab.");
     }
 
     @Test
@@ -196,6 +225,12 @@ class BrowserCeremoniesTest {
         URI page = opened.poll(10, TimeUnit.SECONDS);
         String origin = "http://localhost:" + page.getPort();
         try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> byAddress = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + page.getPort() + page.getPath())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(byAddress.statusCode()).isEqualTo(421);
+            assertThat(http.send(HttpRequest.newBuilder(page.resolve("/guessed-token/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
             HttpResponse<String> wrongOrigin = http.send(post(page, "http://localhost:1", posted.get()),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(wrongOrigin.statusCode()).isEqualTo(403);
