@@ -24,6 +24,8 @@ import tools.jackson.databind.JsonNode;
 public final class BrowserCeremonies {
     private static final int CHALLENGE_BYTES = 32;
     private static final int PRF_BYTES = 32;
+    private static final int SALT_BYTES = 32;
+    private static final int USER_HANDLE_BYTES = 16;
 
     private final CredentialFile file;
     private final Consumer<URI> browser;
@@ -54,8 +56,8 @@ public final class BrowserCeremonies {
     public synchronized CeremonyResult register(Duration timeout) throws CeremonyException {
         byte[] challenge = LoopbackPage.randomBytes(CHALLENGE_BYTES);
         byte[] followUpChallenge = LoopbackPage.randomBytes(CHALLENGE_BYTES);
-        byte[] prfSalt = LoopbackPage.randomBytes(32);
-        byte[] userHandle = LoopbackPage.randomBytes(16);
+        byte[] prfSalt = LoopbackPage.randomBytes(SALT_BYTES);
+        byte[] userHandle = LoopbackPage.randomBytes(USER_HANDLE_BYTES);
         try (LoopbackPage page = new LoopbackPage()) {
             Map<String, Object> options = options(page, "register", challenge, prfSalt, timeout);
             options.put("followUpChallenge", base64(followUpChallenge));

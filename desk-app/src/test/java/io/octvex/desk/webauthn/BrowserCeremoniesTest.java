@@ -13,6 +13,7 @@ import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -245,7 +246,7 @@ class BrowserCeremoniesTest {
     }
 
     @Test
-    void nobodyCompletingThePageEndsInAClearMessageWithinTheTimeout() {
+    void nobodyCompletingThePageEndsInAClearMessageWithinTheTimeout() throws Exception {
         BrowserCeremonies desk = new BrowserCeremonies(home.resolve("webauthn.json"), opened::add, CLOCK);
         long start = System.nanoTime();
 
@@ -253,6 +254,13 @@ class BrowserCeremoniesTest {
                 .isInstanceOf(CeremonyException.class)
                 .hasMessage("Nobody completed the WebAuthn registration in the browser within 2 s; the Desk stopped waiting.");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        URI abandoned = opened.poll();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(abandoned).build(),
+                    HttpResponse.BodyHandlers.ofString()))
+                    .as("the page's server is gone with its ceremony")
+                    .isInstanceOf(ConnectException.class);
+        }
         assertThatThrownBy(() -> desk.authenticate(TIMEOUT))
                 .isInstanceOf(CeremonyException.class)
                 .hasMessage("No authenticator is registered with this Desk yet; register one first.");
