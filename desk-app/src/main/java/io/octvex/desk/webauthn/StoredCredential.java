@@ -3,8 +3,9 @@ package io.octvex.desk.webauthn;
 import java.time.Instant;
 
 /**
- * What the Desk keeps about its registered credential: public data only. The PRF salt is not a secret (the
- * authenticator's PRF output for it is); the sign counter only ever grows.
+ * What the Desk keeps about its registered credential: nothing that unlocks by itself. The PRF salt is still
+ * kept from other users (owner-only file): every page on any localhost port shares the RP ID, so a page that
+ * knew the salt and got the user's gesture would get the PRF output. The sign counter only ever grows.
  */
 record StoredCredential(
         byte[] credentialId,

@@ -13,7 +13,10 @@ import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
+import com.sun.net.httpserver.HttpServer;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -205,6 +208,47 @@ class BrowserCeremoniesTest {
         assertThatThrownBy(() -> inBrowser(() -> desk.authenticate(TIMEOUT)))
                 .isInstanceOf(CeremonyException.class)
                 .hasMessage("The browser answered with a credential this Desk did not register; refused.");
+    }
+
+    @Test
+    void anAnswerMadeOnAnotherLocalhostPageIsRefused() throws Exception {
+        addAuthenticator(true, true);
+        BrowserCeremonies desk = desk(home.resolve("webauthn.json"));
+        inBrowser(() -> desk.register(TIMEOUT));
+        Future<CeremonyResult> unlock = ceremonies.submit(() -> desk.authenticate(TIMEOUT));
+        URI deskPage = opened.poll(10, TimeUnit.SECONDS);
+
+        // a look-alike page with the Desk's live challenge on another localhost port (the same RP ID) gets the
+        // gesture, and its operator forwards the answer to the Desk with a forged Origin header
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            byte[] lookAlike = http.send(HttpRequest.newBuilder(deskPage).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            other.createContext("/", exchange -> {
+                exchange.sendResponseHeaders(200, lookAlike.length);
+                exchange.getResponseBody().write(lookAlike);
+                exchange.close();
+            });
+            other.start();
+            AtomicReference<String> answer = new AtomicReference<>();
+            try {
+                page.route("**/finish", route -> {
+                    answer.set(route.request().postData());
+                    route.fulfill(new Route.FulfillOptions().setBody("thanks"));
+                });
+                page.navigate("http://localhost:" + other.getAddress().getPort() + deskPage.getPath());
+                page.waitForCondition(() -> answer.get() != null);
+            } finally {
+                other.stop(0);
+            }
+            assertThat(answer.get()).contains("\"assertion\"");
+            HttpResponse<String> forwarded = http.send(post(deskPage, "http://localhost:" + deskPage.getPort(),
+                    answer.get()), HttpResponse.BodyHandlers.ofString());
+            assertThat(forwarded.statusCode()).isEqualTo(400);
+        }
+        assertThatThrownBy(() -> unwrap(unlock))
+                .isInstanceOf(CeremonyException.class)
+                .hasMessage("The answer comes from another web origin than the Desk's page; refused.");
     }
 
     @Test
