@@ -87,7 +87,10 @@ final class LoopbackPage implements AutoCloseable {
             try (exchange) {
                 handle(exchange, html, nonce, answer, answered, outcome);
             } catch (IOException | RuntimeException e) {
-                outcome.completeExceptionally(new CeremonyException("The WebAuthn page's answer could not be read.", e));
+                // a probe that hangs up is no reason to end the ceremony; a broken answer is
+                if (answered.get()) {
+                    outcome.completeExceptionally(new CeremonyException("The WebAuthn page's answer could not be read.", e));
+                }
             }
         });
         server.start();
