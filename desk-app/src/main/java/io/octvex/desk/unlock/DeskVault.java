@@ -38,8 +38,13 @@ public final class DeskVault {
         }
     }
 
-    /** {@code problem}: why the file cannot be used (then nothing is written to it), else null. */
-    public record Status(boolean exists, boolean unlocked, List<Method> methods, String problem) {}
+    /**
+     * {@code webAuthnWithoutPrf}: the WebAuthn method's authenticator has no PRF, so its key is in the keychain
+     * and an assertion guards it (the UI says so). {@code problem}: why the file cannot be used (then nothing is
+     * written to it), else null.
+     */
+    public record Status(boolean exists, boolean unlocked, List<Method> methods, boolean webAuthnWithoutPrf,
+                         String problem) {}
 
     /** Whether the OS keychain answered the last probe, and if not, why (a sentence). */
     public record KeychainCheck(boolean available, String note) {}
@@ -85,9 +90,10 @@ public final class DeskVault {
         try {
             Optional<StoreFile> stored = StoreFile.read(file);
             return new Status(stored.isPresent(), stored.isPresent() && unlocked(stored.get()),
-                    stored.map(DeskVault::methods).orElse(List.of()), null);
+                    stored.map(DeskVault::methods).orElse(List.of()), stored.stream().flatMap(s -> s.wraps().stream())
+                    .anyMatch(w -> Boolean.FALSE.equals(w.prf())), null);
         } catch (StoreFile.Damaged e) {
-            return new Status(true, false, List.of(), e.getMessage());
+            return new Status(true, false, List.of(), false, e.getMessage());
         }
     }
 

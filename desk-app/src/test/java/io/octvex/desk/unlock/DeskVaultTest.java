@@ -46,7 +46,7 @@ class DeskVaultTest {
         assertThat(Files.getPosixFilePermissions(first.file())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
         DeskVault again = vault(null);
-        assertThat(again.status()).isEqualTo(new DeskVault.Status(true, false, List.of(Method.PASSPHRASE), null));
+        assertThat(again.status()).isEqualTo(new DeskVault.Status(true, false, List.of(Method.PASSPHRASE), false, null));
         assertThatThrownBy(() -> again.get("session")).isInstanceOf(DeskVault.Refused.class)
                 .hasMessage("The Desk's secrets are locked: unlock them first.");
         again.unlock(Method.PASSPHRASE, PASS.clone());
@@ -246,6 +246,7 @@ class DeskVaultTest {
         UUID id = StoreFile.read(v.file()).orElseThrow().storeId();
         assertThat(keychain.entries).containsOnlyKeys("octvex|desk-key " + id + " webauthn");
         assertThat(StoreFile.read(v.file()).orElseThrow().wraps().getFirst().prf()).isFalse();
+        assertThat(v.status().webAuthnWithoutPrf()).isTrue();
 
         DeskVault again = vault(ceremonies);
         again.unlock(Method.WEBAUTHN, null);
