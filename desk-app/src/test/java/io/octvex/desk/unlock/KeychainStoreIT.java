@@ -76,6 +76,66 @@ class KeychainStoreIT {
         }
     }
 
+    @Test
+    void aSecretServiceThatNeverAnswersIsGivenUpWithinTheBound() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.stream.Stream.of(System.getenv()
+                .getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "dbus-daemon"))), "dbus-daemon is not installed");
+        Files.createDirectories(dir.resolve("bus"));
+        Process daemon = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address",
+                "--address=unix:path=" + dir.resolve("bus/socket")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            String address = new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine().strip();
+            try (var bus = org.freedesktop.dbus.connections.impl.DBusConnectionBuilder.forAddress(address)
+                    .withShared(false).build()) {
+                // the Secret Service's name is taken, and its OpenSession never returns: a hung keyring daemon
+                bus.requestBusName("org.freedesktop.secrets");
+                bus.exportObject("/org/freedesktop/secrets", new HungSecretService() {
+                    @Override
+                    public org.freedesktop.dbus.types.Variant<?> OpenSession(String algorithm,
+                                                                           org.freedesktop.dbus.types.Variant<?> input) {
+                        asked.incrementAndGet();
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IllegalStateException("released at the end of the test");
+                    }
+                });
+                String check = run(Map.of("DBUS_SESSION_BUS_ADDRESS", address, "NO_KEYRING", "1"), "check",
+                        dir.resolve("desk"));
+                System.out.println("KeychainStoreIT (hung Secret Service): " + check.strip());
+                // whichever gives up first, java-keyring's own reply timeout (then: no backend) or the Desk's 5 s
+                // bound, the probe ends in time with a sentence; and the hung method really was called
+                assertThat(asked.get()).as("OpenSession was called").isPositive();
+                assertThat(check).startsWith("check: false in ").containsAnyOf(
+                        "did not answer a write within 5000 ms", "failed a write: BackendNotSupportedException");
+                long millis = Long.parseLong(check.substring("check: false in ".length(), check.indexOf(" ms")));
+                assertThat(millis).as(check).isLessThan(8_000L);
+                never.countDown();
+            }
+        } finally {
+            never.countDown();
+            daemon.destroy();
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What java-keyring's Secret Service backend calls first; the test's implementation never answers. */
+    @org.freedesktop.dbus.annotations.DBusInterfaceName("org.freedesktop.Secret.Service")
+    public interface HungSecretService extends org.freedesktop.dbus.interfaces.DBusInterface {
+        org.freedesktop.dbus.types.Variant<?> OpenSession(String algorithm, org.freedesktop.dbus.types.Variant<?> input);
+
+        @Override
+        default String getObjectPath() {
+            return "/org/freedesktop/secrets";
+        }
+    }
+
     /**
      * One Desk process with {@code env} (and no other bus), its output once it ends. The keychain's bound is the
      * Desk's own 10 s where the keyring should answer (a first call in a cold JVM on a loaded machine is slow:
