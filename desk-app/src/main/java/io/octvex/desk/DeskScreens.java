@@ -23,7 +23,9 @@ import javafx.scene.Node;
 final class DeskScreens {
     private DeskScreens() {}
 
-    static List<DeskScreen> all(ApprovalsScreen.Hooks inbox, SettingsStore settings, ObjectProperty<DeskSettings> current, Runnable disconnect) {
+    /** {@code security}: the settings' "Security / Unlock" section (null: none, the Desk keeps no secrets). */
+    static List<DeskScreen> all(ApprovalsScreen.Hooks inbox, SettingsStore settings, ObjectProperty<DeskSettings> current,
+                                Runnable disconnect, java.util.function.Supplier<Node> security) {
         return List.of(
                 ApprovalsScreen.entry(inbox),
                 RunsScreen.entry(),
@@ -33,7 +35,7 @@ final class DeskScreens {
                 new DeskScreen("workspaces", "Workspaces", "▦",
                         plain(c -> WorkspacesScreen.create(c.session(), c.io(), c.fx()))),
                 new DeskScreen("settings", "Settings", "⚙", plain(c -> SettingsScreen.create(c.session(), settings,
-                        current, c.io(), c.fx(), disconnect))),
+                        current, c.io(), c.fx(), disconnect, security.get()))),
                 new DeskScreen("mcp-clients", "MCP clients", "⇄", plain(c -> McpClientsPage.create(
                         c.session().client(), c.session().client().baseUri().toString(),
                         c.session().workspace().id(), c.io()))));

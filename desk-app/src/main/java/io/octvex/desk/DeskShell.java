@@ -6,13 +6,22 @@ import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.connect.ConnectModel;
 import io.octvex.desk.connect.ConnectView;
 import io.octvex.desk.connect.DeskSession;
+import io.octvex.desk.connect.SessionMemory;
 import io.octvex.desk.notify.DeskNotifications;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
+import io.octvex.desk.unlock.DeskVault;
+import io.octvex.desk.unlock.UnlockPane;
+import io.octvex.desk.unlock.WebAuthnCeremonies;
+import io.octvex.desk.webauthn.BrowserCeremonies;
+import io.octvex.desk.webauthn.CeremonyResult;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.WorkspaceView;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +46,7 @@ import javafx.scene.layout.StackPane;
  */
 public final class DeskShell extends StackPane implements AutoCloseable {
     static final String TITLE = "Octvex Desk";
+    private static final System.Logger LOG = System.getLogger(DeskShell.class.getName());
 
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,7 +61,11 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(TITLE);
     /** Chosen off the FX thread (it asks the session bus); every use waits for it there too. */
     private final CompletableFuture<DeskNotifications> notifications;
+    /** The Desk's secret store (the kept session); null without a data directory. */
+    private final DeskVault vault;
+    private final SessionMemory memory;
     private Workbench workbench;
+    private DeskSession session;
     private ApprovalsScreen.Inbox inbox;
 
     public DeskShell(String defaultServerUrl) {
@@ -60,6 +74,33 @@ public final class DeskShell extends StackPane implements AutoCloseable {
 
     /** {@code current}: the settings loaded from {@code settings} at start. */
     public DeskShell(String defaultServerUrl, DeskHost host, SettingsStore settings, DeskSettings current) {
+        this(defaultServerUrl, host, settings, current,
+                host.dataDir() == null ? null : DeskVault.forDesk(host.dataDir(), browserCeremonies(host.dataDir())));
+    }
+
+    /** WebAuthn unlock in the system browser; the credential file (public data only) sits next to the store. */
+    private static WebAuthnCeremonies browserCeremonies(Path dataDir) {
+        var browser = new BrowserCeremonies(dataDir.resolve("webauthn-credential.json"));
+        return new WebAuthnCeremonies() {
+            @Override
+            public Outcome register(Duration timeout) throws Exception {
+                CeremonyResult result = browser.register(timeout);
+                return new Outcome(result.credentialId(), result.prfSecret());
+            }
+
+            @Override
+            public Outcome authenticate(Duration timeout) throws Exception {
+                CeremonyResult result = browser.authenticate(timeout);
+                return new Outcome(result.credentialId(), result.prfSecret());
+            }
+        };
+    }
+
+    /** {@code vault}: where the session is kept between starts (null: nowhere, sign in at every start). */
+    public DeskShell(String defaultServerUrl, DeskHost host, SettingsStore settings, DeskSettings current,
+                     DeskVault vault) {
+        this.vault = vault;
+        this.memory = vault == null ? SessionMemory.NONE : new VaultMemory(vault);
         this.defaultServerUrl = defaultServerUrl;
         this.host = host;
         this.settings = settings;
@@ -92,23 +133,46 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     }
 
     private void showConnect() {
-        var connect = new ConnectModel(defaultServerUrl, OctvexClient::connect, io, Platform::runLater, this::open);
-        var view = new ConnectView(connect);
+        var connect = new ConnectModel(defaultServerUrl, OctvexClient::connect, io, Platform::runLater, this::open,
+                memory);
+        var view = new ConnectView(connect, vault == null ? null
+                : new UnlockPane(vault, io, Platform::runLater, () -> resume(connect)));
         StackPane.setAlignment(view, Pos.TOP_CENTER);
         getChildren().setAll(view);
+    }
+
+    /** Once the store is open: signs in with the session kept for this server, if there is one. */
+    private void resume(ConnectModel connect) {
+        String server = connect.serverUrlProperty().get().strip();
+        io.execute(() -> {
+            try {
+                vault.recallSession(server).ifPresent(kept -> Platform.runLater(
+                        () -> connect.resume(kept.user(), kept.workspaceId(), kept.token())));
+            } catch (DeskVault.Refused e) {
+                LOG.log(System.Logger.Level.WARNING, "No kept session: " + e.getMessage());
+            }
+        });
     }
 
     private void open(DeskSession session) {
         closeWorkbench();
         resetTitle();
-        workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, this::disconnect),
+        this.session = session;
+        workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, this::disconnect,
+                        () -> vault == null ? null : new io.octvex.desk.unlock.SecuritySection(vault, io, Platform::runLater)),
                 io, Platform::runLater, timer, Clock.systemUTC(),
                 (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
         getChildren().setAll(workbench);
     }
 
-    /** Ends the session here (the token is only in memory) and shows the connect screen again. */
+    /** Ends the session here, forgets the kept one (the next start asks again) and shows the connect screen. */
     private void disconnect() {
+        if (session != null) {
+            String server = session.client().baseUri().toString();
+            String user = session.user().name();
+            io.execute(() -> memory.forget(server, user));
+            session = null;
+        }
         closeWorkbench();
         resetTitle();
         showConnect();
@@ -154,6 +218,31 @@ public final class DeskShell extends StackPane implements AutoCloseable {
                     });
                 }
             });
+        }
+    }
+
+    /** The session kept in the store while it is open; a store that cannot keep it is said in the log only. */
+    private record VaultMemory(DeskVault vault) implements SessionMemory {
+        @Override
+        public void remember(String server, String user, UUID workspaceId, String token) {
+            try {
+                if (vault.status().unlocked()) {
+                    vault.rememberSession(new DeskVault.SavedSession(server, user, workspaceId, token));
+                }
+            } catch (DeskVault.Refused e) {
+                LOG.log(System.Logger.Level.WARNING, "The session is not kept: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void forget(String server, String user) {
+            try {
+                if (vault.status().exists() && vault.status().problem() == null) {
+                    vault.forgetSession(server, user);
+                }
+            } catch (DeskVault.Refused e) {
+                LOG.log(System.Logger.Level.WARNING, "The kept session is not forgotten: " + e.getMessage());
+            }
         }
     }
 

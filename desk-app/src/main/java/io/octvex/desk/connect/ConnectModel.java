@@ -1,9 +1,12 @@
 package io.octvex.desk.connect;
 
+import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.PrincipalView;
 import io.octvex.protocol.Session;
 import io.octvex.protocol.WorkspaceView;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -25,6 +28,7 @@ public final class ConnectModel {
     private final Executor io;
     private final Executor fx;
     private final Consumer<DeskSession> onConnected;
+    private final SessionMemory memory;
 
     private final StringProperty serverUrl = new SimpleStringProperty("");
     private final StringProperty username = new SimpleStringProperty("");
@@ -32,15 +36,24 @@ public final class ConnectModel {
     private final StringProperty error = new SimpleStringProperty("");
     private final ObservableList<WorkspaceView> workspaces = FXCollections.observableArrayList();
     private OctvexClient signedIn;
-    private Session session;
+    private PrincipalView principal;
+    /** Set by a fresh sign-in (kept once a workspace is chosen); null after a resume, whose token is kept already. */
+    private String freshToken;
 
     public ConnectModel(String defaultServerUrl, Function<String, OctvexClient> connector, Executor io, Executor fx,
                         Consumer<DeskSession> onConnected) {
+        this(defaultServerUrl, connector, io, fx, onConnected, SessionMemory.NONE);
+    }
+
+    /** {@code memory}: where the session is kept once a workspace is chosen, and forgotten when it has ended. */
+    public ConnectModel(String defaultServerUrl, Function<String, OctvexClient> connector, Executor io, Executor fx,
+                        Consumer<DeskSession> onConnected, SessionMemory memory) {
         this.serverUrl.set(defaultServerUrl == null ? "" : defaultServerUrl);
         this.connector = connector;
         this.io = io;
         this.fx = fx;
         this.onConnected = onConnected;
+        this.memory = memory;
     }
 
     public StringProperty serverUrlProperty() {
@@ -84,7 +97,7 @@ public final class ConnectModel {
                 Session s = anonymous.login(user, secret);
                 OctvexClient client = anonymous.withToken(s.token());
                 List<WorkspaceView> mine = client.workspaces();
-                fx.execute(() -> signedIn(client, s, mine));
+                fx.execute(() -> signedIn(client, s.principal(), s.token(), mine, null));
             } catch (RuntimeException e) {
                 fx.execute(() -> {
                     busy.set(false);
@@ -96,16 +109,49 @@ public final class ConnectModel {
         });
     }
 
-    private void signedIn(OctvexClient client, Session s, List<WorkspaceView> mine) {
+    /**
+     * Goes straight in with a session kept from an earlier start: the token still works → the saved workspace (or
+     * the picker when it is gone); refused (401) → the session is forgotten and the sign-in form shows, saying so.
+     */
+    public void resume(String user, UUID workspaceId, String token) {
+        String url = serverUrl.get().strip();
+        busy.set(true);
+        error.set("");
+        workspaces.clear();
+        io.execute(() -> {
+            try {
+                OctvexClient client = connector.apply(url).withToken(token);
+                PrincipalView me = client.me();
+                List<WorkspaceView> mine = client.workspaces();
+                fx.execute(() -> signedIn(client, me, null, mine, workspaceId));
+            } catch (RuntimeException e) {
+                boolean ended = e instanceof OctvexApiException api && api.status() == 401;
+                if (ended) {
+                    memory.forget(url, user);
+                }
+                fx.execute(() -> {
+                    busy.set(false);
+                    username.set(user);
+                    error.set(ended ? "Your saved session has ended (signed out or expired): sign in again."
+                            : Problems.describe(e));
+                });
+            }
+        });
+    }
+
+    private void signedIn(OctvexClient client, PrincipalView me, String token, List<WorkspaceView> mine,
+                          UUID preferred) {
         busy.set(false);
         if (mine.isEmpty()) {
-            error.set("Signed in as " + s.principal().name() + ", who is not a member of any workspace yet.");
+            error.set("Signed in as " + me.name() + ", who is not a member of any workspace yet.");
             return;
         }
         signedIn = client;
-        session = s;
-        if (mine.size() == 1) {
-            choose(mine.getFirst());
+        principal = me;
+        freshToken = token;
+        WorkspaceView saved = mine.stream().filter(w -> w.id().equals(preferred)).findFirst().orElse(null);
+        if (saved != null || mine.size() == 1) {
+            choose(saved != null ? saved : mine.getFirst());
         } else {
             workspaces.setAll(mine);
         }
@@ -116,6 +162,12 @@ public final class ConnectModel {
         if (signedIn == null) {
             throw new IllegalStateException("not signed in");
         }
-        onConnected.accept(new DeskSession(signedIn, session.principal(), workspace));
+        if (freshToken != null) {
+            String url = signedIn.baseUri().toString();
+            String user = principal.name();
+            String token = freshToken;
+            io.execute(() -> memory.remember(url, user, workspace.id(), token));
+        }
+        onConnected.accept(new DeskSession(signedIn, principal, workspace));
     }
 }

@@ -18,6 +18,11 @@ import javafx.scene.layout.VBox;
 public final class ConnectView extends VBox {
 
     public ConnectView(ConnectModel model) {
+        this(model, null);
+    }
+
+    /** {@code unlock}: the part that opens the Desk's secrets, where the session is kept (null: none). */
+    public ConnectView(ConnectModel model, javafx.scene.Node unlock) {
         var title = new Label("Connect to Octvex");
         title.getStyleClass().add(Styles.TITLE_2);
 
@@ -90,12 +95,15 @@ public final class ConnectView extends VBox {
             }
         });
 
-        var note = new Label("The session stays in memory only: you sign in again after a restart. Keeping it in "
-                + "the OS keychain (and WebAuthn unlock) comes with issue #8.");
-        note.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-        note.setWrapText(true);
-
-        getChildren().addAll(title, form, signIn, error, picker, note);
+        getChildren().addAll(title, form, signIn, error, picker);
+        if (unlock != null) {
+            getChildren().add(unlock);
+        } else {
+            var note = new Label("The session stays in memory only: you sign in again after a restart.");
+            note.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+            note.setWrapText(true);
+            getChildren().add(note);
+        }
         setSpacing(16);
         setPadding(new Insets(32));
         setAlignment(Pos.TOP_LEFT);

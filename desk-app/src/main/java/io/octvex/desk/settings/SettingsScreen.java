@@ -15,12 +15,13 @@ public final class SettingsScreen {
     /**
      * @param settings   the settings in force, loaded at start; the screen saves and sets each change here
      * @param disconnect ends the session and goes back to the connect screen
+     * @param security   the "Security / Unlock" section (io.octvex.desk.unlock), or null
      */
     public static Node create(DeskSession session, SettingsStore store, ObjectProperty<DeskSettings> settings,
-                              Executor io, Executor fx, Runnable disconnect) {
+                              Executor io, Executor fx, Runnable disconnect, Node security) {
         var model = new SettingsModel(store, OsAppearance.system(), io, fx, SettingsScreen::applyTheme, settings);
         model.detect();
-        return new SettingsView(model, session, disconnect);
+        return new SettingsView(model, session, disconnect, security);
     }
 
     /** Whether to show the dark theme: the choice, or for "system" what the OS prefers (light when unknown). */

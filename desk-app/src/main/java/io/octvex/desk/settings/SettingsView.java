@@ -2,6 +2,7 @@ package io.octvex.desk.settings;
 
 import atlantafx.base.theme.Styles;
 import io.octvex.desk.connect.DeskSession;
+import java.util.List;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -16,14 +17,14 @@ import javafx.scene.layout.VBox;
 /** Server connection, theme, notifications and the (coming) bundled edge. A thin view over {@link SettingsModel}. */
 final class SettingsView extends BorderPane {
 
-    SettingsView(SettingsModel model, DeskSession session, Runnable disconnect) {
+    SettingsView(SettingsModel model, DeskSession session, Runnable disconnect, javafx.scene.Node security) {
         var title = new Label("Settings");
         title.getStyleClass().add(Styles.TITLE_3);
 
         var server = new Label(session.client().baseUri().toString());
         server.setId("settingsServer");
         var who = new Label("Signed in as " + session.user().name() + " in workspace " + session.workspace().name()
-                + ". The session lives in memory only: after a restart you sign in again.");
+                + ". Disconnecting also forgets the session kept for the next start.");
         who.getStyleClass().add(Styles.TEXT_MUTED);
         who.setWrapText(true);
         var disconnectButton = new Button("Disconnect");
@@ -78,6 +79,9 @@ final class SettingsView extends BorderPane {
                 section("Notifications"), notifications, new Separator(),
                 section("Bundled edge (coming)"), edge, edgeNote, new Separator(),
                 notice);
+        if (security != null) {
+            content.getChildren().addAll(content.getChildren().size() - 1, List.of(security, new Separator()));
+        }
         content.setPadding(new Insets(16));
         content.setMaxWidth(760);
         setCenter(content);
