@@ -54,6 +54,12 @@ class CeremonyStore {
                 .query(CeremonyStore::ceremony).optional();
     }
 
+    /** The name a browser shows for the account a key is registered to. */
+    String principalName(UUID principalId) {
+        return jdbc.sql("SELECT name FROM principals WHERE id = :id").param("id", principalId).query(String.class)
+                .optional().orElse("octvex");
+    }
+
     Optional<Ceremony> find(UUID id) {
         return jdbc.sql("SELECT * FROM webauthn_ceremonies WHERE id = :id").param("id", id)
                 .query(CeremonyStore::ceremony).optional();

@@ -214,7 +214,7 @@ public class StepUps {
         out.put("expiresAt", c.expiresAt().toString());
         if (c.kind().equals(CeremonyStore.Ceremony.REGISTRATION)) {
             out.put("label", c.label());
-            out.set("publicKey", rp.creationOptions(c.challenge(), c.principalId(), c.label(),
+            out.set("publicKey", rp.creationOptions(c.challenge(), c.principalId(), store.principalName(c.principalId()),
                     store.credentials(c.principalId()).stream().map(CeremonyStore.Credential::credentialId).toList()));
         } else {
             ApprovalView approval = approvals.get(c.workspaceId(), c.approvalId());
