@@ -162,6 +162,7 @@ public class StepUps {
     /** An API client's answer to its challenge, for the approval in the path. */
     public ApprovalView finishStepUp(UUID workspaceId, UUID approvalId, UUID principalId, UUID ceremonyId,
                                      JsonNode credential) {
+        approvals.get(workspaceId, approvalId); // an approval the caller cannot see is 404 before the body is judged
         if (ceremonyId == null) {
             throw ApiException.badRequest("'challengeId' is required: the id POST …/step-up answered");
         }

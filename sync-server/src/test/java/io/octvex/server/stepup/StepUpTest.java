@@ -307,6 +307,14 @@ class StepUpTest {
     }
 
     @Test
+    void anUnknownStepUpIsRefusedAtItsLineAndColumn() {
+        TestApi.Response saved = api.send("POST", "/api/v1/workspaces/" + ws + "/policy/versions",
+                fixtures.fleet().adminToken(), Map.of("document", POLICY.replace("step_up: webauthn", "step_up: fido")));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(400);
+        assertThat(saved.detail()).contains("line 10, column").contains("unknown step_up 'fido'");
+    }
+
+    @Test
     void anotherWorkspacesApprovalIsNotFound() {
         UUID otherWs = fixtures.fleet().workspace("step-up-other");
         fixtures.savePolicy(otherWs, POLICY);
