@@ -307,6 +307,35 @@ class StepUpTest {
     }
 
     @Test
+    void keysAreTheirOwnersOnly() {
+        TestApi.User other = api.newUser(ws, Role.APPROVER);
+        register(other, "other's key");
+        WebAuthnCredentialView othersKey = keys(other).getFirst();
+        assertThat(keys(approver)).extracting(WebAuthnCredentialView::credentialId)
+                .doesNotContain(othersKey.credentialId());
+
+        // an assertion signed by another principal's key does not count for the approver
+        ApprovalView approval = fixtures.pending(ws);
+        WebAuthnCeremony mine = challenge(approval.id());
+        tools.jackson.databind.node.ObjectNode options = (tools.jackson.databind.node.ObjectNode) mine.publicKey().deepCopy();
+        options.putArray("allowCredentials").addObject().put("type", "public-key").put("id", othersKey.credentialId());
+        JsonNode signedByOther = assertion(new WebAuthnCeremony(mine.id(), mine.ceremonyUrl(), mine.expiresAt(), options));
+        TestApi.Response refused = answer(approver, approval.id(), mine.id(), signedByOther);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.detail()).contains("not registered to you");
+        assertThat(votes(approval.id())).isZero();
+
+        TestApi.Response notHers = api.send("DELETE", "/api/v1/me/webauthn/credentials/" + othersKey.id(),
+                approver.token(), null);
+        assertThat(notHers.status()).as(notHers.body()).isEqualTo(404);
+        TestApi.Response removed = api.send("DELETE", "/api/v1/me/webauthn/credentials/" + othersKey.id(),
+                other.token(), null);
+        assertThat(removed.status()).as(removed.body()).isEqualTo(204);
+        assertThat(keys(other)).isEmpty();
+        assertThat(keys(approver)).hasSize(1);
+    }
+
+    @Test
     void anUnknownStepUpIsRefusedAtItsLineAndColumn() {
         TestApi.Response saved = api.send("POST", "/api/v1/workspaces/" + ws + "/policy/versions",
                 fixtures.fleet().adminToken(), Map.of("document", POLICY.replace("step_up: webauthn", "step_up: fido")));
