@@ -109,7 +109,7 @@ public class Approvals {
     }
 
     /**
-     * The approval, when {@code principalId} may approve it with a step-up now: pending, its step waiting, not
+     * The approval, when {@code principalId} may approve it with a step-up now: pending, not
      * expired, the caller eligible, and its rule asking for a step-up. Changes nothing; 404/403/409 otherwise.
      */
     @Transactional(readOnly = true)

@@ -57,6 +57,7 @@ class StepUpTest {
               return JSON.stringify(c.toJSON());
             }""";
 
+    static Path scratch;
     static Playwright playwright;
     static Browser browser;
 
@@ -76,7 +77,7 @@ class StepUpTest {
 
     @BeforeAll
     static void chromium() throws Exception {
-        Path scratch = Files.createTempDirectory(Path.of("/tmp"), "oxs-"); // short: Chromium keeps a socket there
+        scratch = Files.createTempDirectory(Path.of("/tmp"), "oxs-"); // short: Chromium keeps a socket there
         Files.createDirectories(scratch.resolve("config"));
         System.setProperty("playwright.driver.tmpdir", Files.createDirectories(scratch.resolve("driver")).toString());
         Map<String, String> env = new HashMap<>(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1",
@@ -92,12 +93,19 @@ class StepUpTest {
     }
 
     @AfterAll
-    static void closeChromium() {
+    static void closeChromium() throws java.io.IOException {
         if (browser != null) {
             browser.close();
         }
         if (playwright != null) {
             playwright.close();
+        }
+        if (scratch != null) { // the unpacked driver and Chromium's profile: over 100 MB
+            try (var paths = Files.walk(scratch)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
