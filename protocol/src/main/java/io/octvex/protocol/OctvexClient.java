@@ -166,6 +166,20 @@ public final class OctvexClient {
                 ApprovalView.class);
     }
 
+    /**
+     * A step-up challenge for an approval whose rule says {@code step_up: webauthn}: open its
+     * {@code ceremonyUrl} in a browser, or answer it with {@link #approveWithStepUp}.
+     */
+    public WebAuthnCeremony startStepUp(UUID workspaceId, UUID approvalId, StartStepUp request) {
+        return send("POST", ws(workspaceId) + "/approvals/" + approvalId + "/step-up", request,
+                WebAuthnCeremony.class);
+    }
+
+    public ApprovalView approveWithStepUp(UUID workspaceId, UUID approvalId, StepUpAssertion assertion) {
+        return send("POST", ws(workspaceId) + "/approvals/" + approvalId + "/step-up/assertion", assertion,
+                ApprovalView.class);
+    }
+
     public PolicyVersionView savePolicy(UUID workspaceId, String document, boolean activate) {
         return send("POST", ws(workspaceId) + "/policy/versions", new SavePolicy(document, activate),
                 PolicyVersionView.class);

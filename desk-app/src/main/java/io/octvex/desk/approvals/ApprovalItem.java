@@ -33,6 +33,11 @@ public record ApprovalItem(UUID id, String method, String resource, String actio
         return action;
     }
 
+    /** Whether approving needs a security key: the server put the rule's {@code step_up} into the evidence. */
+    public boolean needsSecurityKey() {
+        return source.evidence() != null && source.evidence().path("stepUp").isString();
+    }
+
     /** Time left until it expires (negative once due), for the countdown. */
     public Duration remaining(Instant now) {
         return expiresAt == null ? Duration.ZERO : Duration.between(now, expiresAt);

@@ -5,6 +5,7 @@ import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.DecideApproval;
 import io.octvex.protocol.EventView;
 import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.StartStepUp;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -16,6 +17,11 @@ public interface ApprovalsApi {
     ApprovalView approve(UUID approvalId);
 
     ApprovalView deny(UUID approvalId, String reason);
+
+    /** The server's ceremony link for approving with a security key (an approval whose rule asks a step-up). */
+    default String stepUpLink(UUID approvalId) {
+        throw new UnsupportedOperationException("this connection cannot start a step-up");
+    }
 
     /** The workspace's live events after {@code afterSeq}; {@code onOpen} on every (re)connect. */
     AutoCloseable subscribe(long afterSeq, Consumer<EventView> onEvent, Consumer<Throwable> onError, Runnable onOpen);
@@ -35,6 +41,11 @@ public interface ApprovalsApi {
             @Override
             public ApprovalView deny(UUID approvalId, String reason) {
                 return client.deny(workspaceId, approvalId, reason);
+            }
+
+            @Override
+            public String stepUpLink(UUID approvalId) {
+                return client.startStepUp(workspaceId, approvalId, new StartStepUp(null, null)).ceremonyUrl();
             }
 
             @Override

@@ -36,11 +36,12 @@ public final class ApprovalsScreen {
 
     public static DeskScreen entry(Hooks hooks) {
         return new DeskScreen("approvals", "Approvals", "✓", context -> {
-            var model = new ApprovalsModel(ApprovalsApi.of(context.session().client(),
-                    context.session().workspace().id()), context.io(), context.fx(), context.timer(),
+            var api = ApprovalsApi.of(context.session().client(), context.session().workspace().id());
+            var model = new ApprovalsModel(api, context.io(), context.fx(), context.timer(),
                     Duration.ofMillis(150), context.clock(), hooks.slot(context.session()), hooks::loaded);
             var view = new ApprovalsView(model, context.session().user().name() + " in "
-                    + context.session().workspace().name());
+                    + context.session().workspace().name(),
+                    SecurityKeyApproval.inSystemBrowser(api, context.io(), context.fx()));
             hooks.opened(new Inbox(model, view));
             model.start();
             var size = Bindings.size(model.pending());

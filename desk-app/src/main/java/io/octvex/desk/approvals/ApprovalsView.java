@@ -29,21 +29,25 @@ import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 
 /**
- * The home screen: pending approvals, keyboard first. Up/Down move, A approves, D denies (asks for a reason),
- * Enter shows the evidence and the votes. A thin view: state and I/O live in {@link ApprovalsModel}.
+ * The home screen: pending approvals, keyboard first. Up/Down move, A approves (in the browser with a security
+ * key when the rule asks for a step-up, see {@link SecurityKeyApproval}), D denies (asks for a reason), Enter
+ * shows the evidence and the votes. A thin view: state and I/O live in {@link ApprovalsModel}.
  */
 public final class ApprovalsView extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
     private final ApprovalsModel model;
+    private final SecurityKeyApproval securityKey;
+    private final Label notice = new Label();
     private final ListView<ApprovalItem> list;
     private final Timeline ticker;
     private java.util.UUID selectedId;
     private int selectedIndex;
 
-    public ApprovalsView(ApprovalsModel model, String who) {
+    public ApprovalsView(ApprovalsModel model, String who, SecurityKeyApproval securityKey) {
         this.model = model;
+        this.securityKey = securityKey;
 
         var title = new Label("Approvals");
         title.getStyleClass().add(Styles.TITLE_3);
@@ -108,17 +112,10 @@ public final class ApprovalsView extends BorderPane {
         var center = new VBox(8, list, history);
         center.setPadding(new Insets(0, 16, 8, 16));
 
-        var notice = new Label();
         notice.setId("notice");
         notice.setWrapText(true);
-        model.noticeProperty().addListener((obs, old, n) -> {
-            notice.setText(n.text());
-            notice.getStyleClass().remove(Styles.DANGER);
-            if (n.problem()) {
-                notice.getStyleClass().add(Styles.DANGER);
-            }
-        });
-        var keys = new Label("↑/↓ move   A approve   D deny   Enter details");
+        model.noticeProperty().addListener((obs, old, n) -> say(n.text(), n.problem()));
+        var keys = new Label("↑/↓ move   A approve (🔑: in your browser)   D deny   Enter details");
         keys.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         var footer = new VBox(4, notice, keys);
         footer.setPadding(new Insets(8, 16, 12, 16));
@@ -149,6 +146,23 @@ public final class ApprovalsView extends BorderPane {
     /** Asks for the reason to deny {@code item} (a notification's Deny), then denies it. */
     public void askDeny(ApprovalItem item) {
         askReason(item).ifPresent(reason -> model.deny(item, reason));
+    }
+
+    private void say(String text, boolean problem) {
+        notice.setText(text);
+        notice.getStyleClass().remove(Styles.DANGER);
+        if (problem) {
+            notice.getStyleClass().add(Styles.DANGER);
+        }
+    }
+
+    /** One vote; with a security key in the browser when the approval's rule asks for a step-up. */
+    private void approve(ApprovalItem item) {
+        if (item.needsSecurityKey()) {
+            securityKey.approve(item, this::say);
+        } else {
+            model.approve(item);
+        }
     }
 
     private void restoreSelection() {
@@ -190,7 +204,7 @@ public final class ApprovalsView extends BorderPane {
         }
         if (e.getCode() == KeyCode.A && !e.isShortcutDown()) {
             e.consume();
-            model.approve(selected);
+            approve(selected);
         } else if (e.getCode() == KeyCode.D && !e.isShortcutDown()) {
             e.consume();
             askReason(selected).ifPresent(reason -> model.deny(selected, reason));
@@ -257,6 +271,7 @@ public final class ApprovalsView extends BorderPane {
         private final Label why = new Label();
         private final Label meta = new Label();
         private final Label countdown = new Label();
+        private final Label securityKeyMark = new Label("🔑 requires security key");
         private final VBox box;
 
         PendingCell() {
@@ -264,7 +279,9 @@ public final class ApprovalsView extends BorderPane {
             meta.getStyleClass().add(Styles.TEXT_MUTED);
             var spacer = new Region();
             HBox.setHgrow(spacer, Priority.ALWAYS);
-            var top = new HBox(8, what, spacer, countdown);
+            securityKeyMark.getStyleClass().addAll(Styles.ACCENT, Styles.TEXT_SMALL);
+            securityKeyMark.setId("securityKey");
+            var top = new HBox(8, what, securityKeyMark, spacer, countdown);
             box = new VBox(4, top, why, meta);
             box.setPadding(new Insets(6, 4, 6, 4));
             model.nowProperty().addListener((obs, old, now) -> renderCountdown());
@@ -278,6 +295,8 @@ public final class ApprovalsView extends BorderPane {
                 return;
             }
             what.setText(item.what());
+            securityKeyMark.setVisible(item.needsSecurityKey());
+            securityKeyMark.setManaged(item.needsSecurityKey());
             why.setText("Rule " + item.rule() + ": " + item.message());
             meta.setText("Requested by " + item.requester() + "   ·   run " + item.runTitle()
                     + (item.stepKey().isEmpty() ? "" : " / " + item.stepKey())

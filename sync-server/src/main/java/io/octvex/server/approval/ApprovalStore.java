@@ -99,6 +99,18 @@ class ApprovalStore {
                 .param("reason", reason).param("grant", grantMinutes).param("at", at(at)).update() == 1;
     }
 
+    /** The verified assertion behind an approving vote, next to it (V091). */
+    void stepUp(UUID workspaceId, UUID approvalId, UUID principalId, StepUpProof proof) {
+        jdbc.sql("""
+                INSERT INTO approval_vote_step_ups (workspace_id, approval_id, principal_id, ceremony_id, credential_id,
+                                                   evidence_hash, authenticator_data, client_data_json, signature)
+                VALUES (:ws, :id, :who, :ceremony, :credential, :hash, :authData, :clientData, :signature)""")
+                .param("ws", workspaceId).param("id", approvalId).param("who", principalId)
+                .param("ceremony", proof.ceremonyId()).param("credential", proof.credentialId())
+                .param("hash", proof.evidenceHash()).param("authData", proof.authenticatorData())
+                .param("clientData", proof.clientDataJson()).param("signature", proof.signature()).update();
+    }
+
     /** The shortest grant every approving vote asked for; null when any approving vote asked for none. */
     Integer agreedGrantMinutes(UUID workspaceId, UUID approvalId) {
         return jdbc.sql("""

@@ -92,18 +92,52 @@ public class Approvals {
     }
 
     public ApprovalView approve(UUID workspaceId, UUID approvalId, UUID principalId, DecideApproval answer) {
-        return answer(workspaceId, approvalId, principalId, true, answer);
+        return answer(workspaceId, approvalId, principalId, true, answer, null);
+    }
+
+    /**
+     * An approving vote backed by a step-up: {@code check} runs under the approval's lock, after every other
+     * eligibility check and before the vote is written; its refusal is audited like any other.
+     */
+    public ApprovalView approveWithStepUp(UUID workspaceId, UUID approvalId, UUID principalId, DecideApproval answer,
+                                          StepUpProof.Check check) {
+        return answer(workspaceId, approvalId, principalId, true, answer, check);
     }
 
     public ApprovalView deny(UUID workspaceId, UUID approvalId, UUID principalId, DecideApproval answer) {
-        return answer(workspaceId, approvalId, principalId, false, answer);
+        return answer(workspaceId, approvalId, principalId, false, answer, null);
+    }
+
+    /**
+     * The approval, when {@code principalId} may approve it with a step-up now: pending, not
+     * expired, the caller eligible, and its rule asking for a step-up. Changes nothing; 404/403/409 otherwise.
+     */
+    @Transactional(readOnly = true)
+    public ApprovalView stepUpCandidate(UUID workspaceId, UUID approvalId, UUID principalId) {
+        ApprovalStore.Row row = store.find(workspaceId, approvalId)
+                .orElseThrow(() -> ApiException.notFound("approval " + approvalId));
+        if (row.status() != ApprovalStatus.PENDING || !now().isBefore(row.expiresAt())) {
+            throw ApiException.conflict("approval " + approvalId + " is no longer pending; nothing can be approved");
+        }
+        if (principalId.equals(row.requestedBy())) {
+            throw ApiException.forbidden("whoever asked for an approval cannot answer it");
+        }
+        MemberView member = identities.member(workspaceId, principalId).orElse(null);
+        if (member == null || !member.roles().contains(row.approverRole())) {
+            throw ApiException.forbidden("answering this approval needs the role '" + row.approverRole().wire()
+                    + "' in this workspace");
+        }
+        if (!StepUpProof.required(row.evidence())) {
+            throw ApiException.conflict("approval " + approvalId + " does not ask for a step-up: approve it directly");
+        }
+        return view(row, List.of());
     }
 
     private record Result(ApprovalView view, ApiException refusal) {}
 
     private ApprovalView answer(UUID workspaceId, UUID approvalId, UUID principalId, boolean approve,
-                                DecideApproval answer) {
-        Result result = tx.execute(s -> attempt(workspaceId, approvalId, principalId, approve, answer));
+                                DecideApproval answer, StepUpProof.Check check) {
+        Result result = tx.execute(s -> attempt(workspaceId, approvalId, principalId, approve, answer, check));
         if (result.refusal() != null) {
             throw result.refusal();
         }
@@ -111,7 +145,7 @@ public class Approvals {
     }
 
     private Result attempt(UUID workspaceId, UUID approvalId, UUID principalId, boolean approve,
-                           DecideApproval answer) {
+                           DecideApproval answer, StepUpProof.Check check) {
         Instant now = now();
         ApprovalStore.Row row = store.lock(workspaceId, approvalId).orElse(null);
         if (row == null) { // what the caller cannot see answers 404 before anything about the body is said
@@ -156,6 +190,21 @@ public class Approvals {
             return refused(workspaceId, approvalId, row, principalId, HttpStatus.FORBIDDEN, "Forbidden",
                     "answering this approval needs the role '" + row.approverRole().wire() + "' in this workspace");
         }
+        if (approve && check == null && StepUpProof.required(row.evidence())) {
+            return refused(workspaceId, approvalId, row, principalId, HttpStatus.FORBIDDEN, "Step-up required",
+                    "approving this needs a step-up: a fresh security-key (WebAuthn) assertion. Ask for a challenge "
+                            + "with POST /api/v1/workspaces/" + workspaceId + "/approvals/" + approvalId
+                            + "/step-up (denying needs none)");
+        }
+        StepUpProof proof = null;
+        if (check != null) {
+            try {
+                proof = check.verify(view(row, List.of()));
+            } catch (ApiException refusal) { // committed with its audit event: a spent challenge stays spent
+                return refused(workspaceId, approvalId, row, principalId, refusal.status(), refusal.title(),
+                        refusal.getMessage());
+            }
+        }
         String vote = approve ? "approve" : "deny";
         if (!store.vote(workspaceId, approvalId, principalId, vote, reason, grant, now)) {
             return refused(workspaceId, approvalId, row, principalId, HttpStatus.CONFLICT, "Conflict",
@@ -167,6 +216,11 @@ public class Approvals {
         data.put("reason", reason);
         data.put("approvals", approvals);
         data.put("quorum", row.quorum());
+        if (proof != null) {
+            store.stepUp(workspaceId, approvalId, principalId, proof);
+            data.put("stepUp", Map.of("method", "webauthn", "credentialId", proof.credentialId(),
+                    "evidenceHash", proof.evidenceHash()));
+        }
         audit.append(workspaceId, AuditEntry.ofRun("approval.voted", row.runId(), row.stepId(), principalId, data));
         String name = member.principal().name();
         if (!approve) {

@@ -231,6 +231,9 @@ public class Gate {
         evidence.put("run", Map.of("id", run.id().toString(), "title", run.title()));
         evidence.put("step", Map.of("id", step.id().toString(), "key", step.key(), "handler", step.handler(),
                 "description", maskedText(step.action())));
+        if (d.approval().stepUp() != null) { // part of the evidence, so the step-up challenge binds it too
+            evidence.put("stepUp", d.approval().stepUp().wire());
+        }
         ApprovalStore.Row row = new ApprovalStore.Row(UUID.randomUUID(), run.workspaceId(), run.id(), step.id(),
                 io.octvex.protocol.ApprovalStatus.PENDING, Policies.actionKey(input), Json.toTree(evidence),
                 run.createdBy(), d.approval().role(), d.approval().quorum(), 0, now, now.plus(d.approval().expires()),

@@ -14,6 +14,9 @@ public record GateDecision(Effect effect, String decidedBy, String reason, List<
                            ApprovalSpec approval, int policyVersion, boolean rateLimited, Duration retryAfter,
                            String inputDigest, long evalMicros) {
 
-    /** Who must approve, how many distinct approvers, how long the request stands, and what to tell them. */
-    public record ApprovalSpec(Role role, int quorum, Duration expires, String message) {}
+    /**
+     * Who must approve, how many distinct approvers, how long the request stands, what to tell them, and the
+     * step-up an approving vote needs (null: none).
+     */
+    public record ApprovalSpec(Role role, int quorum, Duration expires, String message, StepUp stepUp) {}
 }

@@ -176,7 +176,7 @@ public class Policies {
         GateDecision.ApprovalSpec approval = d.approval() == null ? null : new GateDecision.ApprovalSpec(
                 d.approval().role(), d.approval().quorum() == null ? 1 : d.approval().quorum(),
                 d.approval().expires() == null ? DEFAULT_APPROVAL_EXPIRY : d.approval().expires(),
-                d.approval().message() != null ? d.approval().message() : d.reason());
+                d.approval().message() != null ? d.approval().message() : d.reason(), d.approval().stepUp());
         return new GateDecision(d.effect(), d.decidedBy(), d.reason(), d.matched(), approval, verdict.version(),
                 verdict.rateLimited(), verdict.retryAfter(), digest, micros);
     }

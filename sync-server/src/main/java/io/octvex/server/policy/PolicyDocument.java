@@ -1,5 +1,6 @@
 package io.octvex.server.policy;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.Role;
 import java.time.Duration;
@@ -32,8 +33,12 @@ record PolicyDocument(Integer version, List<Grant> grants, List<Rule> rules, Lis
 
     record Rule(String id, String when, Effect effect, String message, Approval approval) {}
 
-    /** Who must approve, how many distinct approvers, for how long the request stands. */
-    record Approval(Role role, Integer quorum, Duration expires, String message) {}
+    /**
+     * Who must approve, how many distinct approvers, for how long the request stands, and whether approving
+     * needs a step-up ({@code step_up: webauthn}).
+     */
+    record Approval(Role role, Integer quorum, Duration expires, String message,
+                    @JsonProperty("step_up") StepUp stepUp) {}
 
     record RateLimit(String id, String when, String key, Integer limit, Duration window, Integer burst) {}
 

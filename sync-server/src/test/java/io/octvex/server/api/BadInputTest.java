@@ -59,6 +59,8 @@ class BadInputTest {
         values.putAll(new FleetFixtures(port).fleetIds(ws, run)); // edgeId, enrollmentId, artifactId
         values.put("version", "1");
         values.put("approvalId", approvals.pending(ws).id().toString());
+        values.put("registrationId", UUID.randomUUID().toString()); // security keys: the caller's own
+        values.put("credentialId", UUID.randomUUID().toString());
         values.put("leaseId", UUID.randomUUID().toString()); // credential leases: edge-only, refused before any lookup
         values.put("secretName", admin.createSecret(ws, new CreateSecret("bad-input-secret", SecretKind.BEARER, null,
                 null, null, null, "t0ken".toCharArray())).name());

@@ -1,0 +1,10 @@
+package io.octvex.protocol;
+
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An API client's answer to a step-up challenge: the challenge's id and the assertion as
+ * {@code PublicKeyCredential.toJSON()} gives it.
+ */
+public record StepUpAssertion(UUID challengeId, JsonNode credential) {}

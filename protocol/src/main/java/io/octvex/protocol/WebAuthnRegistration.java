@@ -1,0 +1,9 @@
+package io.octvex.protocol;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Starting a registration: {@code label} names the key (e.g. "YubiKey 5C"). Finishing it: {@code credential}
+ * is the attestation as {@code PublicKeyCredential.toJSON()} gives it.
+ */
+public record WebAuthnRegistration(String label, JsonNode credential) {}
