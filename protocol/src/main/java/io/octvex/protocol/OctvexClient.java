@@ -53,6 +53,11 @@ public final class OctvexClient {
         return send("POST", API + "/auth/login", new LoginRequest(username, password), Session.class);
     }
 
+    /** Ends this client's login session. */
+    public void logout() {
+        send("POST", API + "/auth/logout", null, Void.class);
+    }
+
     /** Trades a one-time pairing code (from {@code ./octvex pair}) for a session, like {@link #login}. */
     public Session pair(String code) {
         return send("POST", API + "/auth/pair", new PairRequest(code), Session.class);

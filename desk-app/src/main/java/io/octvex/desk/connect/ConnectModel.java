@@ -17,7 +17,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * Signing in: server URL, username and password, then the workspace (asked only when the user is in several).
+ * Signing in: server URL and username and password, or server URL and a one-time pairing code from
+ * {@code ./octvex pair} (ADR 0031); then the workspace (asked only when the user is in several).
  * Calls run on {@code io}; results come back on {@code fx}. Properties are read and written on the FX thread.
  */
 public final class ConnectModel {
@@ -94,6 +95,41 @@ public final class ConnectModel {
                 });
             }
         });
+    }
+
+    /** Pairs with a one-time code: the server trades it for the same session a login gives. */
+    public void pair(String code) {
+        String url = serverUrl.get().strip();
+        String typed = code == null ? "" : code.strip();
+        if (url.isEmpty() || typed.isEmpty()) {
+            error.set("Enter the server URL and the code `./octvex pair` printed on the server.");
+            return;
+        }
+        busy.set(true);
+        error.set("");
+        workspaces.clear();
+        io.execute(() -> {
+            try {
+                OctvexClient anonymous = connector.apply(url);
+                Session s = anonymous.pair(typed);
+                OctvexClient client = anonymous.withToken(s.token());
+                List<WorkspaceView> mine = client.workspaces();
+                fx.execute(() -> signedIn(client, s, mine));
+            } catch (RuntimeException e) {
+                fx.execute(() -> {
+                    busy.set(false);
+                    error.set(e instanceof IllegalArgumentException ? "That server URL is not valid."
+                            : e instanceof io.octvex.protocol.OctvexApiException api && api.status() != 403
+                            && api.problem().detail() != null ? pairingRefused(api) : Problems.describe(e));
+                });
+            }
+        });
+    }
+
+    /** The server's own sentence, which says what to do (check the code, or run ./octvex pair again). */
+    private static String pairingRefused(io.octvex.protocol.OctvexApiException api) {
+        String said = api.problem().detail();
+        return "Pairing refused: " + Character.toUpperCase(said.charAt(0)) + said.substring(1) + ".";
     }
 
     private void signedIn(OctvexClient client, Session s, List<WorkspaceView> mine) {
