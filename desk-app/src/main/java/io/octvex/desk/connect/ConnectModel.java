@@ -1,5 +1,6 @@
 package io.octvex.desk.connect;
 
+import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.Session;
 import io.octvex.protocol.WorkspaceView;
@@ -76,25 +77,8 @@ public final class ConnectModel {
         }
         String secret = new String(password);
         java.util.Arrays.fill(password, '\0');
-        busy.set(true);
-        error.set("");
-        workspaces.clear();
-        io.execute(() -> {
-            try {
-                OctvexClient anonymous = connector.apply(url);
-                Session s = anonymous.login(user, secret);
-                OctvexClient client = anonymous.withToken(s.token());
-                List<WorkspaceView> mine = client.workspaces();
-                fx.execute(() -> signedIn(client, s, mine));
-            } catch (RuntimeException e) {
-                fx.execute(() -> {
-                    busy.set(false);
-                    error.set(e instanceof IllegalArgumentException ? "That server URL is not valid."
-                            : e instanceof io.octvex.protocol.OctvexApiException api && api.status() == 401
-                            ? "Wrong username or password." : Problems.describe(e));
-                });
-            }
-        });
+        open(url, anonymous -> anonymous.login(user, secret), e ->
+                e instanceof OctvexApiException api && api.status() == 401 ? "Wrong username or password." : null);
     }
 
     /** Pairs with a one-time code: the server trades it for the same session a login gives. */
@@ -105,31 +89,35 @@ public final class ConnectModel {
             error.set("Enter the server URL and the code `./octvex pair` printed on the server.");
             return;
         }
+        open(url, anonymous -> anonymous.pair(typed), e -> e instanceof OctvexApiException api
+                && api.status() != 403 && api.problem().detail() != null && !api.problem().detail().isBlank()
+                ? "Pairing refused: " + Character.toUpperCase(api.problem().detail().charAt(0))
+                        + api.problem().detail().substring(1) + "." : null);
+    }
+
+    /**
+     * Gets a session off the FX thread and lists its workspaces; a failure is {@code said}'s sentence for it, or
+     * else the general one.
+     */
+    private void open(String url, Function<OctvexClient, Session> session, Function<RuntimeException, String> said) {
         busy.set(true);
         error.set("");
         workspaces.clear();
         io.execute(() -> {
             try {
                 OctvexClient anonymous = connector.apply(url);
-                Session s = anonymous.pair(typed);
+                Session s = session.apply(anonymous);
                 OctvexClient client = anonymous.withToken(s.token());
                 List<WorkspaceView> mine = client.workspaces();
                 fx.execute(() -> signedIn(client, s, mine));
             } catch (RuntimeException e) {
+                String sentence = e instanceof IllegalArgumentException ? "That server URL is not valid." : said.apply(e);
                 fx.execute(() -> {
                     busy.set(false);
-                    error.set(e instanceof IllegalArgumentException ? "That server URL is not valid."
-                            : e instanceof io.octvex.protocol.OctvexApiException api && api.status() != 403
-                            && api.problem().detail() != null ? pairingRefused(api) : Problems.describe(e));
+                    error.set(sentence != null ? sentence : Problems.describe(e));
                 });
             }
         });
-    }
-
-    /** The server's own sentence, which says what to do (check the code, or run ./octvex pair again). */
-    private static String pairingRefused(io.octvex.protocol.OctvexApiException api) {
-        String said = api.problem().detail();
-        return "Pairing refused: " + Character.toUpperCase(said.charAt(0)) + said.substring(1) + ".";
     }
 
     private void signedIn(OctvexClient client, Session s, List<WorkspaceView> mine) {

@@ -133,9 +133,9 @@ final class WorkspacesView extends BorderPane {
             model.addMember(kind.getValue(), name.getText(), display.getText(), password.getText(), selected(roles));
             password.clear();
         });
-        // selecting a member shows its roles in the boxes, ready to change
+        // selecting another member shows its roles in the boxes, ready to change (a reload keeps what is ticked)
         list.getSelectionModel().selectedItemProperty().addListener((obs, old, m) -> {
-            if (m != null) {
+            if (m != null && (old == null || !old.principal().id().equals(m.principal().id()))) {
                 roles.forEach((role, box) -> box.setSelected(m.roles().contains(role)));
             }
         });

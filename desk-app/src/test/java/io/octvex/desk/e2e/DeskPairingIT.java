@@ -127,6 +127,9 @@ class DeskPairingIT {
         await("erin is an approver and operator", () -> roles("erin").size() == 2
                 && roles("erin").containsAll(List.of(Role.OPERATOR, Role.APPROVER)));
 
+        await("the list is reloaded", () -> members.getItems().stream()
+                .anyMatch(m -> m.principal().name().equals("erin") && m.roles().size() == 2));
+
         // the last owner cannot be demoted: the server says why, and nothing changes
         select(robot, members, "admin");
         robot.clickOn("#check-owner");
@@ -134,6 +137,7 @@ class DeskPairingIT {
         robot.clickOn("#changeRoles");
         Label notice = robot.lookup("#workspacesNotice").queryAs(Label.class);
         await("the refusal is said", () -> notice.getText().contains("last owner"));
+        assertThat(notice.getText()).startsWith("Change roles refused: ");
         assertThat(roles("admin")).contains(Role.OWNER);
 
         // remove erin, after the confirmation
