@@ -218,6 +218,14 @@ class PairingTest {
                 + "/pairing-code", adminSession(), null).status()).isEqualTo(404);
         TestApi.User viewer = api.newUser(workspace, Role.VIEWER);
         assertThat(api.send("POST", path, viewer.token(), null).status()).isEqualTo(403);
+
+        // an owner is invited by an owner only
+        MemberView owner = api.admin().createPrincipal(workspace, new CreatePrincipal(PrincipalKind.USER,
+                TestApi.unique("co-owner"), null, "an initial password", List.of(Role.OWNER)));
+        TestApi.Response byAdmin = api.send("POST", "/api/v1/workspaces/" + workspace + "/members/"
+                + owner.principal().id() + "/pairing-code", manager.token(), null);
+        assertThat(byAdmin.status()).isEqualTo(403);
+        assertThat(byAdmin.detail()).contains("only an owner");
     }
 
     private String adminSession() {
