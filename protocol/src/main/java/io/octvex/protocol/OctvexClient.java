@@ -53,6 +53,21 @@ public final class OctvexClient {
         return send("POST", API + "/auth/login", new LoginRequest(username, password), Session.class);
     }
 
+    /** Ends this client's login session. */
+    public void logout() {
+        send("POST", API + "/auth/logout", null, Void.class);
+    }
+
+    /** Trades a one-time pairing code (from {@code ./octvex pair}) for a session, like {@link #login}. */
+    public Session pair(String code) {
+        return send("POST", API + "/auth/pair", new PairRequest(code), Session.class);
+    }
+
+    /** A one-time pairing code for {@code username} (null: for me); only a login session may ask. */
+    public PairingCode createPairingCode(String username) {
+        return send("POST", API + "/pairing-codes", new CreatePairingCode(username), PairingCode.class);
+    }
+
     /** Changes the logged-in user's password; their other sessions end. */
     public void changePassword(String currentPassword, String newPassword) {
         send("POST", API + "/me/password", new ChangePassword(currentPassword, newPassword), Void.class);
@@ -96,6 +111,11 @@ public final class OctvexClient {
 
     public List<MemberView> members(UUID workspaceId) {
         return send("GET", ws(workspaceId) + "/members", null, new TypeReference<List<MemberView>>() {});
+    }
+
+    /** An invitation: a one-time pairing code for a member who has never signed in. */
+    public PairingCode invitePairingCode(UUID workspaceId, UUID principalId) {
+        return send("POST", ws(workspaceId) + "/members/" + principalId + "/pairing-code", null, PairingCode.class);
     }
 
     public void removeMember(UUID workspaceId, UUID principalId) {

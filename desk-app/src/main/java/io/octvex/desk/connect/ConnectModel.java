@@ -20,7 +20,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * Signing in: server URL, username and password, then the workspace (asked only when the user is in several).
+ * Signing in: server URL and username and password, or server URL and a one-time pairing code from
+ * {@code ./octvex pair} (ADR 0031); then the workspace (asked only when the user is in several).
  * Calls run on {@code io}; results come back on {@code fx}. Properties are read and written on the FX thread.
  */
 public final class ConnectModel {
@@ -88,22 +89,44 @@ public final class ConnectModel {
         }
         String secret = new String(password);
         java.util.Arrays.fill(password, '\0');
+        open(url, anonymous -> anonymous.login(user, secret), e ->
+                e instanceof OctvexApiException api && api.status() == 401 ? "Wrong username or password." : null);
+    }
+
+    /** Pairs with a one-time code: the server trades it for the same session a login gives. */
+    public void pair(String code) {
+        String url = serverUrl.get().strip();
+        String typed = code == null ? "" : code.strip();
+        if (url.isEmpty() || typed.isEmpty()) {
+            error.set("Enter the server URL and the code `./octvex pair` printed on the server.");
+            return;
+        }
+        open(url, anonymous -> anonymous.pair(typed), e -> e instanceof OctvexApiException api
+                && api.status() != 403 && api.problem().detail() != null && !api.problem().detail().isBlank()
+                ? "Pairing refused: " + Character.toUpperCase(api.problem().detail().charAt(0))
+                        + api.problem().detail().substring(1) + "." : null);
+    }
+
+    /**
+     * Gets a session off the FX thread and lists its workspaces; a failure is {@code said}'s sentence for it, or
+     * else the general one.
+     */
+    private void open(String url, Function<OctvexClient, Session> session, Function<RuntimeException, String> said) {
         busy.set(true);
         error.set("");
         workspaces.clear();
         io.execute(() -> {
             try {
                 OctvexClient anonymous = connector.apply(url);
-                Session s = anonymous.login(user, secret);
+                Session s = session.apply(anonymous);
                 OctvexClient client = anonymous.withToken(s.token());
                 List<WorkspaceView> mine = client.workspaces();
                 fx.execute(() -> signedIn(client, s.principal(), s.token(), mine, null));
             } catch (RuntimeException e) {
+                String sentence = e instanceof IllegalArgumentException ? "That server URL is not valid." : said.apply(e);
                 fx.execute(() -> {
                     busy.set(false);
-                    error.set(e instanceof IllegalArgumentException ? "That server URL is not valid."
-                            : e instanceof io.octvex.protocol.OctvexApiException api && api.status() == 401
-                            ? "Wrong username or password." : Problems.describe(e));
+                    error.set(sentence != null ? sentence : Problems.describe(e));
                 });
             }
         });

@@ -14,7 +14,10 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 
-/** The first screen: where the server is, who you are, then (if you are in several) which workspace. */
+/**
+ * The first screen: where the server is, who you are (password, or a one-time code from {@code ./octvex pair}),
+ * then (if you are in several) which workspace.
+ */
 public final class ConnectView extends VBox {
 
     public ConnectView(ConnectModel model) {
@@ -54,6 +57,32 @@ public final class ConnectView extends VBox {
         form.addRow(1, new Label("Username"), username);
         form.addRow(2, new Label("Password"), password);
         server.setPrefColumnCount(28);
+
+        var code = new TextField();
+        code.setId("pairCode");
+        code.setPromptText("XXXX-XXXX");
+        code.setPrefColumnCount(10);
+        var pair = new Button("Pair");
+        pair.setId("pair");
+        pair.disableProperty().bind(model.busyProperty());
+        pair.setOnAction(e -> {
+            String typed = code.getText();
+            code.clear();
+            model.pair(typed);
+        });
+        code.setOnAction(e -> {
+            e.consume(); // Enter here pairs; it must not also press the default "Sign in"
+            pair.fire();
+        });
+        var pairTitle = new Label("Or pair with a code");
+        pairTitle.getStyleClass().add(Styles.TEXT_BOLD);
+        var pairHint = new Label("Run `./octvex pair` on the server: it prints a code that works once, for 5 minutes. "
+                + "Enter the server URL above and the code here.");
+        pairHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        pairHint.setWrapText(true);
+        var pairRow = new javafx.scene.layout.HBox(8, code, pair);
+        pairRow.setAlignment(Pos.CENTER_LEFT);
+        var pairing = new VBox(6, pairTitle, pairHint, pairRow);
 
         var error = new Label();
         error.setId("connectError");
@@ -95,7 +124,7 @@ public final class ConnectView extends VBox {
             }
         });
 
-        getChildren().addAll(title, form, signIn, error, picker);
+        getChildren().addAll(title, form, signIn, pairing, error, picker);
         if (unlock != null) {
             getChildren().add(unlock);
         } else {

@@ -8,13 +8,16 @@ import io.octvex.protocol.IssuedEnrollment;
 import io.octvex.protocol.IssuedToken;
 import io.octvex.protocol.MemberView;
 import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.PairingCode;
+import io.octvex.protocol.Role;
 import io.octvex.protocol.TokenView;
 import io.octvex.protocol.WorkspaceView;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * What the workspaces screen needs from the server: the caller's workspaces, and members, API tokens and edge
+ * What the workspaces screen needs from the server: the caller's workspaces, and members (with their roles and
+ * invitation codes), API tokens and edge
  * enrolment tokens of the current one. Blocking calls, made off the FX thread.
  */
 interface WorkspacesApi {
@@ -25,6 +28,13 @@ interface WorkspacesApi {
     List<MemberView> members();
 
     MemberView addMember(CreatePrincipal request);
+
+    MemberView changeRoles(UUID principalId, List<Role> roles);
+
+    void removeMember(UUID principalId);
+
+    /** A one-time pairing code for a member who has never signed in (ADR 0031). */
+    PairingCode invite(UUID principalId);
 
     List<TokenView> tokens();
 
@@ -58,6 +68,21 @@ interface WorkspacesApi {
             @Override
             public MemberView addMember(CreatePrincipal request) {
                 return client.createPrincipal(workspaceId, request);
+            }
+
+            @Override
+            public MemberView changeRoles(UUID principalId, List<Role> roles) {
+                return client.putMembership(workspaceId, principalId, roles);
+            }
+
+            @Override
+            public void removeMember(UUID principalId) {
+                client.removeMember(workspaceId, principalId);
+            }
+
+            @Override
+            public PairingCode invite(UUID principalId) {
+                return client.invitePairingCode(workspaceId, principalId);
             }
 
             @Override

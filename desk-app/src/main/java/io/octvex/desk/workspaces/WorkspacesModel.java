@@ -8,11 +8,15 @@ import io.octvex.protocol.EnrollmentView;
 import io.octvex.protocol.IssuedEnrollment;
 import io.octvex.protocol.IssuedToken;
 import io.octvex.protocol.MemberView;
+import io.octvex.protocol.OctvexApiException;
+import io.octvex.protocol.PairingCode;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.Role;
 import io.octvex.protocol.Scope;
 import io.octvex.protocol.TokenView;
 import io.octvex.protocol.WorkspaceView;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -28,6 +32,8 @@ import javafx.collections.ObservableList;
  * {@code fx}.
  */
 final class WorkspacesModel {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneId.systemDefault());
+
     /** One line of the status bar; {@code problem} when it reports a refusal or failure. */
     record Notice(String text, boolean problem) {}
 
@@ -115,7 +121,10 @@ final class WorkspacesModel {
                 + "; you are its owner. Sign in to it to work there.");
     }
 
-    /** Creates a user (password of 12+ characters), agent or service and adds it with {@code roles}. */
+    /**
+     * Creates a user (password of 12+ characters), agent or service and adds it with {@code roles}. A new user
+     * is invited: a one-time pairing code for them is shown once, to pass on instead of the password.
+     */
     void addMember(PrincipalKind kind, String name, String displayName, String password, List<Role> roles) {
         if (kind == null || blank(name)) {
             notice.set(new Notice("A member needs a kind and a name.", true));
@@ -133,8 +142,59 @@ final class WorkspacesModel {
                 kind == PrincipalKind.USER ? password : null, List.copyOf(roles));
         call("Add member", () -> {
             MemberView m = api.addMember(request);
-            return "Added " + m.principal().name() + " as " + m.roles().stream().map(Role::wire).toList() + ".";
+            String added = "Added " + m.principal().name() + " as " + m.roles().stream().map(Role::wire).toList() + ".";
+            if (kind != PrincipalKind.USER) {
+                return added;
+            }
+            try {
+                revealInvitation(api.invite(m.principal().id()));
+                return added + " Pass on the invitation code now.";
+            } catch (RuntimeException e) {
+                return added + " No invitation code: " + describe(e);
+            }
         });
+    }
+
+    /** Gives a member exactly {@code roles}; the server keeps the last owner (409, said as it says it). */
+    void changeRoles(MemberView member, List<Role> roles) {
+        if (member == null) {
+            notice.set(new Notice("Select a member first.", true));
+            return;
+        }
+        if (roles.isEmpty()) {
+            notice.set(new Notice("Pick at least one role; to take every role away, remove the member.", true));
+            return;
+        }
+        call("Change roles", () -> {
+            MemberView m = api.changeRoles(member.principal().id(), List.copyOf(roles));
+            return m.principal().name() + " now has " + m.roles().stream().map(Role::wire).toList() + ".";
+        });
+    }
+
+    /** Removes a member (the view has asked for confirmation); their API tokens here are revoked. */
+    void removeMember(MemberView member) {
+        call("Remove member", () -> {
+            api.removeMember(member.principal().id());
+            return "Removed " + member.principal().name() + " from the workspace.";
+        });
+    }
+
+    /** A fresh invitation code for a member who has not signed in yet, shown once. */
+    void invite(MemberView member) {
+        if (member == null) {
+            notice.set(new Notice("Select a member first.", true));
+            return;
+        }
+        call("Invitation code", () -> {
+            revealInvitation(api.invite(member.principal().id()));
+            return "Invitation code for " + member.principal().name() + " created; pass it on now.";
+        });
+    }
+
+    private void revealInvitation(PairingCode code) {
+        fx.execute(() -> revealed.set(new Revealed("Invitation for " + code.username() + ": they choose \"Pair with "
+                + "a code\" in the Desk and type this (works once, until "
+                + TIME.format(code.expiresAt()) + ")", code.code())));
     }
 
     /** Issues an API token for me; its secret is shown once. */
@@ -199,9 +259,15 @@ final class WorkspacesModel {
                 fx.execute(() -> notice.set(new Notice(said, false)));
                 load();
             } catch (RuntimeException e) {
-                fx.execute(() -> notice.set(new Notice(what + " refused: " + Problems.describe(e), true)));
+                fx.execute(() -> notice.set(new Notice(what + " refused: " + describe(e), true)));
             }
         });
+    }
+
+    /** A conflict here is a rule of the workspace (its last owner), not a race: the server's sentence says it. */
+    private static String describe(RuntimeException e) {
+        return e instanceof OctvexApiException api && api.status() == 409 && api.problem().detail() != null
+                ? api.problem().detail() : Problems.describe(e);
     }
 
     private static <T> List<T> quietly(Supplier<List<T>> call, String what, StringBuilder refused) {

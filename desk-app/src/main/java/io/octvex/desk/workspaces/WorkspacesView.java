@@ -1,6 +1,7 @@
 package io.octvex.desk.workspaces;
 
 import atlantafx.base.theme.Styles;
+import io.octvex.protocol.MemberView;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.Role;
 import io.octvex.protocol.Scope;
@@ -12,7 +13,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -50,7 +54,7 @@ final class WorkspacesView extends BorderPane {
         var header = new HBox(12, title, where, spacer, reload);
         header.setAlignment(Pos.BASELINE_LEFT);
 
-        var tabs = new TabPane(tab("Members", members(model)), tab("API tokens", tokens(model)),
+        var tabs = new TabPane(tab("Members", members(model, current)), tab("API tokens", tokens(model)),
                 tab("Edge enrolment", enrollments(model)), tab("Workspaces", workspaces(model)));
         tabs.setId("workspaceTabs");
         VBox.setVgrow(tabs, Priority.ALWAYS);
@@ -107,7 +111,7 @@ final class WorkspacesView extends BorderPane {
         return banner;
     }
 
-    private static VBox members(WorkspacesModel model) {
+    private static VBox members(WorkspacesModel model, String current) {
         var list = list("members", model.members(), "No members.", m -> m.principal().name()
                 + (m.principal().displayName() == null ? "" : " (" + m.principal().displayName() + ")")
                 + "   " + m.principal().kind().name().toLowerCase(java.util.Locale.ROOT)
@@ -129,12 +133,56 @@ final class WorkspacesView extends BorderPane {
             model.addMember(kind.getValue(), name.getText(), display.getText(), password.getText(), selected(roles));
             password.clear();
         });
+        // selecting another member shows its roles in the boxes, ready to change (a reload keeps what is ticked)
+        list.getSelectionModel().selectedItemProperty().addListener((obs, old, m) -> {
+            if (m != null && (old == null || !old.principal().id().equals(m.principal().id()))) {
+                roles.forEach((role, box) -> box.setSelected(m.roles().contains(role)));
+            }
+        });
+        var chosen = list.getSelectionModel().selectedItemProperty();
+        var change = new Button("Change roles of selected");
+        change.setId("changeRoles");
+        change.disableProperty().bind(chosen.isNull());
+        change.setOnAction(e -> model.changeRoles(chosen.get(), selected(roles)));
+        var invite = new Button("Invitation code");
+        invite.setId("inviteMember");
+        invite.disableProperty().bind(chosen.isNull());
+        invite.setOnAction(e -> model.invite(chosen.get()));
+        var remove = new Button("Remove selected…");
+        remove.setId("removeMember");
+        remove.getStyleClass().add(Styles.DANGER);
+        remove.disableProperty().bind(chosen.isNull());
+        remove.setOnAction(e -> {
+            MemberView m = chosen.get();
+            if (m != null && confirmRemoval(m, current)) {
+                model.removeMember(m);
+            }
+        });
         var form = new FlowPane(8, 8, kind, name, display, password);
         var roleRow = new FlowPane(8, 8);
         roleRow.getChildren().add(new Label("Roles:"));
         roleRow.getChildren().addAll(roles.values());
         roleRow.getChildren().add(add);
-        return page(list, form, roleRow);
+        var selectedRow = new HBox(8, new Label("Selected member:"), change, invite, remove);
+        selectedRow.setAlignment(Pos.BASELINE_LEFT);
+        var hint = new Label("A new user gets an invitation code, shown once: they pair their Desk with it. "
+                + "A workspace always keeps one owner.");
+        hint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        return page(list, form, roleRow, selectedRow, hint);
+    }
+
+    /** Asks before removing: the member loses the workspace and its API tokens in it at once. */
+    private static boolean confirmRemoval(MemberView member, String workspace) {
+        var removeButton = new ButtonType("Remove", ButtonBar.ButtonData.OK_DONE);
+        var alert = new Alert(Alert.AlertType.CONFIRMATION, member.principal().name() + " loses access to "
+                + workspace + " at once, and their API tokens in it are revoked.", removeButton, ButtonType.CANCEL);
+        alert.setTitle("Remove member");
+        alert.setHeaderText("Remove " + member.principal().name() + " from " + workspace + "?");
+        alert.getDialogPane().lookupButton(removeButton).setId("confirmRemove");
+        alert.getDialogPane().lookupButton(ButtonType.CANCEL).setId("cancelRemove");
+        ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        ((Button) alert.getDialogPane().lookupButton(removeButton)).setDefaultButton(false);
+        return alert.showAndWait().filter(removeButton::equals).isPresent();
     }
 
     private static VBox tokens(WorkspacesModel model) {

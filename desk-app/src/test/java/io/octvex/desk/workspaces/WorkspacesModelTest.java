@@ -10,6 +10,7 @@ import io.octvex.protocol.IssuedEnrollment;
 import io.octvex.protocol.IssuedToken;
 import io.octvex.protocol.MemberView;
 import io.octvex.protocol.OctvexApiException;
+import io.octvex.protocol.PairingCode;
 import io.octvex.protocol.PrincipalKind;
 import io.octvex.protocol.PrincipalView;
 import io.octvex.protocol.Problem;
@@ -94,10 +95,49 @@ class WorkspacesModelTest {
                 .isEqualTo("Cannot list enrolment tokens: Not allowed: needs workspace:admin");
     }
 
+    @Test
+    void aNewUserIsInvitedWithACodeShownOnce() {
+        model.addMember(PrincipalKind.USER, "carol", null, "an initial password", List.of(Role.APPROVER));
+        assertThat(model.noticeProperty().get().text())
+                .isEqualTo("Added carol as [approver]. Pass on the invitation code now.");
+        assertThat(model.revealedProperty().get().secret()).isEqualTo("ABCD-EF23");
+        assertThat(model.revealedProperty().get().what()).startsWith("Invitation for carol");
+        model.dismissSecret();
+        assertThat(model.revealedProperty().get()).isNull();
+    }
+
+    @Test
+    void rolesChangeAndAMemberIsRemovedThenTheListReloads() {
+        model.addMember(PrincipalKind.AGENT, "bot", null, null, List.of(Role.AGENT));
+        MemberView bot = model.members().getFirst();
+        model.changeRoles(bot, List.of(Role.AGENT, Role.OPERATOR));
+        assertThat(model.members().getFirst().roles()).containsExactly(Role.AGENT, Role.OPERATOR);
+        assertThat(model.noticeProperty().get().text()).isEqualTo("bot now has [agent, operator].");
+
+        model.removeMember(model.members().getFirst());
+        assertThat(model.members()).isEmpty();
+        assertThat(model.noticeProperty().get().text()).isEqualTo("Removed bot from the workspace.");
+    }
+
+    @Test
+    void theLastOwnerIsKeptAndTheServersSentenceIsShown() {
+        model.addMember(PrincipalKind.AGENT, "bot", null, null, List.of(Role.OWNER));
+        api.lastOwner = true;
+        model.changeRoles(model.members().getFirst(), List.of(Role.VIEWER));
+        assertThat(model.noticeProperty().get()).isEqualTo(new WorkspacesModel.Notice(
+                "Change roles refused: this is the workspace's last owner: make someone else an owner first", true));
+        int before = api.calls;
+        model.changeRoles(model.members().getFirst(), List.of());
+        assertThat(model.noticeProperty().get().text()).startsWith("Pick at least one role");
+        assertThat(api.calls).isEqualTo(before);
+    }
+
     private static final class FakeApi implements WorkspacesApi {
         final List<TokenView> tokens = new ArrayList<>();
         final List<CreateToken> tokenRequests = new ArrayList<>();
         final List<CreatePrincipal> memberRequests = new ArrayList<>();
+        final List<MemberView> members = new ArrayList<>();
+        boolean lastOwner;
         final List<CreateEnrollment> enrollmentRequests = new ArrayList<>();
         int calls;
         boolean refuseWorkspace;
@@ -119,15 +159,41 @@ class WorkspacesModelTest {
 
         @Override
         public List<MemberView> members() {
-            return List.of();
+            return List.copyOf(members);
         }
 
         @Override
         public MemberView addMember(CreatePrincipal request) {
             calls++;
             memberRequests.add(request);
-            return new MemberView(new PrincipalView(UUID.randomUUID(), request.kind(), request.name(),
+            var added = new MemberView(new PrincipalView(UUID.randomUUID(), request.kind(), request.name(),
                     request.displayName(), false, T0), request.roles(), T0);
+            members.add(added);
+            return added;
+        }
+
+        @Override
+        public MemberView changeRoles(UUID principalId, List<Role> roles) {
+            calls++;
+            if (lastOwner) {
+                throw new OctvexApiException(new Problem("about:blank", "Conflict", 409,
+                        "this is the workspace's last owner: make someone else an owner first", null));
+            }
+            members.replaceAll(m -> m.principal().id().equals(principalId) ? new MemberView(m.principal(), roles, T0) : m);
+            return members.stream().filter(m -> m.principal().id().equals(principalId)).findFirst().orElseThrow();
+        }
+
+        @Override
+        public void removeMember(UUID principalId) {
+            calls++;
+            members.removeIf(m -> m.principal().id().equals(principalId));
+        }
+
+        @Override
+        public PairingCode invite(UUID principalId) {
+            calls++;
+            var m = members.stream().filter(x -> x.principal().id().equals(principalId)).findFirst().orElseThrow();
+            return new PairingCode("ABCD-EF23", m.principal().name(), T0.plusSeconds(300));
         }
 
         @Override

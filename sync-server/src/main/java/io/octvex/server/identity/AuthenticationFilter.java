@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates every API request by its {@code Authorization: Bearer} token and stores the {@link Caller}
- * as a request attribute. Public: the login, health and the OpenAPI document. Runs right after the
+ * as a request attribute. Public: the login, the pairing code exchange, health and the OpenAPI document. Runs right after the
  * request limits filter, so an oversized or wrong-protocol request is refused before any database work.
  */
 @Component
@@ -90,7 +90,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
             if (path.equals("/api/v1/oauth/callback") && "GET".equals(method)) {
                 return false; // a provider sends the browser back here: the single-use state is the credential
             }
-            return !(path.equals("/api/v1/auth/login") && "POST".equals(method));
+            // a login and a pairing code exchange are how a caller gets a session in the first place
+            return !((path.equals("/api/v1/auth/login") || path.equals("/api/v1/auth/pair")) && "POST".equals(method));
         }
         if (path.equals("/actuator") || path.startsWith("/actuator/")) {
             return !(path.equals("/actuator/health") || path.startsWith("/actuator/health/"));
