@@ -30,6 +30,7 @@ if /i "%CMD%"=="edge"   goto :dispatch
 if /i "%CMD%"=="desk"   goto :dispatch
 if /i "%CMD%"=="test"   goto :dispatch
 if /i "%CMD%"=="mcp-bridge" goto :dispatch
+if /i "%CMD%"=="pair"   goto :dispatch
 echo octvex: unknown command: %CMD% 1>&2
 call :usage 1>&2
 exit /b 2
@@ -44,6 +45,7 @@ set "JAVA_HOME=%JDK_HOME%"
 set "PATH=%JAVA_HOME%\bin;%PATH%"
 if /i "%CMD%"=="test" goto :test
 if /i "%CMD%"=="mcp-bridge" goto :mcp_bridge
+if /i "%CMD%"=="pair" goto :pair
 call :build_if_needed || exit /b 1
 if /i "%CMD%"=="server" set "JAR=%SERVER_JAR%"
 if /i "%CMD%"=="edge"   set "JAR=%EDGE_JAR%"
@@ -59,6 +61,20 @@ if not exist "%DESK_JAR%" (
   call :build_if_needed 1>&2 || exit /b 1
 )
 java -cp "%DESK_JAR%" io.octvex.desk.bridge.McpBridge %ARGS%
+exit /b %errorlevel%
+
+rem pair: a one-time code a Desk pairs with (ADR 0031); signs in as the person running it, like ./octvex pair.
+:pair
+if not exist "%DESK_JAR%" (
+  call :build_if_needed 1>&2 || exit /b 1
+)
+set "URL="
+call :server_url
+if defined URL (
+  java -cp "%DESK_JAR%" io.octvex.desk.connect.PairCommand --server !URL! %ARGS%
+) else (
+  java -cp "%DESK_JAR%" io.octvex.desk.connect.PairCommand %ARGS%
+)
 exit /b %errorlevel%
 
 :test
@@ -236,6 +252,8 @@ echo   server [ARGS]    build if needed, run the sync server in the foreground (
 echo   edge [ARGS]      build if needed, run a local edge (--server URL, --wait, --help)
 echo   desk [ARGS]      build if needed, run the Desk (--server URL, --theme light^|dark)
 echo   test [ARGS]      run the whole test suite: mvnw -B verify ARGS with the JDK below
+echo   pair [--user NAME] [--as USERNAME]
+echo                    a one-time code (XXXX-XXXX, 5 minutes) that pairs a Desk with this server
 echo   mcp-bridge --server URL --workspace ID
 echo                    the MCP stdio bridge MCP clients start (the Desk configures them; token from the keychain)
 echo   help             this text
