@@ -26,10 +26,9 @@ public final class DatabaseUnavailable {
                     || t instanceof SQLNonTransientConnectionException) {
                 return true;
             }
-            // a commit that failed on a lost connection, then a rollback that failed too: the commit's failure
-            // is the one that says why
-            if (t instanceof TransactionSystemException tse && tse.getApplicationException() != null
-                    && causedBy(tse.getApplicationException())) {
+            // COMMIT or ROLLBACK itself failed: in practice only when the connection broke under it (the pool
+            // has then closed it, so the rollback after a failed commit reports "Connection is closed")
+            if (t instanceof TransactionSystemException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
