@@ -99,6 +99,7 @@ class JdbcFaultTest {
         for (int round = 0; round < ROUNDS; round++) {
             // a submit, retried under a new title until acknowledged; every third one calls approve.example
             for (int attempt = 0; ; attempt++) {
+                assertThat(attempt).as("a submit keeps failing (" + reproduce + ")").isLessThan(20);
                 String title = "round " + round + " attempt " + attempt;
                 String url = round % 3 == 0 ? "https://approve.example/r" + round : "https://example.test/r" + round;
                 TestApi.Response r = api.send("POST", "/api/v1/workspaces/" + ws + "/runs", fleet.adminToken(),
