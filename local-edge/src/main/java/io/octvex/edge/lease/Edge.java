@@ -341,40 +341,49 @@ public final class Edge implements AutoCloseable {
                 error == null || error.isBlank() ? "failed without a message" : error);
     }
 
-    /** Reports the terminal result, retrying while the server is unreachable (heartbeats keep the lease). */
+    /**
+     * Reports the terminal result, retrying while the server is unreachable or answers 5xx (its database may be
+     * restarting; heartbeats keep the lease). A retry of a result that was stored before the answer was lost is
+     * fenced (409), which only ends the step here: the server already has it.
+     */
     private void deliver(ActiveStep step, StepResult result) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
         Instant giveUp = clock.instant().plus(RESULT_RETRY_LIMIT);
         Thread.interrupted(); // a late interrupt of the handler must not abort the report
         while (!step.lost() && !step.abandoned()) {
+            String failure;
             try {
                 client.result(step.lease().stepId(), result);
                 return;
             } catch (OctvexApiException e) {
                 if (e.status() == 409) {
                     step.markLost("the server refused the result (" + e.getMessage() + ")");
+                    return;
                 } else if (e.status() == 401) {
                     unauthorised();
-                } else {
+                    return;
+                } else if (e.status() < 500) {
                     LOG.log(Level.ERROR, "the server refused the result of {0}: {1}", step.describe(), e.getMessage());
-                }
-                return;
-            } catch (OctvexConnectionException e) {
-                if (step.lost() || step.abandoned()) {
-                    return; // interrupted because the lease went away: nothing to report
-                }
-                if (clock.instant().isAfter(giveUp)) {
-                    LOG.log(Level.ERROR, "giving up reporting {0}: {1}", step.describe(), e.getMessage());
                     return;
                 }
-                Duration wait = backoff.next();
-                LOG.log(Level.WARNING, "cannot report {0} yet: {1}; retrying in {2} ms", step.describe(),
-                        e.getMessage(), wait.toMillis());
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException ie) {
-                    return; // lost or abandoned: the loop condition says which
-                }
+                failure = e.getMessage();
+            } catch (OctvexConnectionException e) {
+                failure = e.getMessage();
+            }
+            if (step.lost() || step.abandoned()) {
+                return; // interrupted because the lease went away: nothing to report
+            }
+            if (clock.instant().isAfter(giveUp)) {
+                LOG.log(Level.ERROR, "giving up reporting {0}: {1}", step.describe(), failure);
+                return;
+            }
+            Duration wait = backoff.next();
+            LOG.log(Level.WARNING, "cannot report {0} yet: {1}; retrying in {2} ms", step.describe(), failure,
+                    wait.toMillis());
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException ie) {
+                return; // lost or abandoned: the loop condition says which
             }
         }
     }

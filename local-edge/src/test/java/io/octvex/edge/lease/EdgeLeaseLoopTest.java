@@ -118,6 +118,19 @@ class EdgeLeaseLoopTest {
     }
 
     @Test
+    void aResultAnswered503IsRetriedUntilTheServerTakesIt() throws Exception {
+        edge();
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":10}"));
+        server.unavailableResults.set(2); // the server's database is restarting
+        server.offers.add(lease);
+
+        await(() -> server.results.containsKey(lease.stepId()));
+
+        assertThat(server.results.get(lease.stepId()).status()).isEqualTo(StepStatus.COMPLETED);
+        assertThat(server.unavailableResults.get()).isZero();
+    }
+
+    @Test
     void aRefusedReportCancelsTheStep() throws Exception {
         edge();
         Lease lease = FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":60000}"));

@@ -42,6 +42,8 @@ final class FakeEdgeServer implements AutoCloseable {
     final List<String> progress = new CopyOnWriteArrayList<>();
     final Set<UUID> lost = ConcurrentHashMap.newKeySet();
     final Set<UUID> refuseReports = ConcurrentHashMap.newKeySet();
+    /** How many result reports to answer 503 (the server's database restarting) before storing one. */
+    final java.util.concurrent.atomic.AtomicInteger unavailableResults = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     volatile boolean revoked;
     volatile boolean drain;
@@ -92,6 +94,10 @@ final class FakeEdgeServer implements AutoCloseable {
                 UUID stepId = UUID.fromString(parts[1]);
                 if (refuseReports.contains(stepId)) {
                     problem(ex, 409, "stale lease epoch");
+                    return;
+                }
+                if (parts[2].equals("result") && unavailableResults.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    problem(ex, 503, "the server cannot reach its database right now");
                     return;
                 }
                 switch (parts[2]) {

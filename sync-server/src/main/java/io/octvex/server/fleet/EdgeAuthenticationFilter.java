@@ -1,6 +1,7 @@
 package io.octvex.server.fleet;
 
 import io.octvex.protocol.EdgeState;
+import io.octvex.server.web.DatabaseUnavailable;
 import io.octvex.server.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -68,6 +69,12 @@ class EdgeAuthenticationFilter extends OncePerRequestFilter {
         try {
             edge = store.edgeByToken(FleetSecrets.hash(secret));
         } catch (RuntimeException e) {
+            if (DatabaseUnavailable.causedBy(e)) {
+                log.warn("Database unavailable while authenticating an edge on {} {}: {}", request.getMethod(),
+                        request.getRequestURI(), e.getMessage());
+                Problems.databaseUnavailable(response, request.getRequestURI());
+                return;
+            }
             String reference = UUID.randomUUID().toString();
             log.error("Edge authentication failed internally {} on {} {}", reference, request.getMethod(),
                     request.getRequestURI(), e);

@@ -1,5 +1,6 @@
 package io.octvex.server.identity;
 
+import io.octvex.server.web.DatabaseUnavailable;
 import io.octvex.server.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -65,6 +66,12 @@ class AuthenticationFilter extends OncePerRequestFilter {
         try {
             caller = authenticator.authenticate(header.substring(7).strip());
         } catch (RuntimeException e) {
+            if (DatabaseUnavailable.causedBy(e)) {
+                log.warn("Database unavailable while authenticating {} {}: {}", request.getMethod(),
+                        request.getRequestURI(), e.getMessage());
+                Problems.databaseUnavailable(response, request.getRequestURI());
+                return;
+            }
             // fail closed: a use that cannot be audited is not allowed
             String reference = UUID.randomUUID().toString();
             log.error("Authentication failed internally {} on {} {}", reference, request.getMethod(),

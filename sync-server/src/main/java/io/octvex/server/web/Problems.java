@@ -18,4 +18,11 @@ public final class Problems {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write(Json.write(new Problem("about:blank", title, status.value(), detail, instance)));
     }
+
+    /** 503 with Retry-After: PostgreSQL is unreachable ({@link DatabaseUnavailable}). */
+    public static void databaseUnavailable(HttpServletResponse response, String instance) throws IOException {
+        response.setHeader("Retry-After", DatabaseUnavailable.RETRY_AFTER);
+        write(response, HttpStatus.SERVICE_UNAVAILABLE, DatabaseUnavailable.TITLE, DatabaseUnavailable.DETAIL,
+                instance);
+    }
 }
