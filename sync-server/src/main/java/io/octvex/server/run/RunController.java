@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -32,11 +33,25 @@ class RunController {
         this.access = access;
     }
 
+    /** With an {@code Idempotency-Key}, a repeat answers 200 with the run the first submit made. */
     @PostMapping
-    ResponseEntity<RunView> submit(Caller caller, @PathVariable UUID workspaceId, @RequestBody SubmitRun request) {
+    ResponseEntity<RunView> submit(Caller caller, @PathVariable UUID workspaceId, @RequestBody SubmitRun request,
+                                   @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         access.require(caller, workspaceId, Scope.RUNS_WRITE);
-        RunView run = runs.submit(workspaceId, caller.principalId(), request);
-        return ResponseEntity.created(URI.create("/api/v1/workspaces/" + workspaceId + "/runs/" + run.id())).body(run);
+        if (idempotencyKey == null) {
+            RunView run = runs.submit(workspaceId, caller.principalId(), request);
+            return ResponseEntity.created(location(workspaceId, run)).body(run);
+        }
+        Runs.Submission submission = runs.submitOnce(workspaceId, caller.principalId(), request, idempotencyKey);
+        URI location = location(workspaceId, submission.run());
+        if (submission.replayed()) {
+            return ResponseEntity.ok().location(location).header("Idempotent-Replayed", "true").body(submission.run());
+        }
+        return ResponseEntity.created(location).body(submission.run());
+    }
+
+    private static URI location(UUID workspaceId, RunView run) {
+        return URI.create("/api/v1/workspaces/" + workspaceId + "/runs/" + run.id());
     }
 
     @GetMapping("/{runId}")

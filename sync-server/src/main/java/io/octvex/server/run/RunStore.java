@@ -47,6 +47,33 @@ class RunStore {
                 .update();
     }
 
+    /** A submit's earlier use of an Idempotency-Key: the hash of its request and the run it made. */
+    record EarlierSubmission(byte[] requestHash, UUID runId) {}
+
+    /**
+     * Claims {@code key} for {@code runId}; false when the key is taken (a concurrent claim is waited for: false
+     * once it commits, true when it rolls back).
+     */
+    boolean claimSubmission(UUID workspaceId, UUID principalId, String key, byte[] requestHash, UUID runId,
+                            Instant at) {
+        return jdbc.sql("""
+                INSERT INTO run_submissions (workspace_id, principal_id, key, request_hash, run_id, created_at)
+                VALUES (:ws, :principal, :key, :hash, :run, :at)
+                ON CONFLICT DO NOTHING""")
+                .param("ws", workspaceId).param("principal", principalId).param("key", key)
+                .param("hash", requestHash).param("run", runId).param("at", at(at))
+                .update() == 1;
+    }
+
+    Optional<EarlierSubmission> submission(UUID workspaceId, UUID principalId, String key) {
+        return jdbc.sql("""
+                SELECT request_hash, run_id FROM run_submissions
+                 WHERE workspace_id = :ws AND principal_id = :principal AND key = :key""")
+                .param("ws", workspaceId).param("principal", principalId).param("key", key)
+                .query((rs, n) -> new EarlierSubmission(rs.getBytes(1), rs.getObject(2, UUID.class)))
+                .optional();
+    }
+
     /** Stores a new step with where it may run ({@code placement}) and how often it is re-offered ({@code retry}, null: default). */
     void insertStep(StepRow step, Placement placement, RetryPolicy retry) {
         jdbc.sql("""

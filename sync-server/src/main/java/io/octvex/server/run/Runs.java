@@ -10,6 +10,7 @@ import io.octvex.protocol.SubmitRun;
 import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.web.ApiException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,14 +65,49 @@ public class Runs {
      */
     @Transactional
     public RunView submit(UUID workspaceId, UUID principalId, SubmitRun request) {
+        return insert(workspaceId, principalId, plan(workspaceId, request), UUID.randomUUID());
+    }
+
+    /** A submit and whether it only found the run an earlier submit with the same key made. */
+    public record Submission(RunView run, boolean replayed) {}
+
+    /**
+     * {@link #submit} with the client's {@code Idempotency-Key}: the first submit with a key makes the run; a
+     * repeat of the same request with the same key (by the same principal, in the same workspace) answers that
+     * run and writes nothing. A key reused for a different request is refused (409). A concurrent repeat waits for
+     * the first to commit or roll back.
+     */
+    @Transactional
+    public Submission submitOnce(UUID workspaceId, UUID principalId, SubmitRun request, String idempotencyKey) {
+        String key = IdempotencyKeys.check(idempotencyKey);
+        SubmissionValidator.Plan plan = plan(workspaceId, request);
+        byte[] hash = IdempotencyKeys.requestHash(request);
+        UUID runId = UUID.randomUUID();
+        if (store.claimSubmission(workspaceId, principalId, key, hash, runId, now())) {
+            return new Submission(insert(workspaceId, principalId, plan, runId), false);
+        }
+        RunStore.EarlierSubmission earlier = store.submission(workspaceId, principalId, key)
+                .orElseThrow(() -> new IllegalStateException("a claimed Idempotency-Key without its row"));
+        if (!MessageDigest.isEqual(earlier.requestHash(), hash)) {
+            throw ApiException.conflict("This Idempotency-Key was already used for a different request (run "
+                    + earlier.runId() + "); use a new key for a new run.");
+        }
+        return new Submission(get(workspaceId, earlier.runId()), true);
+    }
+
+    /** The checked plan; 400 before anything is written. */
+    private SubmissionValidator.Plan plan(UUID workspaceId, SubmitRun request) {
         SubmissionValidator.Plan plan = SubmissionValidator.validate(request);
         for (int i = 0; i < plan.steps().size(); i++) {
             SubmissionValidator.PlannedStep p = plan.steps().get(i);
             String where = "steps[" + i + "]";
             inputChecks.orderedStream().forEach(check -> check.check(workspaceId, where, p.handler(), p.input()));
         }
+        return plan;
+    }
+
+    private RunView insert(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId) {
         Instant now = now();
-        UUID runId = UUID.randomUUID();
         RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
                 principalId, now, now, 0);
         store.insertRun(run);

@@ -79,7 +79,12 @@ public final class TestApi {
     }
 
     public Response send(String method, String path, String token, Object body) {
+        return send(method, path, token, body, Map.of());
+    }
+
+    public Response send(String method, String path, String token, Object body, Map<String, String> headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base() + path));
+        headers.forEach(builder::header);
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }

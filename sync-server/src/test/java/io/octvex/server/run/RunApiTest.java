@@ -88,6 +88,91 @@ class RunApiTest {
         return "/api/v1/workspaces/" + ws + "/runs";
     }
 
+    Answer submitWithKey(String bearer, String key, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + runs()))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response);
+    }
+
+    long runsTitled(String title) {
+        return jdbc.sql("SELECT count(*) FROM runs WHERE workspace_id = :ws AND title = :t").param("ws", ws)
+                .param("t", title).query(Long.class).single();
+    }
+
+    @Test
+    void aRepeatedSubmitWithTheSameKeyAnswersTheFirstRunAndWritesNothing() throws Exception {
+        String key = "retry-" + UUID.randomUUID();
+        String body = """
+                {"title":"idempotent %s","steps":[{"key":"a","handler":"noop","action":"noop"}]}""".formatted(key);
+        Answer first = submitWithKey(token, key, body);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        RunView run = Json.read(first.body(), RunView.class);
+        long events = jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = :ws").param("ws", ws)
+                .query(Long.class).single();
+
+        Answer again = submitWithKey(token, key, body);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.response().headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(again.response().headers().firstValue("Location")).hasValue(runs() + "/" + run.id());
+        assertThat(Json.read(again.body(), RunView.class).id()).isEqualTo(run.id());
+        assertThat(runsTitled("idempotent " + key)).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = :ws").param("ws", ws)
+                .query(Long.class).single()).as("a replay writes no event").isEqualTo(events);
+
+        // the same key for another request is refused, and makes nothing
+        Answer other = submitWithKey(token, key, body.replace("idempotent", "another"));
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.problem().detail()).contains("already used for a different request").contains(run.id().toString());
+        assertThat(runsTitled("another " + key)).isZero();
+
+        // the key belongs to the principal, not to one token: the same person's other token finds the same run
+        String sameHolder = client.createToken(ws, new CreateToken("idem-" + UUID.randomUUID(),
+                List.of(Scope.RUNS_WRITE, Scope.RUNS_READ), null, null)).secret();
+        Answer byOtherToken = submitWithKey(sameHolder, key, body);
+        assertThat(byOtherToken.status()).as(byOtherToken.body()).isEqualTo(200);
+        assertThat(Json.read(byOtherToken.body(), RunView.class).id()).isEqualTo(run.id());
+        assertThat(runsTitled("idempotent " + key)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRepeatsOfOneKeyMakeOneRun() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = """
+                {"title":"race %s","steps":[{"key":"a","handler":"noop","action":"noop"}]}""".formatted(key);
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Future<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            answers.add(pool.submit(() -> {
+                start.await(10, TimeUnit.SECONDS);
+                return submitWithKey(token, key, body);
+            }));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (Future<Answer> answer : answers) {
+            Answer a = answer.get(60, TimeUnit.SECONDS);
+            statuses.add(a.status());
+            ids.add(Json.read(a.body(), RunView.class).id());
+        }
+        assertThat(statuses).containsExactlyInAnyOrder(201, 200);
+        assertThat(ids.get(0)).isEqualTo(ids.get(1));
+        assertThat(runsTitled("race " + key)).isEqualTo(1);
+    }
+
+    @Test
+    void aBadIdempotencyKeyIsRefusedBeforeAnythingIsWritten() throws Exception {
+        String body = """
+                {"title":"bad key","steps":[{"key":"a","handler":"noop","action":"noop"}]}""";
+        for (String key : List.of("has space", "x".repeat(256))) {
+            Answer answer = submitWithKey(token, key, body);
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.problem().detail()).contains("Idempotency-Key must be 1 to 255 visible ASCII characters");
+        }
+        assertThat(runsTitled("bad key")).isZero();
+    }
+
     RunView submit(String... keysAndDeps) {
         List<io.octvex.protocol.StepSpec> steps = new ArrayList<>();
         for (String k : keysAndDeps) {
