@@ -262,6 +262,21 @@ public final class OctvexClient {
         return send("GET", ws(workspaceId) + "/events?after=" + afterSeq + "&limit=" + limit, null, EventPage.class);
     }
 
+    /** Events matching {@code search}, oldest first, after {@code afterSeq}; {@code lastSeq} is the next cursor. */
+    public EventPage events(UUID workspaceId, EventSearch search, long afterSeq, int limit) {
+        return send("GET", ws(workspaceId) + "/events?after=" + afterSeq + "&limit=" + limit + search.query(), null,
+                EventPage.class);
+    }
+
+    /**
+     * Events matching {@code search}, newest first, before {@code beforeSeq} (null: from the newest); pass the
+     * answer's {@code lastSeq} as {@code beforeSeq} for the next page.
+     */
+    public EventPage eventsNewestFirst(UUID workspaceId, EventSearch search, Long beforeSeq, int limit) {
+        return send("GET", ws(workspaceId) + "/events?order=newest&limit=" + limit
+                + (beforeSeq == null ? "" : "&before=" + beforeSeq) + search.query(), null, EventPage.class);
+    }
+
     public ChainReport verifyChain(UUID workspaceId) {
         return send("POST", ws(workspaceId) + "/events/verify", null, ChainReport.class);
     }
