@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -130,7 +131,13 @@ public final class OctvexClient {
 
     /** A page of runs, newest first; {@code before} is the previous page's {@code nextBefore}, or null. */
     public RunPage runs(UUID workspaceId, RunStatus status, int limit, String before) {
+        return runs(workspaceId, status, null, null, limit, before);
+    }
+
+    /** As {@link #runs(UUID, RunStatus, int, String)}, of the runs created from {@code from} to {@code to} (each optional). */
+    public RunPage runs(UUID workspaceId, RunStatus status, Instant from, Instant to, int limit, String before) {
         String query = "?limit=" + limit + (status == null ? "" : "&status=" + status.wire())
+                + (from == null ? "" : "&from=" + from) + (to == null ? "" : "&to=" + to)
                 + (before == null ? "" : "&before=" + URLEncoder.encode(before, StandardCharsets.UTF_8));
         return send("GET", ws(workspaceId) + "/runs" + query, null, RunPage.class);
     }
