@@ -1,6 +1,7 @@
 package io.octvex.desk.runs;
 
 import io.octvex.desk.connect.Problems;
+import io.octvex.desk.screen.LiveRefresh;
 import io.octvex.desk.screen.LiveSync;
 import io.octvex.desk.screen.Notice;
 import io.octvex.protocol.EventView;
@@ -18,8 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -69,8 +68,6 @@ final class RunsModel implements AutoCloseable {
     private final RunsApi api;
     private final Executor io;
     private final Executor fx;
-    private final ScheduledExecutorService timer;
-    private final Duration debounce;
     private final Clock clock;
     private final int pageSize;
 
@@ -81,20 +78,18 @@ final class RunsModel implements AutoCloseable {
     private final ObjectProperty<RunStatus> status = new SimpleObjectProperty<>();
     private final ObjectProperty<Since> since = new SimpleObjectProperty<>(Since.LAST_DAY);
     private final ObjectProperty<Detail> detail = new SimpleObjectProperty<>();
-    private final ObjectProperty<LiveSync> sync = new SimpleObjectProperty<>(LiveSync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
     private final ReadOnlyBooleanWrapper more = new ReadOnlyBooleanWrapper();
     /** Pages the list shows: a refresh reloads as many, so "Load more" survives live updates. */
     private final AtomicInteger pagesShown = new AtomicInteger(1);
     // the list's last load: its filters and where the next page starts (null: no more); guarded by this
     private Listing shown;
-    private final AtomicBoolean listQueued = new AtomicBoolean();
-    private final AtomicBoolean detailQueued = new AtomicBoolean();
+    private final LiveRefresh live;
+    /** The open run's refresh: debounced like the list's, no stream of its own. */
+    private final LiveRefresh detailRefresh;
     private final AtomicLong cursor = new AtomicLong();
     private final Map<UUID, byte[]> artifacts = new ConcurrentHashMap<>();
     private volatile UUID openRun;
-    private volatile AutoCloseable subscription;
-    private volatile boolean closed;
 
     /** The filters a list was loaded with, and the cursor of its next page. */
     private record Listing(RunStatus status, Since since, Instant from, String nextBefore) {}
@@ -108,10 +103,11 @@ final class RunsModel implements AutoCloseable {
         this.api = api;
         this.io = io;
         this.fx = fx;
-        this.timer = timer;
-        this.debounce = debounce;
         this.clock = clock;
         this.pageSize = pageSize;
+        this.live = LiveRefresh.trailing(this::loadList, io, fx, timer, debounce, notice::set, "what is shown");
+        this.detailRefresh = LiveRefresh.trailing(() -> loadDetail(openRun), io, fx, timer, debounce, notice::set,
+                "what is shown");
         status.addListener((obs, old, now) -> filtersChanged());
         since.addListener((obs, old, now) -> filtersChanged());
     }
@@ -146,7 +142,7 @@ final class RunsModel implements AutoCloseable {
     }
 
     ReadOnlyObjectProperty<LiveSync> syncProperty() {
-        return sync;
+        return live.syncProperty();
     }
 
     ReadOnlyObjectProperty<Notice> noticeProperty() {
@@ -161,16 +157,10 @@ final class RunsModel implements AutoCloseable {
     void start(long afterSeq) {
         cursor.set(afterSeq);
         refreshNow();
-        subscription = api.subscribe(afterSeq, this::onEvent, this::onStreamError, () -> {
-            fx.execute(() -> {
-                if (sync.get() == LiveSync.OFFLINE) {
-                    notice.set(Notice.info("Live updates are back."));
-                }
-                sync.set(LiveSync.LIVE);
-            });
-            refreshSoon();
+        live.follow(api.subscribe(afterSeq, this::onEvent, live::failed, () -> {
+            live.opened();
             detailSoon();
-        });
+        }));
     }
 
     private void onEvent(EventView event) {
@@ -186,24 +176,9 @@ final class RunsModel implements AutoCloseable {
         }
     }
 
-    private void onStreamError(Throwable failure) {
-        if (!closed) {
-            fx.execute(() -> {
-                sync.set(LiveSync.OFFLINE);
-                notice.set(Notice.problem("Live updates are down: " + Problems.describe(failure)
-                        + " Reconnecting; what is shown may be stale."));
-            });
-        }
-    }
-
-    /** Refreshes the list after {@code debounce}, once for every burst of calls. */
+    /** Refreshes the list after the debounce, once for every burst of calls. */
     void refreshSoon() {
-        if (!closed && listQueued.compareAndSet(false, true)) {
-            timer.schedule(() -> {
-                listQueued.set(false);
-                io.execute(this::loadList); // the timer is shared: its thread never waits on the network
-            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        live.soon();
     }
 
     void refreshNow() {
@@ -211,18 +186,14 @@ final class RunsModel implements AutoCloseable {
     }
 
     private void detailSoon() {
-        if (!closed && openRun != null && detailQueued.compareAndSet(false, true)) {
-            timer.schedule(() -> {
-                detailQueued.set(false);
-                UUID runId = openRun;
-                io.execute(() -> loadDetail(runId));
-            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
+        if (openRun != null) {
+            detailRefresh.soon();
         }
     }
 
     /** Loads as many pages as the list shows; loads run one at a time, so their answers land in order. */
     private synchronized void loadList() {
-        if (closed) {
+        if (live.closed()) {
             return;
         }
         RunStatus wanted = status.get();
@@ -260,7 +231,7 @@ final class RunsModel implements AutoCloseable {
 
     private synchronized void loadNextPage() {
         Listing last = shown;
-        if (closed || last == null || last.nextBefore() == null) {
+        if (live.closed() || last == null || last.nextBefore() == null) {
             return;
         }
         try {
@@ -292,7 +263,7 @@ final class RunsModel implements AutoCloseable {
     }
 
     private void loadDetail(UUID runId) {
-        if (closed || runId == null) {
+        if (live.closed() || runId == null) {
             return;
         }
         try {
@@ -353,14 +324,7 @@ final class RunsModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        AutoCloseable s = subscription;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                // closing a stream that is already down
-            }
-        }
+        live.close();
+        detailRefresh.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.octvex.desk.e2e;
 
+import io.octvex.desk.testing.DeskTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -146,15 +147,6 @@ class DeskNotifyIT {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        String out = server.output();
-        throw new AssertionError("not within 20 s: " + what + "\n--- server output (tail):\n"
-                + out.substring(Math.max(0, out.length() - 4000)));
+        DeskTesting.await(what, Duration.ofSeconds(20), condition, () -> DeskTesting.tail("server output", server.output()));
     }
 }

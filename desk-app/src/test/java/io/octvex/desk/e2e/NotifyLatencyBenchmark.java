@@ -1,5 +1,6 @@
 package io.octvex.desk.e2e;
 
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.desk.approvals.ApprovalItem;
 import io.octvex.desk.approvals.ApprovalsApi;
 import io.octvex.desk.approvals.ApprovalsModel;
@@ -51,7 +52,7 @@ public final class NotifyLatencyBenchmark {
                     new DeskCache(root.resolve("desk-data")).slot(java.net.URI.create(server.url()), world.workspace),
                     notifications::loaded);
             model.start();
-            while (model.syncProperty().get() != ApprovalsModel.Sync.LIVE) {
+            while (model.syncProperty().get() != LiveSync.LIVE) {
                 Thread.sleep(20);
             }
             double[] millis = new double[samples];
