@@ -31,6 +31,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import org.fxmisc.richtext.CodeArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -134,11 +135,11 @@ class DeskAdminIT {
 
         // Policy: the editor holds the active version; a broken draft is marked at its line
         show(robot, "Policy");
-        TextArea editor = robot.lookup("#policyEditor").queryAs(TextArea.class);
+        CodeArea editor = robot.lookup("#policyEditor").queryAs(CodeArea.class);
         await("the active policy in the editor", () -> POLICY.equals(editor.getText()));
         ListView<?> versions = robot.lookup("#policyVersions").queryListView();
         await("the versions are listed", () -> versions.getItems().size() == versionsAtStart);
-        robot.interact(() -> editor.setText(BROKEN));
+        robot.interact(() -> editor.replaceText(BROKEN));
         robot.clickOn("#policyCheck");
         ListView<?> problems = robot.lookup("#policyProblems").queryListView();
         await("the compile error is listed", () -> !problems.getItems().isEmpty());
