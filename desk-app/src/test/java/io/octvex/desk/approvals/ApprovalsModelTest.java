@@ -1,8 +1,8 @@
 package io.octvex.desk.approvals;
 
-import io.octvex.desk.screen.LiveSync;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.EventView;

@@ -1,6 +1,5 @@
 package io.octvex.desk.e2e;
 
-import io.octvex.desk.testing.DeskTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.octvex.desk.DeskHost;
 import io.octvex.desk.DeskShell;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexApiException;
@@ -18,13 +18,11 @@ import io.octvex.protocol.TokenView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;

@@ -1,10 +1,10 @@
 package io.octvex.desk.e2e;
 
-import io.octvex.desk.testing.DeskTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.desk.DeskShell;
 import io.octvex.desk.approvals.ApprovalItem;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.CreateEnrollment;
@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;

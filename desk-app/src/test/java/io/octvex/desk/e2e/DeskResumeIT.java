@@ -1,7 +1,5 @@
 package io.octvex.desk.e2e;
 
-import io.octvex.desk.screen.LiveSync;
-import io.octvex.desk.testing.DeskTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +8,8 @@ import io.octvex.desk.approvals.ApprovalsApi;
 import io.octvex.desk.approvals.ApprovalsModel;
 import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.notify.DeskNotifications;
+import io.octvex.desk.screen.LiveSync;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.EventView;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

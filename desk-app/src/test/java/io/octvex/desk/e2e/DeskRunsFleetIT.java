@@ -1,9 +1,9 @@
 package io.octvex.desk.e2e;
 
-import io.octvex.desk.testing.DeskTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.desk.DeskShell;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.CheckpointReport;
 import io.octvex.protocol.CreateEnrollment;

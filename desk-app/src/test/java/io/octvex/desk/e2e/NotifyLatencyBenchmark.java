@@ -1,11 +1,11 @@
 package io.octvex.desk.e2e;
 
-import io.octvex.desk.screen.LiveSync;
 import io.octvex.desk.approvals.ApprovalItem;
 import io.octvex.desk.approvals.ApprovalsApi;
 import io.octvex.desk.approvals.ApprovalsModel;
 import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.notify.DeskNotifications;
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.OctvexClient;
 import java.lang.management.ManagementFactory;

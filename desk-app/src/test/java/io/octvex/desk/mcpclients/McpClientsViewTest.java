@@ -1,8 +1,8 @@
 package io.octvex.desk.mcpclients;
 
-import io.octvex.desk.testing.DeskTesting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.desk.testing.DeskTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
