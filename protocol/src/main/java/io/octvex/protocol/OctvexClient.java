@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -150,7 +151,13 @@ public final class OctvexClient {
 
     /** A page of runs, newest first; {@code before} is the previous page's {@code nextBefore}, or null. */
     public RunPage runs(UUID workspaceId, RunStatus status, int limit, String before) {
+        return runs(workspaceId, status, null, null, limit, before);
+    }
+
+    /** As {@link #runs(UUID, RunStatus, int, String)}, of the runs created from {@code from} to {@code to} (each optional). */
+    public RunPage runs(UUID workspaceId, RunStatus status, Instant from, Instant to, int limit, String before) {
         String query = "?limit=" + limit + (status == null ? "" : "&status=" + status.wire())
+                + (from == null ? "" : "&from=" + from) + (to == null ? "" : "&to=" + to)
                 + (before == null ? "" : "&before=" + URLEncoder.encode(before, StandardCharsets.UTF_8));
         return send("GET", ws(workspaceId) + "/runs" + query, null, RunPage.class);
     }
@@ -294,6 +301,21 @@ public final class OctvexClient {
 
     public EventPage events(UUID workspaceId, long afterSeq, int limit) {
         return send("GET", ws(workspaceId) + "/events?after=" + afterSeq + "&limit=" + limit, null, EventPage.class);
+    }
+
+    /** Events matching {@code search}, oldest first, after {@code afterSeq}; {@code lastSeq} is the next cursor. */
+    public EventPage events(UUID workspaceId, EventSearch search, long afterSeq, int limit) {
+        return send("GET", ws(workspaceId) + "/events?after=" + afterSeq + "&limit=" + limit + search.query(), null,
+                EventPage.class);
+    }
+
+    /**
+     * Events matching {@code search}, newest first, before {@code beforeSeq} (null: from the newest); pass the
+     * answer's {@code lastSeq} as {@code beforeSeq} for the next page.
+     */
+    public EventPage eventsNewestFirst(UUID workspaceId, EventSearch search, Long beforeSeq, int limit) {
+        return send("GET", ws(workspaceId) + "/events?order=newest&limit=" + limit
+                + (beforeSeq == null ? "" : "&before=" + beforeSeq) + search.query(), null, EventPage.class);
     }
 
     public ChainReport verifyChain(UUID workspaceId) {

@@ -2,6 +2,8 @@ package io.octvex.desk.approvals;
 
 import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.connect.Problems;
+import io.octvex.desk.screen.LiveRefresh;
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.EventView;
@@ -15,8 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -31,7 +31,7 @@ import javafx.collections.ObservableList;
  * the rest of a burst within {@code debounce} share one more refresh at its end. So does every (re)connect of
  * the stream, which resumes after the last event seen: approvals that arrived while the Desk was away show up
  * once the stream is back. While the stream is down the list stays as last known and {@link #syncProperty()}
- * says {@link Sync#OFFLINE}.
+ * says {@link LiveSync#OFFLINE}.
  *
  * <p>{@link #start()} first shows what the {@link DeskCache.Slot} saved (marked by {@link #staleSinceProperty()}
  * until a load succeeds) and resumes the stream at the saved cursor. Each load saves the lists and cursor, and
@@ -43,9 +43,6 @@ import javafx.collections.ObservableList;
  * {@code fx} (the FX thread in the app).
  */
 public final class ApprovalsModel implements AutoCloseable {
-
-    /** Where the live stream stands. */
-    public enum Sync { CONNECTING, LIVE, OFFLINE }
 
     /**
      * Told after every load, on the loading thread (loads run one at a time): the pending list, and those of
@@ -63,8 +60,6 @@ public final class ApprovalsModel implements AutoCloseable {
     private final ApprovalsApi api;
     private final Executor io;
     private final Executor fx;
-    private final ScheduledExecutorService timer;
-    private final Duration debounce;
     private final Clock clock;
 
     private final ObservableList<ApprovalItem> pending = FXCollections.observableArrayList();
@@ -73,20 +68,16 @@ public final class ApprovalsModel implements AutoCloseable {
     // call would drop a view's listener (the inbox's keep-the-selection) at the next garbage collection
     private final ObservableList<ApprovalItem> pendingView = FXCollections.unmodifiableObservableList(pending);
     private final ObservableList<ApprovalItem> decidedView = FXCollections.unmodifiableObservableList(decided);
-    private final ObjectProperty<Sync> sync = new SimpleObjectProperty<>(Sync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
     private final ObjectProperty<Instant> now;
     private final ObjectProperty<Instant> staleSince = new SimpleObjectProperty<>();
-    /** 0 idle, 1 in a debounce window, 2 in a window with a refresh owed at its end. */
-    private final AtomicInteger window = new AtomicInteger();
+    private final LiveRefresh live;
     private final AtomicLong cursor = new AtomicLong();
     private final DeskCache.Slot slot;
     private final Listener listener;
     /** Every approval ever seen pending (or saved as seen): what has been announced. */
     private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
     private volatile boolean seeded;
-    private volatile AutoCloseable subscription;
-    private volatile boolean closed;
 
     public ApprovalsModel(ApprovalsApi api, Executor io, Executor fx, ScheduledExecutorService timer,
                           Duration debounce, Clock clock) {
@@ -100,10 +91,11 @@ public final class ApprovalsModel implements AutoCloseable {
         this.listener = listener;
         this.io = io;
         this.fx = fx;
-        this.timer = timer;
-        this.debounce = debounce;
         this.clock = clock;
         this.now = new SimpleObjectProperty<>(clock.instant());
+        // the first event of a burst refreshes at once: a notification should not wait
+        this.live = LiveRefresh.leading(this::load, io, fx, timer, debounce,
+                n -> notice.set(new Notice(n.text(), n.problem())), "the list below");
     }
 
     /** Pending approvals, soonest to expire first. */
@@ -116,8 +108,8 @@ public final class ApprovalsModel implements AutoCloseable {
         return decidedView;
     }
 
-    public ReadOnlyObjectProperty<Sync> syncProperty() {
-        return sync;
+    public ReadOnlyObjectProperty<LiveSync> syncProperty() {
+        return live.syncProperty();
     }
 
     public ReadOnlyObjectProperty<Notice> noticeProperty() {
@@ -167,19 +159,9 @@ public final class ApprovalsModel implements AutoCloseable {
     public void start(long afterSeq) {
         cursor.set(afterSeq);
         refreshNow();
-        subscription = api.subscribe(afterSeq, this::onEvent, this::onStreamError,
-                () -> {
-                    fx.execute(() -> {
-                        if (sync.get() == Sync.OFFLINE) {
-                            notice.set(new Notice("Live updates are back.", false));
-                        }
-                        sync.set(Sync.LIVE);
-                    });
-                    refreshSoon(); // what arrived while the stream was down
-                });
-        if (closed) { // closed while start() was still reading the saved state
-            close();
-        }
+        // every (re)connect refreshes: what arrived while the stream was down; a close() while start() was
+        // still reading the saved state closes the stream at once
+        live.follow(api.subscribe(afterSeq, this::onEvent, live::failed, live::opened));
     }
 
     private void onEvent(EventView event) {
@@ -189,40 +171,9 @@ public final class ApprovalsModel implements AutoCloseable {
         }
     }
 
-    private void onStreamError(Throwable failure) {
-        if (!closed) {
-            fx.execute(() -> {
-                sync.set(Sync.OFFLINE);
-                notice.set(new Notice("Live updates are down: " + Problems.describe(failure)
-                        + " Reconnecting; the list below may be stale.", true));
-            });
-        }
-    }
-
-    /** Refreshes at once if none ran within {@code debounce}, else once at the end of that window. */
+    /** Refreshes at once if none ran within the debounce, else once at the end of that window. */
     public void refreshSoon() {
-        while (!closed) {
-            int state = window.get();
-            if (state == 0 && window.compareAndSet(0, 1)) {
-                io.execute(this::load);
-                closeWindowLater();
-                return;
-            }
-            if (state == 2 || state == 1 && window.compareAndSet(1, 2)) {
-                return;
-            }
-        }
-    }
-
-    private void closeWindowLater() {
-        timer.schedule(() -> {
-            if (window.compareAndSet(1, 0)) {
-                return;
-            }
-            window.set(1); // a refresh was owed: it opens the next window
-            load();
-            closeWindowLater();
-        }, debounce.toMillis(), TimeUnit.MILLISECONDS);
+        live.soon();
     }
 
     /** Refreshes at once (off the FX thread). */
@@ -232,7 +183,7 @@ public final class ApprovalsModel implements AutoCloseable {
 
     /** Loads serially: each load's view of what was seen and saved follows the one before. */
     private synchronized void load() {
-        if (closed) {
+        if (live.closed()) {
             return;
         }
         long upTo = cursor.get(); // the lists loaded now include at least the events up to here
@@ -304,14 +255,6 @@ public final class ApprovalsModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        AutoCloseable s = subscription;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                // closing a stream that is already down
-            }
-        }
+        live.close();
     }
 }

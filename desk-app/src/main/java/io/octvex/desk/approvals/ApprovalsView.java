@@ -1,6 +1,7 @@
 package io.octvex.desk.approvals;
 
 import atlantafx.base.theme.Styles;
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.protocol.ApprovalView;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -59,8 +60,8 @@ public final class ApprovalsView extends BorderPane {
         whoLabel.getStyleClass().add(Styles.TEXT_MUTED);
         var sync = new Label();
         sync.setId("sync");
-        model.syncProperty().addListener((obs, old, state) -> showSync(sync, state));
-        showSync(sync, model.syncProperty().get());
+        model.syncProperty().addListener((obs, old, state) -> state.showIn(sync));
+        model.syncProperty().get().showIn(sync);
         var stale = new Label();
         stale.setId("stale");
         stale.getStyleClass().addAll(Styles.WARNING, Styles.TEXT_SMALL);
@@ -88,7 +89,7 @@ public final class ApprovalsView extends BorderPane {
         });
         model.pending().addListener((javafx.collections.ListChangeListener<ApprovalItem>) c ->
                 javafx.application.Platform.runLater(this::restoreSelection));
-        list.opacityProperty().bind(Bindings.when(model.syncProperty().isEqualTo(ApprovalsModel.Sync.OFFLINE)
+        list.opacityProperty().bind(Bindings.when(model.syncProperty().isEqualTo(LiveSync.OFFLINE)
                         .or(model.staleSinceProperty().isNotNull()))
                 .then(0.6).otherwise(1.0));
         VBox.setVgrow(list, Priority.ALWAYS);
@@ -177,24 +178,6 @@ public final class ApprovalsView extends BorderPane {
             }
         }
         list.getSelectionModel().select(Math.min(Math.max(selectedIndex, 0), items.size() - 1));
-    }
-
-    private static void showSync(Label label, ApprovalsModel.Sync state) {
-        label.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING, Styles.DANGER);
-        switch (state) {
-            case LIVE -> {
-                label.setText("● Live");
-                label.getStyleClass().add(Styles.SUCCESS);
-            }
-            case CONNECTING -> {
-                label.setText("○ Connecting…");
-                label.getStyleClass().add(Styles.WARNING);
-            }
-            case OFFLINE -> {
-                label.setText("● Offline, stale");
-                label.getStyleClass().add(Styles.DANGER);
-            }
-        }
     }
 
     private void onKey(KeyEvent e) {

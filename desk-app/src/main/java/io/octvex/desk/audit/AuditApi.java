@@ -2,6 +2,7 @@ package io.octvex.desk.audit;
 
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventPage;
+import io.octvex.protocol.EventSearch;
 import io.octvex.protocol.MemberView;
 import io.octvex.protocol.OctvexClient;
 import java.util.List;
@@ -9,18 +10,27 @@ import java.util.UUID;
 
 /** What the audit screen needs from the server, in one workspace; blocking calls, made off the FX thread. */
 interface AuditApi {
-    EventPage events(long afterSeq, int limit);
+    /** Matches newest first, before {@code beforeSeq} (null: from the newest). */
+    EventPage newestFirst(EventSearch search, Long beforeSeq, int limit);
+
+    /** Matches oldest first, after {@code afterSeq}: what an export writes. */
+    EventPage oldestFirst(EventSearch search, long afterSeq, int limit);
 
     ChainReport verify();
 
-    /** To show principals by name and to search by name. */
+    /** To show principals by name. */
     List<MemberView> members();
 
     static AuditApi of(OctvexClient client, UUID workspaceId) {
         return new AuditApi() {
             @Override
-            public EventPage events(long afterSeq, int limit) {
-                return client.events(workspaceId, afterSeq, limit);
+            public EventPage newestFirst(EventSearch search, Long beforeSeq, int limit) {
+                return client.eventsNewestFirst(workspaceId, search, beforeSeq, limit);
+            }
+
+            @Override
+            public EventPage oldestFirst(EventSearch search, long afterSeq, int limit) {
+                return client.events(workspaceId, search, afterSeq, limit);
             }
 
             @Override

@@ -3,6 +3,7 @@ package io.octvex.desk.audit;
 import io.octvex.desk.connect.Problems;
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventPage;
+import io.octvex.protocol.EventSearch;
 import io.octvex.protocol.EventView;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.MemberView;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +29,14 @@ import javafx.collections.ObservableList;
 /**
  * The audit screen's state: a search over the workspace's event log, chain verification and JSONL export.
  *
- * <p>The server pages the log by sequence number only, so a search reads the log page by page and filters
- * here (see docs/adr/0019); at most {@link #MAX_RESULTS} matches are kept. Server calls and file writes run
- * on {@code io}; properties change on {@code fx}.
+ * <p>The server runs the search: the screen shows the newest {@code page} matches and loads the next page
+ * on "Load more"; an export streams every match, oldest first, page by page. Server calls and file writes
+ * run on {@code io}; properties change on {@code fx}.
  */
 final class AuditModel {
-    static final int MAX_RESULTS = 10_000;
-    private static final int PAGE = 1000;
+    /** Matches shown per page ("Load more" asks for the next). */
+    static final int PAGE = 200;
+    static final int EXPORT_PAGE = 1000;
 
     /** One line of the status bar; {@code problem} when it reports a refusal or failure. */
     record Notice(String text, boolean problem) {}
@@ -53,12 +54,24 @@ final class AuditModel {
     private final ReadOnlyObjectWrapper<Notice> notice = new ReadOnlyObjectWrapper<>(new Notice("", false));
     private final ReadOnlyObjectWrapper<Notice> chain = new ReadOnlyObjectWrapper<>(null);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper more = new ReadOnlyBooleanWrapper();
+    private final int page;
+    private final int exportPage;
+    // the search shown and where its next page starts; FX thread only
+    private EventSearch shown;
+    private long nextBefore;
 
     AuditModel(AuditApi api, Executor io, Executor fx, Clock clock) {
+        this(api, io, fx, clock, PAGE, EXPORT_PAGE);
+    }
+
+    AuditModel(AuditApi api, Executor io, Executor fx, Clock clock, int page, int exportPage) {
         this.api = api;
         this.io = io;
         this.fx = fx;
         this.clock = clock;
+        this.page = page;
+        this.exportPage = exportPage;
     }
 
     /** Matches of the last search, newest first. */
@@ -79,6 +92,11 @@ final class AuditModel {
         return busy.getReadOnlyProperty();
     }
 
+    /** Whether the search shown has older matches than those listed. */
+    ReadOnlyBooleanProperty moreProperty() {
+        return more.getReadOnlyProperty();
+    }
+
     /** Searches with the fields as typed; a field that cannot be read is said, and nothing is asked. */
     void search(String run, String type, String principal, String from, String to) {
         AuditQuery query;
@@ -88,40 +106,46 @@ final class AuditModel {
             notice.set(new Notice(e.getMessage(), true));
             return;
         }
+        EventSearch search = query.toSearch();
         busy.set(true);
         notice.set(new Notice("Searching…", false));
-        io.execute(() -> {
-            try {
-                Map<UUID, String> names = names();
-                List<Row> found = new ArrayList<>();
-                long after = 0;
-                long scanned = 0;
-                boolean more = true;
-                while (more) {
-                    EventPage page = api.events(after, PAGE);
-                    for (EventView e : page.events()) {
-                        scanned++;
-                        if (query.matches(e, names)) {
-                            found.add(new Row(e, e.principalId() == null ? ""
-                                    : names.getOrDefault(e.principalId(), e.principalId().toString())));
-                        }
-                    }
-                    more = page.more() && page.lastSeq() > after;
-                    after = page.lastSeq();
+        io.execute(() -> load(search, null));
+    }
+
+    /** The next (older) page of the search shown. */
+    void loadMore() {
+        if (shown == null || !more.get() || busy.get()) {
+            return;
+        }
+        EventSearch search = shown;
+        long before = nextBefore;
+        busy.set(true);
+        io.execute(() -> load(search, before));
+    }
+
+    /** Loads one page of {@code search} before {@code before} (null: a new search from the newest). */
+    private void load(EventSearch search, Long before) {
+        try {
+            Map<UUID, String> names = names();
+            EventPage found = api.newestFirst(search, before, page);
+            List<Row> loaded = found.events().stream().map(e -> new Row(e, e.principalId() == null ? ""
+                    : names.getOrDefault(e.principalId(), e.principalId().toString()))).toList();
+            fx.execute(() -> {
+                if (before == null) {
+                    rows.setAll(loaded);
+                } else {
+                    rows.addAll(loaded);
                 }
-                List<Row> newestFirst = found.reversed();
-                List<Row> kept = newestFirst.size() > MAX_RESULTS ? newestFirst.subList(0, MAX_RESULTS) : newestFirst;
-                String said = found.size() + " of " + scanned + " events match"
-                        + (found.size() > MAX_RESULTS ? "; showing the newest " + MAX_RESULTS : "") + ".";
-                fx.execute(() -> {
-                    rows.setAll(kept);
-                    notice.set(new Notice(said, false));
-                    busy.set(false);
-                });
-            } catch (RuntimeException e) {
-                fail("Search failed: " + Problems.describe(e));
-            }
-        });
+                shown = search;
+                nextBefore = found.lastSeq();
+                more.set(found.more());
+                notice.set(new Notice(rows.size() + (rows.size() == 1 ? " event matches" : " events match")
+                        + (found.more() ? " so far, newest first: Load more for older ones." : "."), false));
+                busy.set(false);
+            });
+        } catch (RuntimeException e) {
+            fail("Search failed: " + Problems.describe(e));
+        }
     }
 
     /** Re-computes the workspace's hash chain on the server. */
@@ -148,12 +172,13 @@ final class AuditModel {
     }
 
     /**
-     * Writes the current results, oldest first, one JSON event a line, to {@code file}: through a temporary
-     * file in the same folder, so a failed export never leaves half a file in its place.
+     * Writes every match of the search shown (not only the pages loaded), oldest first, one JSON event a line,
+     * to {@code file}, streaming it page by page: through a temporary file in the same folder, so a failed
+     * export never leaves half a file in its place.
      */
     void export(Path file) {
-        List<EventView> events = rows.stream().map(Row::event).toList().reversed();
-        if (events.isEmpty()) {
+        EventSearch search = shown;
+        if (search == null) {
             notice.set(new Notice("Nothing to export: search first.", true));
             return;
         }
@@ -163,15 +188,25 @@ final class AuditModel {
             Path temp = null;
             try {
                 temp = Files.createTempFile(target.getParent(), ".octvex-audit-", ".jsonl");
+                long written = 0;
                 try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                    for (EventView e : events) {
-                        out.write(Json.write(e));
-                        out.write('\n');
+                    long after = 0;
+                    boolean next = true;
+                    while (next) {
+                        EventPage p = api.oldestFirst(search, after, exportPage);
+                        for (EventView e : p.events()) {
+                            out.write(Json.write(e));
+                            out.write('\n');
+                            written++;
+                        }
+                        next = p.more() && p.lastSeq() > after;
+                        after = p.lastSeq();
                     }
                 }
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                long count = written;
                 fx.execute(() -> {
-                    notice.set(new Notice("Exported " + events.size() + " events to " + target + ".", false));
+                    notice.set(new Notice("Exported " + count + " events to " + target + ".", false));
                     busy.set(false);
                 });
             } catch (IOException | RuntimeException e) {

@@ -1,22 +1,21 @@
 package io.octvex.desk.audit;
 
-import io.octvex.protocol.EventView;
+import io.octvex.protocol.EventSearch;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
- * A search over the workspace's log; every part is optional. {@code type} matches exactly, or as a prefix
- * when it ends with {@code .} or {@code *} ({@code approval.} finds every approval event); {@code principal}
- * is a member's name or id; {@code from} is inclusive, {@code to} exclusive.
+ * A search over the workspace's log as typed, read here so a field that cannot be read is said in the Desk's
+ * words (local times in the user's zone); the server runs it. Every part is optional. {@code type} matches
+ * exactly, or as a prefix when it ends with {@code .} or {@code *} ({@code approval.} finds every approval
+ * event); {@code principal} is a name or id; {@code from} is inclusive, {@code to} exclusive.
  */
 record AuditQuery(UUID runId, String type, String principal, Instant from, Instant to) {
-    static final AuditQuery ALL = new AuditQuery(null, null, null, null, null);
 
     /**
      * Reads the search fields as typed. Times are ISO instants ({@code 2026-11-24T10:00:00Z}), local date-times
@@ -42,34 +41,9 @@ record AuditQuery(UUID runId, String type, String principal, Instant from, Insta
                 start, end);
     }
 
-    /** Whether {@code event} matches; {@code names} maps principal ids to names. */
-    boolean matches(EventView event, Map<UUID, String> names) {
-        if (runId != null && !runId.equals(event.runId())) {
-            return false;
-        }
-        if (type != null && !typeMatches(event.type())) {
-            return false;
-        }
-        if (principal != null) {
-            UUID who = event.principalId();
-            if (who == null || !(principal.equalsIgnoreCase(who.toString()) || principal.equals(names.get(who)))) {
-                return false;
-            }
-        }
-        if (from != null && (event.at() == null || event.at().isBefore(from))) {
-            return false;
-        }
-        return to == null || (event.at() != null && event.at().isBefore(to));
-    }
-
-    private boolean typeMatches(String actual) {
-        if (actual == null) {
-            return false;
-        }
-        if (type.endsWith("*")) {
-            return actual.startsWith(type.substring(0, type.length() - 1));
-        }
-        return type.endsWith(".") ? actual.startsWith(type) : actual.equals(type);
+    /** The search as the server's events API takes it. */
+    EventSearch toSearch() {
+        return new EventSearch(runId, type, principal, from, to);
     }
 
     private static Instant time(String field, String text, ZoneId zone, boolean endOfDay) {

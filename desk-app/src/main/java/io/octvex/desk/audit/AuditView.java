@@ -90,6 +90,13 @@ final class AuditView extends BorderPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(table, Priority.ALWAYS);
 
+        var loadMore = new Button("Load more");
+        loadMore.setId("auditMore");
+        loadMore.setOnAction(e -> model.loadMore());
+        loadMore.visibleProperty().bind(model.moreProperty());
+        loadMore.managedProperty().bind(loadMore.visibleProperty());
+        loadMore.disableProperty().bind(model.busyProperty());
+
         var notice = new Label();
         notice.setId("auditNotice");
         notice.setWrapText(true);
@@ -101,7 +108,9 @@ final class AuditView extends BorderPane {
             }
         });
 
-        var content = new VBox(10, header, filters, table, notice);
+        var footer = new HBox(12, loadMore, notice);
+        footer.setAlignment(Pos.CENTER_LEFT);
+        var content = new VBox(10, header, filters, table, footer);
         content.setPadding(new Insets(16));
         setCenter(content);
     }

@@ -1,6 +1,7 @@
 package io.octvex.desk.fleet;
 
 import io.octvex.desk.connect.Problems;
+import io.octvex.desk.screen.LiveRefresh;
 import io.octvex.desk.screen.LiveSync;
 import io.octvex.desk.screen.Notice;
 import io.octvex.protocol.EdgeState;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -41,7 +41,6 @@ final class FleetModel implements AutoCloseable {
     private final Executor io;
     private final Executor fx;
     private final ScheduledExecutorService timer;
-    private final Duration debounce;
     private final Duration period;
     private final Clock clock;
 
@@ -51,13 +50,10 @@ final class FleetModel implements AutoCloseable {
     // call would drop a view's listener at the next garbage collection
     private final ObservableList<EdgeView> edgesView = FXCollections.unmodifiableObservableList(edges);
     private final ObservableList<Sample> samplesView = FXCollections.unmodifiableObservableList(samples);
-    private final ObjectProperty<LiveSync> sync = new SimpleObjectProperty<>(LiveSync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
     private final ObjectProperty<Instant> now;
-    private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private volatile AutoCloseable subscription;
+    private final LiveRefresh live;
     private volatile ScheduledFuture<?> sampling;
-    private volatile boolean closed;
 
     FleetModel(FleetApi api, Executor io, Executor fx, ScheduledExecutorService timer, Duration debounce,
                Duration period, Clock clock) {
@@ -65,10 +61,10 @@ final class FleetModel implements AutoCloseable {
         this.io = io;
         this.fx = fx;
         this.timer = timer;
-        this.debounce = debounce;
         this.period = period;
         this.clock = clock;
         this.now = new SimpleObjectProperty<>(clock.instant());
+        this.live = LiveRefresh.trailing(this::loadEdges, io, fx, timer, debounce, notice::set, "what is shown");
     }
 
     /** The edges, by name. */
@@ -82,7 +78,7 @@ final class FleetModel implements AutoCloseable {
     }
 
     ReadOnlyObjectProperty<LiveSync> syncProperty() {
-        return sync;
+        return live.syncProperty();
     }
 
     ReadOnlyObjectProperty<Notice> noticeProperty() {
@@ -106,15 +102,7 @@ final class FleetModel implements AutoCloseable {
 
     void start(long afterSeq) {
         refreshNow();
-        subscription = api.subscribe(afterSeq, this::onEvent, this::onStreamError, () -> {
-            fx.execute(() -> {
-                if (sync.get() == LiveSync.OFFLINE) {
-                    notice.set(Notice.info("Live updates are back."));
-                }
-                sync.set(LiveSync.LIVE);
-            });
-            refreshSoon();
-        });
+        live.follow(api.subscribe(afterSeq, this::onEvent, live::failed, live::opened));
     }
 
     private void onEvent(EventView event) {
@@ -125,23 +113,8 @@ final class FleetModel implements AutoCloseable {
         }
     }
 
-    private void onStreamError(Throwable failure) {
-        if (!closed) {
-            fx.execute(() -> {
-                sync.set(LiveSync.OFFLINE);
-                notice.set(Notice.problem("Live updates are down: " + Problems.describe(failure)
-                        + " Reconnecting; what is shown may be stale."));
-            });
-        }
-    }
-
     void refreshSoon() {
-        if (!closed && refreshQueued.compareAndSet(false, true)) {
-            timer.schedule(() -> {
-                refreshQueued.set(false);
-                io.execute(this::loadEdges); // the timer is shared: its thread never waits on the network
-            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        live.soon();
     }
 
     void refreshNow() {
@@ -149,7 +122,7 @@ final class FleetModel implements AutoCloseable {
     }
 
     private List<EdgeView> loadEdges() {
-        if (closed) {
+        if (live.closed()) {
             return null;
         }
         try {
@@ -169,7 +142,7 @@ final class FleetModel implements AutoCloseable {
 
     /** Samples every {@code period} from now on (the screen is shown); the first sample at once. */
     void startSampling() {
-        if (!closed && sampling == null) {
+        if (!live.closed() && sampling == null) {
             sampling = timer.scheduleAtFixedRate(() -> io.execute(this::sample), 0, period.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
@@ -234,15 +207,7 @@ final class FleetModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        live.close();
         stopSampling();
-        AutoCloseable s = subscription;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                // closing a stream that is already down
-            }
-        }
     }
 }

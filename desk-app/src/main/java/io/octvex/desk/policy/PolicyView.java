@@ -21,17 +21,20 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.Font;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.CodeArea;
+import org.fxmisc.richtext.LineNumberFactory;
 
 /**
  * The policy editor: the YAML draft, its problems (a click puts the caret on the line and selects it), the
- * stored versions with diff and activate/rollback, and "explain". A plain {@link TextArea}: see ADR 0019 for
- * why there is no syntax highlighting yet. A thin view over {@link PolicyModel}.
+ * stored versions with diff and activate/rollback, and "explain". The editor is a RichTextFX {@link CodeArea}
+ * with line numbers, styled by {@link PolicyHighlighter} (ADR 0032). A thin view over {@link PolicyModel}.
  */
 final class PolicyView extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
 
-    private final TextArea editor = new TextArea();
+    private final CodeArea editor = new CodeArea();
 
     PolicyView(PolicyModel model) {
         var title = new Label("Policy");
@@ -50,8 +53,18 @@ final class PolicyView extends BorderPane {
         }
 
         editor.setId("policyEditor");
-        editor.setFont(Font.font("Monospaced", 13));
-        editor.textProperty().bindBidirectional(model.documentProperty());
+        editor.getStyleClass().add("policy-editor");
+        editor.getStylesheets().add(PolicyView.class.getResource("policy-editor.css").toExternalForm());
+        editor.setParagraphGraphicFactory(LineNumberFactory.get(editor));
+        // restyled on every change: a policy is a few hundred lines at most
+        editor.textProperty().addListener((obs, old, text) -> {
+            editor.setStyleSpans(0, PolicyHighlighter.highlight(text));
+            if (!text.equals(model.documentProperty().get())) {
+                model.documentProperty().set(text);
+            }
+        });
+        model.documentProperty().addListener((obs, old, text) -> show(text));
+        show(model.documentProperty().get());
         var caret = new Label();
         caret.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         caret.textProperty().bind(Bindings.createStringBinding(() -> position(editor.getText(),
@@ -76,8 +89,9 @@ final class PolicyView extends BorderPane {
         model.problems().addListener((javafx.collections.ListChangeListener<PolicyProblem>) c -> {
             model.problems().stream().filter(p -> p.line() > 0).findFirst().ifPresent(this::mark);
         });
-        VBox.setVgrow(editor, Priority.ALWAYS);
-        var left = new VBox(6, editor, caret, problems);
+        var scrolled = new VirtualizedScrollPane<>(editor);
+        VBox.setVgrow(scrolled, Priority.ALWAYS);
+        var left = new VBox(6, scrolled, caret, problems);
 
         var versions = new ListView<>(model.versions());
         versions.setId("policyVersions");
@@ -141,6 +155,14 @@ final class PolicyView extends BorderPane {
         setCenter(content);
     }
 
+    /** Puts the model's document in the editor, unless it holds it already (the edit came from there). */
+    private void show(String text) {
+        String wanted = text == null ? "" : text;
+        if (!wanted.equals(editor.getText())) {
+            editor.replaceText(wanted);
+        }
+    }
+
     /** Selects the problem's line in the editor (the column is in the list), so it stands out. */
     private void mark(PolicyProblem p) {
         if (p == null || p.line() <= 0) {
@@ -159,6 +181,7 @@ final class PolicyView extends BorderPane {
         int from = start;
         int to = end;
         editor.selectRange(from, to);
+        editor.requestFollowCaret();
         editor.requestFocus();
         // gaining focus may reset the selection (the text behaviour does so on some platforms): select again after
         javafx.application.Platform.runLater(() -> editor.selectRange(from, to));

@@ -6,12 +6,14 @@ import io.octvex.protocol.RunPage;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
 import io.octvex.protocol.Timeline;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /** What the Runs screen needs from the server, in one workspace; blocking calls, made off the FX thread. */
 interface RunsApi {
-    RunPage runs(RunStatus status, int limit, String before);
+    /** Runs newest first, of {@code status} (null: any) created since {@code from} (null: ever). */
+    RunPage runs(RunStatus status, Instant from, int limit, String before);
 
     RunView run(UUID runId);
 
@@ -27,8 +29,8 @@ interface RunsApi {
     static RunsApi of(OctvexClient client, UUID workspaceId) {
         return new RunsApi() {
             @Override
-            public RunPage runs(RunStatus status, int limit, String before) {
-                return client.runs(workspaceId, status, limit, before);
+            public RunPage runs(RunStatus status, Instant from, int limit, String before) {
+                return client.runs(workspaceId, status, from, null, limit, before);
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.octvex.desk.runs;
 
 import io.octvex.desk.connect.Problems;
+import io.octvex.desk.screen.LiveRefresh;
 import io.octvex.desk.screen.LiveSync;
 import io.octvex.desk.screen.Notice;
 import io.octvex.protocol.EventView;
@@ -18,19 +19,20 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The Runs screen: the workspace's runs filtered by status and age, and the run that is open with its
- * timeline, both kept in sync with the live event stream.
+ * The Runs screen: the workspace's runs filtered by status and age (both on the server), a page at a time
+ * with "Load more", and the run that is open with its timeline, both kept in sync with the live event stream.
  *
  * <p>Every run, step, policy, approval, credential or lease event schedules one refresh of the list (a burst
  * within {@code debounce} shares it); an event of the open run also refreshes its detail, so its timeline and
@@ -38,11 +40,10 @@ import javafx.collections.ObservableList;
  * debounced refreshes on {@code timer}; properties change on {@code fx}.
  */
 final class RunsModel implements AutoCloseable {
-    /** The runs API lists at most 100 per page: the time filter pages back this far at most. */
+    /** Runs per page (the API's most); {@code octvex.desk.runs.page} sets another, as tests do. */
     static final int PAGE = 100;
-    static final int MAX_PAGES = 5;
 
-    /** How far back the list goes (the API has no time filter: runs are paged newest first and cut here). */
+    /** How far back the list goes: the server filters by creation time. */
     enum Since {
         LAST_HOUR("Last hour", Duration.ofHours(1)), LAST_DAY("Last 24 hours", Duration.ofDays(1)),
         LAST_WEEK("Last 7 days", Duration.ofDays(7)), ALL("Any time", null);
@@ -67,9 +68,8 @@ final class RunsModel implements AutoCloseable {
     private final RunsApi api;
     private final Executor io;
     private final Executor fx;
-    private final ScheduledExecutorService timer;
-    private final Duration debounce;
     private final Clock clock;
+    private final int pageSize;
 
     private final ObservableList<RunView> runs = FXCollections.observableArrayList();
     // one read-only view: an unmodifiable wrapper holds its source's listener weakly, so a wrapper made per call
@@ -78,25 +78,43 @@ final class RunsModel implements AutoCloseable {
     private final ObjectProperty<RunStatus> status = new SimpleObjectProperty<>();
     private final ObjectProperty<Since> since = new SimpleObjectProperty<>(Since.LAST_DAY);
     private final ObjectProperty<Detail> detail = new SimpleObjectProperty<>();
-    private final ObjectProperty<LiveSync> sync = new SimpleObjectProperty<>(LiveSync.CONNECTING);
     private final ObjectProperty<Notice> notice = new SimpleObjectProperty<>(Notice.NONE);
-    private final AtomicBoolean listQueued = new AtomicBoolean();
-    private final AtomicBoolean detailQueued = new AtomicBoolean();
+    private final ReadOnlyBooleanWrapper more = new ReadOnlyBooleanWrapper();
+    /** Pages the list shows: a refresh reloads as many, so "Load more" survives live updates. */
+    private final AtomicInteger pagesShown = new AtomicInteger(1);
+    // the list's last load: its filters and where the next page starts (null: no more); guarded by this
+    private Listing shown;
+    private final LiveRefresh live;
+    /** The open run's refresh: debounced like the list's, no stream of its own. */
+    private final LiveRefresh detailRefresh;
     private final AtomicLong cursor = new AtomicLong();
     private final Map<UUID, byte[]> artifacts = new ConcurrentHashMap<>();
     private volatile UUID openRun;
-    private volatile AutoCloseable subscription;
-    private volatile boolean closed;
+
+    /** The filters a list was loaded with, and the cursor of its next page. */
+    private record Listing(RunStatus status, Since since, Instant from, String nextBefore) {}
 
     RunsModel(RunsApi api, Executor io, Executor fx, ScheduledExecutorService timer, Duration debounce, Clock clock) {
+        this(api, io, fx, timer, debounce, clock, PAGE);
+    }
+
+    RunsModel(RunsApi api, Executor io, Executor fx, ScheduledExecutorService timer, Duration debounce, Clock clock,
+              int pageSize) {
         this.api = api;
         this.io = io;
         this.fx = fx;
-        this.timer = timer;
-        this.debounce = debounce;
         this.clock = clock;
-        status.addListener((obs, old, now) -> refreshNow());
-        since.addListener((obs, old, now) -> refreshNow());
+        this.pageSize = pageSize;
+        this.live = LiveRefresh.trailing(this::loadList, io, fx, timer, debounce, notice::set, "what is shown");
+        this.detailRefresh = LiveRefresh.trailing(() -> loadDetail(openRun), io, fx, timer, debounce, notice::set,
+                "what is shown");
+        status.addListener((obs, old, now) -> filtersChanged());
+        since.addListener((obs, old, now) -> filtersChanged());
+    }
+
+    private void filtersChanged() {
+        pagesShown.set(1);
+        refreshNow();
     }
 
     /** The runs that pass the filters, newest first. */
@@ -113,13 +131,18 @@ final class RunsModel implements AutoCloseable {
         return since;
     }
 
+    /** Whether older runs pass the filters than those listed. */
+    ReadOnlyBooleanProperty moreProperty() {
+        return more.getReadOnlyProperty();
+    }
+
     /** The open run, or null. */
     ReadOnlyObjectProperty<Detail> detailProperty() {
         return detail;
     }
 
     ReadOnlyObjectProperty<LiveSync> syncProperty() {
-        return sync;
+        return live.syncProperty();
     }
 
     ReadOnlyObjectProperty<Notice> noticeProperty() {
@@ -134,16 +157,10 @@ final class RunsModel implements AutoCloseable {
     void start(long afterSeq) {
         cursor.set(afterSeq);
         refreshNow();
-        subscription = api.subscribe(afterSeq, this::onEvent, this::onStreamError, () -> {
-            fx.execute(() -> {
-                if (sync.get() == LiveSync.OFFLINE) {
-                    notice.set(Notice.info("Live updates are back."));
-                }
-                sync.set(LiveSync.LIVE);
-            });
-            refreshSoon();
+        live.follow(api.subscribe(afterSeq, this::onEvent, live::failed, () -> {
+            live.opened();
             detailSoon();
-        });
+        }));
     }
 
     private void onEvent(EventView event) {
@@ -159,24 +176,9 @@ final class RunsModel implements AutoCloseable {
         }
     }
 
-    private void onStreamError(Throwable failure) {
-        if (!closed) {
-            fx.execute(() -> {
-                sync.set(LiveSync.OFFLINE);
-                notice.set(Notice.problem("Live updates are down: " + Problems.describe(failure)
-                        + " Reconnecting; what is shown may be stale."));
-            });
-        }
-    }
-
-    /** Refreshes the list after {@code debounce}, once for every burst of calls. */
+    /** Refreshes the list after the debounce, once for every burst of calls. */
     void refreshSoon() {
-        if (!closed && listQueued.compareAndSet(false, true)) {
-            timer.schedule(() -> {
-                listQueued.set(false);
-                io.execute(this::loadList); // the timer is shared: its thread never waits on the network
-            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        live.soon();
     }
 
     void refreshNow() {
@@ -184,45 +186,67 @@ final class RunsModel implements AutoCloseable {
     }
 
     private void detailSoon() {
-        if (!closed && openRun != null && detailQueued.compareAndSet(false, true)) {
-            timer.schedule(() -> {
-                detailQueued.set(false);
-                UUID runId = openRun;
-                io.execute(() -> loadDetail(runId));
-            }, debounce.toMillis(), TimeUnit.MILLISECONDS);
+        if (openRun != null) {
+            detailRefresh.soon();
         }
     }
 
-    private void loadList() {
-        if (closed) {
+    /** Loads as many pages as the list shows; loads run one at a time, so their answers land in order. */
+    private synchronized void loadList() {
+        if (live.closed()) {
             return;
         }
         RunStatus wanted = status.get();
         Since window = since.get();
-        Instant cutoff = window.span == null ? Instant.MIN : clock.instant().minus(window.span);
+        Instant from = window.span == null ? null : clock.instant().minus(window.span);
         try {
             List<RunView> found = new ArrayList<>();
             String before = null;
-            for (int page = 0; page < MAX_PAGES; page++) {
-                RunPage p = api.runs(wanted, PAGE, before);
-                for (RunView r : p.runs()) {
-                    if (!r.createdAt().isBefore(cutoff)) {
-                        found.add(r);
-                    }
-                }
+            for (int page = 0, pages = pagesShown.get(); page < pages; page++) {
+                RunPage p = api.runs(wanted, from, pageSize, before);
+                found.addAll(p.runs());
                 before = p.nextBefore();
-                if (before == null || p.runs().isEmpty() || p.runs().getLast().createdAt().isBefore(cutoff)) {
+                if (before == null) {
                     break;
                 }
             }
+            Listing listing = new Listing(wanted, window, from, before);
+            shown = listing;
             fx.execute(() -> {
                 // a filter changed while this page was loading: its own load brings the right list
                 if (wanted == status.get() && window == since.get()) {
                     runs.setAll(found);
+                    more.set(listing.nextBefore() != null);
                 }
             });
         } catch (RuntimeException e) {
             fx.execute(() -> notice.set(Notice.problem("Could not load runs: " + Problems.describe(e))));
+        }
+    }
+
+    /** Appends the next page of older runs ("Load more"). */
+    void loadMore() {
+        io.execute(this::loadNextPage);
+    }
+
+    private synchronized void loadNextPage() {
+        Listing last = shown;
+        if (live.closed() || last == null || last.nextBefore() == null) {
+            return;
+        }
+        try {
+            RunPage p = api.runs(last.status(), last.from(), pageSize, last.nextBefore());
+            Listing listing = new Listing(last.status(), last.since(), last.from(), p.nextBefore());
+            shown = listing;
+            pagesShown.incrementAndGet();
+            fx.execute(() -> {
+                if (last.status() == status.get() && last.since() == since.get()) {
+                    runs.addAll(p.runs());
+                    more.set(listing.nextBefore() != null);
+                }
+            });
+        } catch (RuntimeException e) {
+            fx.execute(() -> notice.set(Notice.problem("Could not load more runs: " + Problems.describe(e))));
         }
     }
 
@@ -239,7 +263,7 @@ final class RunsModel implements AutoCloseable {
     }
 
     private void loadDetail(UUID runId) {
-        if (closed || runId == null) {
+        if (live.closed() || runId == null) {
             return;
         }
         try {
@@ -300,14 +324,7 @@ final class RunsModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        AutoCloseable s = subscription;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                // closing a stream that is already down
-            }
-        }
+        live.close();
+        detailRefresh.close();
     }
 }

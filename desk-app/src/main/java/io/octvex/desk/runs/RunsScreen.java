@@ -12,7 +12,8 @@ public final class RunsScreen {
     public static DeskScreen entry() {
         return new DeskScreen("runs", "Runs", "▶", context -> {
             var model = new RunsModel(RunsApi.of(context.session().client(), context.session().workspace().id()),
-                    context.io(), context.fx(), context.timer(), Duration.ofMillis(150), context.clock());
+                    context.io(), context.fx(), context.timer(), Duration.ofMillis(150), context.clock(),
+                    Integer.getInteger("octvex.desk.runs.page", RunsModel.PAGE));
             var view = new RunsView(model);
             model.start(0);
             return new Screen() {

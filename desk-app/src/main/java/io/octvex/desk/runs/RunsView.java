@@ -91,11 +91,21 @@ final class RunsView extends BorderPane {
                 model.syncProperty().isEqualTo(LiveSync.OFFLINE)).then(0.6).otherwise(1.0));
         list.setMinWidth(260);
 
+        var loadMore = new Button("Load more");
+        loadMore.setId("runsMore");
+        loadMore.setMaxWidth(Double.MAX_VALUE);
+        loadMore.setOnAction(e -> model.loadMore());
+        loadMore.visibleProperty().bind(model.moreProperty());
+        loadMore.managedProperty().bind(loadMore.visibleProperty());
+        VBox.setVgrow(list, Priority.ALWAYS);
+        var listPane = new VBox(6, list, loadMore);
+        listPane.setMinWidth(260);
+
         var detail = detailPane();
-        var split = new SplitPane(list, detail);
+        var split = new SplitPane(listPane, detail);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.36);
-        SplitPane.setResizableWithParent(list, false);
+        SplitPane.setResizableWithParent(listPane, false);
 
         var notice = new Label();
         notice.setId("runsNotice");

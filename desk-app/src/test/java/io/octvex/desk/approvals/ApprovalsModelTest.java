@@ -2,6 +2,7 @@ package io.octvex.desk.approvals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.EventView;
@@ -64,20 +65,20 @@ class ApprovalsModelTest {
     void theStreamStateGoesLiveOfflineAndLiveAgainAndAReconnectRefreshes() throws Exception {
         model.start(7);
         assertThat(api.subscribedAfter).isEqualTo(7);
-        assertThat(model.syncProperty().get()).isEqualTo(ApprovalsModel.Sync.CONNECTING);
+        assertThat(model.syncProperty().get()).isEqualTo(LiveSync.CONNECTING);
 
         api.onOpen.run();
-        assertThat(model.syncProperty().get()).isEqualTo(ApprovalsModel.Sync.LIVE);
+        assertThat(model.syncProperty().get()).isEqualTo(LiveSync.LIVE);
 
         api.onError.accept(new OctvexConnectionException("cannot reach", new java.io.IOException("refused")));
-        assertThat(model.syncProperty().get()).isEqualTo(ApprovalsModel.Sync.OFFLINE);
+        assertThat(model.syncProperty().get()).isEqualTo(LiveSync.OFFLINE);
         assertThat(model.noticeProperty().get().problem()).isTrue();
         assertThat(model.noticeProperty().get().text()).contains("Live updates are down").contains("stale")
                 .doesNotContain("Exception");
 
         api.pending.add(approval("https://while-away.example/x", NOW.plusSeconds(600)));
         api.onOpen.run();
-        assertThat(model.syncProperty().get()).isEqualTo(ApprovalsModel.Sync.LIVE);
+        assertThat(model.syncProperty().get()).isEqualTo(LiveSync.LIVE);
         await(() -> model.pending().size() == 1);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventPage;
+import io.octvex.protocol.EventSearch;
 import io.octvex.protocol.EventView;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.MemberView;
@@ -23,7 +24,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit model against a fake server: filtering across pages, verification, export. */
+/** The audit model against a fake server: what it asks, paging, verification, export. */
 class AuditModelTest {
     private static final UUID WS = UUID.randomUUID();
     private static final UUID ADA = UUID.randomUUID();
@@ -32,30 +33,41 @@ class AuditModelTest {
     private static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
 
     private final FakeApi api = new FakeApi();
-    // Berlin on purpose: local times typed in the search are read in the clock's zone, not UTC
+    // Berlin on purpose: local times typed in the search are read in the clock's zone, not UTC; pages of 2
     private final AuditModel model = new AuditModel(api, Runnable::run, Runnable::run,
-            Clock.fixed(T0, ZoneId.of("Europe/Berlin")));
+            Clock.fixed(T0, ZoneId.of("Europe/Berlin")), 2, 2);
 
     @Test
-    void searchesEveryPageByRunTypePrincipalAndTimeNewestFirst() {
-        for (int i = 1; i <= 2500; i++) { // three pages of 1000
-            api.events.add(event(i, i % 2 == 0 ? "approval.requested" : "run.transitioned",
-                    i % 3 == 0 ? ADA : BOB, i % 5 == 0 ? RUN : null, T0.plusSeconds(60L * i)));
+    void theServerRunsTheSearchAndLoadMorePagesBackWithItsCursor() {
+        for (int i = 1; i <= 5; i++) {
+            api.events.add(event(i, "approval.requested", i % 2 == 0 ? ADA : BOB, RUN, T0.plusSeconds(60L * i)));
         }
 
-        model.search(RUN.toString(), "approval.", "ada", "", "");
+        // local times in the clock's zone (Berlin is UTC+1 in November): 09:10 local is 08:10Z
+        model.search(RUN.toString(), " approval. ", "ada", "2026-11-24 09:10", "2026-11-24");
 
-        // even (approval.*), multiple of 3 (ada) and of 5 (the run): multiples of 30 up to 2490
-        assertThat(model.rows()).hasSize(83);
-        assertThat(model.rows().getFirst().event().seq()).isEqualTo(2490);
-        assertThat(model.rows().getLast().event().seq()).isEqualTo(30);
-        assertThat(model.rows().getFirst().principal()).isEqualTo("ada");
-        assertThat(api.pagesAsked).containsExactly(0L, 1000L, 2000L);
-        assertThat(model.noticeProperty().get().text()).isEqualTo("83 of 2500 events match.");
+        EventSearch sent = new EventSearch(RUN, "approval.", "ada", Instant.parse("2026-11-24T08:10:00Z"),
+                Instant.parse("2026-11-24T23:00:00Z"));
+        assertThat(api.asked).containsExactly(new Asked(sent, null));
+        assertThat(model.rows()).extracting(r -> r.event().seq()).containsExactly(5L, 4L);
+        assertThat(model.rows()).extracting(AuditModel.Row::principal).containsExactly("bob", "ada");
+        assertThat(model.moreProperty().get()).isTrue();
+        assertThat(model.noticeProperty().get().text())
+                .isEqualTo("2 events match so far, newest first: Load more for older ones.");
 
-        // local times in the clock's zone (Berlin is UTC+1 in November): 09:10 local is 08:10Z, seq 10
-        model.search("", "run.*", "", "2026-11-24 09:10", "2026-11-24 09:20");
-        assertThat(model.rows()).extracting(r -> r.event().seq()).containsExactly(19L, 17L, 15L, 13L, 11L);
+        model.loadMore();
+        model.loadMore();
+        assertThat(api.asked).containsExactly(new Asked(sent, null), new Asked(sent, 4L), new Asked(sent, 2L));
+        assertThat(model.rows()).extracting(r -> r.event().seq()).containsExactly(5L, 4L, 3L, 2L, 1L);
+        assertThat(model.moreProperty().get()).isFalse();
+        assertThat(model.noticeProperty().get().text()).isEqualTo("5 events match.");
+        model.loadMore(); // nothing older: nothing asked
+        assertThat(api.asked).hasSize(3);
+
+        // a new search starts from the newest again
+        model.search("", "", "", "", "");
+        assertThat(api.asked.getLast()).isEqualTo(new Asked(EventSearch.ALL, null));
+        assertThat(model.rows()).extracting(r -> r.event().seq()).containsExactly(5L, 4L);
     }
 
     @Test
@@ -67,7 +79,7 @@ class AuditModelTest {
         assertThat(model.noticeProperty().get().text()).startsWith("From must be a time such as");
         model.search("", "", "", "2026-11-25", "2026-11-24");
         assertThat(model.noticeProperty().get().text()).isEqualTo("From must be before To.");
-        assertThat(api.pagesAsked).isEmpty();
+        assertThat(api.asked).isEmpty();
     }
 
     @Test
@@ -90,20 +102,27 @@ class AuditModelTest {
     }
 
     @Test
-    void exportWritesTheResultsOldestFirstAsJsonLines(@TempDir Path dir) throws Exception {
-        api.events.add(event(1, "run.submitted", ADA, RUN, T0));
-        api.events.add(event(2, "run.transitioned", BOB, RUN, T0.plusSeconds(1)));
-        api.events.add(event(3, "approval.requested", ADA, RUN, T0.plusSeconds(2)));
+    void exportStreamsEveryMatchOldestFirstNotOnlyThePagesShown(@TempDir Path dir) throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            api.events.add(event(i, "run.transitioned", ADA, RUN, T0.plusSeconds(i)));
+        }
+        model.export(dir.resolve("early.jsonl"));
+        assertThat(model.noticeProperty().get()).isEqualTo(new AuditModel.Notice("Nothing to export: search first.",
+                true));
         model.search("", "run.", "", "", "");
+        assertThat(model.rows()).hasSize(2);
 
         Path file = dir.resolve("audit.jsonl");
         model.export(file);
 
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(2);
-        assertThat(Json.read(lines.get(0), EventView.class)).isEqualTo(api.events.get(0));
-        assertThat(Json.read(lines.get(1), EventView.class)).isEqualTo(api.events.get(1));
-        assertThat(model.noticeProperty().get().text()).isEqualTo("Exported 2 events to " + file + ".");
+        assertThat(lines).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(Json.read(lines.get(i), EventView.class)).isEqualTo(api.events.get(i));
+        }
+        EventSearch runs = new EventSearch(null, "run.", null, null, null);
+        assertThat(api.exported).containsExactly(new Asked(runs, 0L), new Asked(runs, 2L), new Asked(runs, 4L));
+        assertThat(model.noticeProperty().get().text()).isEqualTo("Exported 5 events to " + file + ".");
         try (var left = Files.list(dir)) {
             assertThat(left).containsExactly(file); // no temporary file left behind
         }
@@ -124,15 +143,29 @@ class AuditModelTest {
                 "p" + seq, "h" + seq);
     }
 
+    /** One page asked of the server: the search and the cursor. */
+    private record Asked(EventSearch search, Long cursor) {}
+
+    /** Answers pages of {@code events} by cursor only: which events match is the server's business. */
     private static final class FakeApi implements AuditApi {
         final List<EventView> events = new ArrayList<>();
-        final List<Long> pagesAsked = new ArrayList<>();
+        final List<Asked> asked = new ArrayList<>();
+        final List<Asked> exported = new ArrayList<>();
         ChainReport report;
         RuntimeException failure;
 
         @Override
-        public EventPage events(long afterSeq, int limit) {
-            pagesAsked.add(afterSeq);
+        public EventPage newestFirst(EventSearch search, Long beforeSeq, int limit) {
+            asked.add(new Asked(search, beforeSeq));
+            List<EventView> before = events.reversed().stream()
+                    .filter(e -> beforeSeq == null || e.seq() < beforeSeq).toList();
+            List<EventView> page = before.stream().limit(limit).toList();
+            return new EventPage(page, page.isEmpty() ? 0 : page.getLast().seq(), before.size() > limit);
+        }
+
+        @Override
+        public EventPage oldestFirst(EventSearch search, long afterSeq, int limit) {
+            exported.add(new Asked(search, afterSeq));
             List<EventView> after = events.stream().filter(e -> e.seq() > afterSeq).toList();
             List<EventView> page = after.stream().limit(limit).toList();
             return new EventPage(page, page.isEmpty() ? afterSeq : page.getLast().seq(), after.size() > limit);

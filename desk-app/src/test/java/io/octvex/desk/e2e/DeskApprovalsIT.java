@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.desk.DeskShell;
 import io.octvex.desk.approvals.ApprovalItem;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.CreateEnrollment;
@@ -27,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ import org.testfx.framework.junit5.Start;
  * (a policy rule, a run, an edge whose lease request makes the gate hold the step) appear live in the inbox,
  * A approves one and D denies the other with a reason, and the server says so.
  *
- * <p>With {@code -Ddesk.screenshot=PATH} (under Xvfb with a GTK window, see docs/desk.md) it also saves a
+ * <p>With {@code -Ddesk.screenshots=DIR} (under Xvfb with a GTK window, see docs/desk.md) it also saves a
  * screenshot of the screen while both approvals are pending.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -170,7 +170,7 @@ class DeskApprovalsIT {
         assertThat(first.quorum()).isEqualTo(2);
         assertThat(first.runTitle()).isEqualTo("clean up October invoices");
         robot.sleep(1200); // a countdown tick
-        screenshotIfAsked(robot);
+        DeskTesting.screenshot(robot, "desk-approvals.png");
 
         // Down to the second (approve.example), A approves it
         robot.interact(() -> {
@@ -224,22 +224,6 @@ class DeskApprovalsIT {
         return approvals.getFirst();
     }
 
-    /** The screen (imagemagick {@code import}), cropped to the Desk's window. */
-    private void screenshotIfAsked(FxRobot robot) throws Exception {
-        String target = System.getProperty("desk.screenshot");
-        if (target == null || target.isBlank()) {
-            return;
-        }
-        Path path = Path.of(target).toAbsolutePath();
-        Files.createDirectories(path.getParent());
-        var window = robot.window("Octvex Desk");
-        String crop = String.format("%dx%d+%d+%d", (int) window.getWidth(), (int) window.getHeight(),
-                (int) window.getX(), (int) window.getY());
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", crop, "+repage", path.toString())
-                .inheritIO().start();
-        assertThat(p.waitFor()).as("imagemagick import").isZero();
-    }
-
     private static <T> T post(String path, String token, Object body, Class<T> type) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
                 .header("Content-Type", "application/json")
@@ -253,17 +237,6 @@ class DeskApprovalsIT {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 20 s: " + what + "\n--- server output (tail):\n" + tail(server.output()));
-    }
-
-    private static String tail(String text) {
-        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+        DeskTesting.await(what, Duration.ofSeconds(20), condition, () -> DeskTesting.tail("server output", server.output()));
     }
 }

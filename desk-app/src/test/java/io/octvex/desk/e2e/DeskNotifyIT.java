@@ -7,13 +7,13 @@ import io.octvex.desk.DeskHost;
 import io.octvex.desk.DeskShell;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -146,15 +146,6 @@ class DeskNotifyIT {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        String out = server.output();
-        throw new AssertionError("not within 20 s: " + what + "\n--- server output (tail):\n"
-                + out.substring(Math.max(0, out.length() - 4000)));
+        DeskTesting.await(what, Duration.ofSeconds(20), condition, () -> DeskTesting.tail("server output", server.output()));
     }
 }

@@ -8,6 +8,8 @@ import io.octvex.desk.approvals.ApprovalsApi;
 import io.octvex.desk.approvals.ApprovalsModel;
 import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.notify.DeskNotifications;
+import io.octvex.desk.screen.LiveSync;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.EventView;
@@ -18,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,19 +82,19 @@ class DeskResumeIT {
 
         // a Desk is open and live; one approval arrives and is announced
         Desk desk = new Desk(ApprovalsApi.of(ada, world.workspace), slot, open);
-        await("live", () -> desk.model.syncProperty().get() == ApprovalsModel.Sync.LIVE);
+        await("live", () -> desk.model.syncProperty().get() == LiveSync.LIVE);
         ApprovalView a1 = world.pendingApproval("one", "https://approve.example/one");
         await("a1 shown", () -> ids(desk).contains(a1.id()));
         await("a1 announced", () -> announced("/one") == 1);
 
         // the stream is cut: the server stops and comes back on the same home; two approvals arrive meanwhile
         server.close();
-        await("offline", () -> desk.model.syncProperty().get() == ApprovalsModel.Sync.OFFLINE);
+        await("offline", () -> desk.model.syncProperty().get() == LiveSync.OFFLINE);
         server = ServerProcess.start(root.resolve("server-home"), port);
         world = world.reconnect(server.url());
         ApprovalView a2 = world.pendingApproval("two", "https://approve.example/two");
         ApprovalView a3 = world.pendingApproval("three", "https://approve.example/three");
-        await("back live with all three", () -> desk.model.syncProperty().get() == ApprovalsModel.Sync.LIVE
+        await("back live with all three", () -> desk.model.syncProperty().get() == LiveSync.LIVE
                 && ids(desk).containsAll(List.of(a1.id(), a2.id(), a3.id())));
         assertThat(ids(desk)).as("each once").doesNotHaveDuplicates().hasSize(3);
         await("a2 and a3 announced", () -> announced("/two") == 1 && announced("/three") == 1);
@@ -198,15 +199,7 @@ class DeskResumeIT {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        String out = server.output();
-        throw new AssertionError("not within 60 s: " + what + "; notifications: " + bus.calls
-                + "\n--- server output (tail):\n" + out.substring(Math.max(0, out.length() - 3000)));
+        DeskTesting.await(what, Duration.ofSeconds(60), condition,
+                () -> "notifications: " + bus.calls + "\n" + DeskTesting.tail("server output", server.output()));
     }
 }

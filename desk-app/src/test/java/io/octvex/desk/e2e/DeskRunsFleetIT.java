@@ -3,6 +3,7 @@ package io.octvex.desk.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.desk.DeskShell;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.CheckpointReport;
 import io.octvex.protocol.CreateEnrollment;
@@ -68,7 +69,7 @@ import org.testfx.framework.junit5.Start;
  * the server report it cancelled. Fleet lists the edge, and Quarantine (confirmed) changes its state
  * server-side; Un-quarantine brings it back.
  *
- * <p>With {@code -Ddesk.screenshot.dir=DIR} (under Xvfb with a GTK window, see docs/desk.md) it saves
+ * <p>With {@code -Ddesk.screenshots=DIR} (under Xvfb with a GTK window, see docs/desk.md) it saves
  * desk-runs.png, desk-run-timeline.png and desk-fleet.png there.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -93,6 +94,8 @@ class DeskRunsFleetIT {
     static void startServer() throws Exception {
         // the chart samples every second here, so a screenshot has a few points to show
         System.setProperty("octvex.desk.fleet.sample-millis", "1000");
+        // pages of two runs: the list of three needs "Load more"
+        System.setProperty("octvex.desk.runs.page", "2");
         Path root = Files.createTempDirectory("octvex-desk-runs-it-");
         server = ServerProcess.start(root.resolve("server-home"));
         String adminToken = OctvexClient.connect(server.url()).login("admin", ServerProcess.ADMIN_PASSWORD).token();
@@ -114,6 +117,7 @@ class DeskRunsFleetIT {
     @AfterAll
     static void stopServer() throws Exception {
         System.clearProperty("octvex.desk.fleet.sample-millis");
+        System.clearProperty("octvex.desk.runs.page");
         if (server != null) {
             server.close();
         }
@@ -150,7 +154,12 @@ class DeskRunsFleetIT {
 
         robot.clickOn("#nav-runs");
         ListView<RunView> runs = robot.lookup("#runs").queryListView();
-        await("the three runs are listed", () -> runs.getItems().size() == 3);
+        await("the first page of two runs is listed", () -> runs.getItems().size() == 2
+                && robot.lookup("#runsMore").queryButton().isVisible());
+        assertThat(runs.getItems()).extracting(RunView::title).containsExactly("nightly report", "re-index archive");
+        robot.clickOn("#runsMore");
+        await("Load more brings the third", () -> runs.getItems().size() == 3);
+        await("and there is no more", () -> !robot.lookup("#runsMore").queryButton().isVisible());
         assertThat(runs.getItems()).extracting(RunView::title)
                 .containsExactly("nightly report", "re-index archive", "warm cache");
         robot.interact(() -> runs.getSelectionModel().select(0));
@@ -174,10 +183,10 @@ class DeskRunsFleetIT {
         assertThat(timeline.getItems()).extracting(TimelineEntry::type)
                 .contains("policy.decided", "step.placed", "step.progress", "step.checkpoint", "step.artifact");
         assertThat(robot.lookup("#runStatus").queryAs(Label.class).getText()).isEqualTo("running");
-        screenshotIfAsked(robot, "desk-runs.png");
+        DeskTesting.screenshot(robot, "desk-runs.png");
         robot.interact(() -> timeline.scrollTo(timeline.getItems().size() - 1));
         robot.sleep(300);
-        screenshotIfAsked(robot, "desk-run-timeline.png");
+        DeskTesting.screenshot(robot, "desk-run-timeline.png");
 
         // Cancel, confirmed with a reason: the server says cancelled, and so does the screen
         robot.clickOn("#cancelRun");
@@ -210,7 +219,7 @@ class DeskRunsFleetIT {
         await("the table shows the edge's load", () -> edges.getItems().getFirst().activeLeases() == 2);
         robot.sleep(2500);
         chartShowsTheQueue(robot);
-        screenshotIfAsked(robot, "desk-fleet.png");
+        DeskTesting.screenshot(robot, "desk-fleet.png");
         robot.interact(() -> edges.getSelectionModel().select(0));
         robot.clickOn("#quarantine");
         await("the confirmation", () -> robot.lookup("#confirmEdgeAction").tryQuery().isPresent());
@@ -341,22 +350,6 @@ class DeskRunsFleetIT {
         return out.toByteArray();
     }
 
-    /** The screen (imagemagick {@code import}), cropped to the Desk's window, when asked for. */
-    private static void screenshotIfAsked(FxRobot robot, String name) throws Exception {
-        String dir = System.getProperty("desk.screenshot.dir");
-        if (dir == null || dir.isBlank()) {
-            return;
-        }
-        Path path = Path.of(dir).toAbsolutePath().resolve(name);
-        Files.createDirectories(path.getParent());
-        var window = robot.window("Octvex Desk");
-        String crop = String.format("%dx%d+%d+%d", (int) window.getWidth(), (int) window.getHeight(),
-                (int) window.getX(), (int) window.getY());
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", crop, "+repage", path.toString())
-                .inheritIO().start();
-        assertThat(p.waitFor()).as("imagemagick import").isZero();
-    }
-
     private static <T> T post(String path, String token, Object body, Class<T> type) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
                 .header("Content-Type", "application/json")
@@ -373,17 +366,6 @@ class DeskRunsFleetIT {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 60 s: " + what + "\n--- server output (tail):\n" + tail(server.output()));
-    }
-
-    private static String tail(String text) {
-        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+        DeskTesting.await(what, Duration.ofSeconds(60), condition, () -> DeskTesting.tail("server output", server.output()));
     }
 }

@@ -5,6 +5,7 @@ import io.octvex.desk.approvals.ApprovalsApi;
 import io.octvex.desk.approvals.ApprovalsModel;
 import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.notify.DeskNotifications;
+import io.octvex.desk.screen.LiveSync;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.OctvexClient;
 import java.lang.management.ManagementFactory;
@@ -51,7 +52,7 @@ public final class NotifyLatencyBenchmark {
                     new DeskCache(root.resolve("desk-data")).slot(java.net.URI.create(server.url()), world.workspace),
                     notifications::loaded);
             model.start();
-            while (model.syncProperty().get() != ApprovalsModel.Sync.LIVE) {
+            while (model.syncProperty().get() != LiveSync.LIVE) {
                 Thread.sleep(20);
             }
             double[] millis = new double[samples];

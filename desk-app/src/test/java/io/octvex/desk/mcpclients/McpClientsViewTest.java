@@ -2,6 +2,7 @@ package io.octvex.desk.mcpclients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.desk.testing.DeskTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.testfx.framework.junit5.Start;
  * The page on a made-up home folder (headless Monocle): it shows each client's real state, Configure writes
  * the client's file, Remove takes our entry out, a broken file is shown as such and left alone.
  *
- * <p>With {@code -Ddesk.screenshot=PATH} under Xvfb with a GTK window (docs/desk.md) it saves a screenshot.
+ * <p>With {@code -Ddesk.screenshots=DIR} under Xvfb with a GTK window (docs/desk.md) it saves a screenshot.
  */
 @ExtendWith(ApplicationExtension.class)
 class McpClientsViewTest {
@@ -77,7 +78,7 @@ class McpClientsViewTest {
         assertThat(state(robot, "goose")).isEqualTo("Not configured");
         assertThat(state(robot, "gemini-cli")).isEqualTo("Configured differently");
         assertThat(state(robot, "claude-desktop")).isEqualTo("Not found on this machine");
-        screenshotIfAsked(robot);
+        DeskTesting.screenshot(robot, "desk-mcp-clients.png");
 
         robot.clickOn("#configure-vscode");
         await("VS Code configured", () -> "Configured".equals(state(robot, "vscode")));
@@ -113,21 +114,5 @@ class McpClientsViewTest {
             Thread.sleep(100);
         }
         throw new AssertionError("timed out waiting for " + what);
-    }
-
-    private static void screenshotIfAsked(FxRobot robot) throws Exception {
-        String target = System.getProperty("desk.screenshot");
-        if (target == null || target.isBlank()) {
-            return;
-        }
-        robot.sleep(500);
-        Path path = Path.of(target).toAbsolutePath();
-        Files.createDirectories(path.getParent());
-        var window = robot.window("Octvex Desk");
-        String crop = String.format("%dx%d+%d+%d", (int) window.getWidth(), (int) window.getHeight(),
-                (int) window.getX(), (int) window.getY());
-        Process p = new ProcessBuilder("import", "-window", "root", "-crop", crop, "+repage", path.toString())
-                .inheritIO().start();
-        assertThat(p.waitFor()).as("imagemagick import").isZero();
     }
 }

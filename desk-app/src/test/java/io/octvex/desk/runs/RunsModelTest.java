@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The Runs model against a fake server: filters, paging back in time, live refresh of list and open run, cancel. */
+/** The Runs model against a fake server: filters, Load more, live refresh of list and open run, cancel. */
 class RunsModelTest {
     private static final Instant NOW = Instant.parse("2026-11-24T03:00:00Z");
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -46,31 +46,55 @@ class RunsModelTest {
     }
 
     @Test
-    void listsRunsInTheChosenTimeRangeAndStatusPagingBackAsFarAsNeeded() {
+    void asksTheServerForTheChosenStatusAndTimeRange() {
         api.add(run("recent", RunStatus.RUNNING, NOW.minusSeconds(600)));
         api.add(run("this morning", RunStatus.COMPLETED, NOW.minus(Duration.ofHours(2))));
         api.add(run("last week", RunStatus.COMPLETED, NOW.minus(Duration.ofDays(3))));
         model.start(0);
+        assertThat(api.askedFrom).isEqualTo(NOW.minus(Duration.ofDays(1)));
         assertThat(model.runs()).extracting(RunView::title).containsExactly("recent", "this morning");
 
         model.sinceProperty().set(RunsModel.Since.LAST_HOUR);
+        assertThat(api.askedFrom).isEqualTo(NOW.minus(Duration.ofHours(1)));
         assertThat(model.runs()).extracting(RunView::title).containsExactly("recent");
 
         model.sinceProperty().set(RunsModel.Since.ALL);
         model.statusProperty().set(RunStatus.COMPLETED);
         assertThat(api.askedStatus).isEqualTo(RunStatus.COMPLETED);
+        assertThat(api.askedFrom).isNull();
         assertThat(model.runs()).extracting(RunView::title).containsExactly("this morning", "last week");
+        assertThat(model.moreProperty().get()).isFalse();
+    }
 
-        // 250 runs in the last hour: the list pages back through all of them (pages of 100), then stops
-        model.statusProperty().set(null);
-        model.sinceProperty().set(RunsModel.Since.LAST_HOUR);
-        for (int i = 0; i < 250; i++) {
-            api.add(run("burst " + i, RunStatus.QUEUED, NOW.minusSeconds(60)));
+    @Test
+    void loadMorePagesBackWithTheCursorAndARefreshKeepsThePagesShown() {
+        RunsModel paged = new RunsModel(api, Runnable::run, Runnable::run, timer, Duration.ofMillis(50),
+                Clock.fixed(NOW, ZoneOffset.UTC), 2);
+        for (int i = 0; i < 5; i++) {
+            api.add(run("run " + i, RunStatus.QUEUED, NOW.minusSeconds(60 + i)));
         }
-        int before = api.pages.get();
-        model.refreshNow();
-        assertThat(model.runs()).hasSize(251);
-        assertThat(api.pages.get() - before).isEqualTo(3);
+        api.add(run("old", RunStatus.QUEUED, NOW.minus(Duration.ofDays(2))));
+        paged.start(0);
+        assertThat(paged.runs()).extracting(RunView::title).containsExactly("run 0", "run 1");
+        assertThat(paged.moreProperty().get()).isTrue();
+
+        paged.loadMore();
+        assertThat(paged.runs()).extracting(RunView::title).containsExactly("run 0", "run 1", "run 2", "run 3");
+        assertThat(api.askedBefore).isEqualTo("2");
+
+        api.add(run("new", RunStatus.QUEUED, NOW.minusSeconds(1)));
+        paged.refreshNow(); // as a live event does: the two pages shown, reloaded
+        assertThat(paged.runs()).extracting(RunView::title).containsExactly("new", "run 0", "run 1", "run 2");
+
+        paged.loadMore();
+        paged.loadMore();
+        assertThat(paged.runs()).extracting(RunView::title).hasSize(6).doesNotContain("old").endsWith("run 4");
+        assertThat(paged.moreProperty().get()).isFalse();
+
+        paged.statusProperty().set(RunStatus.QUEUED); // a new filter starts at one page again
+        assertThat(paged.runs()).extracting(RunView::title).containsExactly("new", "run 0");
+        assertThat(paged.moreProperty().get()).isTrue();
+        paged.close();
     }
 
     @Test
@@ -179,6 +203,8 @@ class RunsModelTest {
         final AtomicInteger timelines = new AtomicInteger();
         final AtomicInteger artifacts = new AtomicInteger();
         volatile RunStatus askedStatus;
+        volatile Instant askedFrom;
+        volatile String askedBefore;
         volatile RuntimeException refusal;
         Consumer<EventView> onEvent;
         Consumer<Throwable> onError;
@@ -190,13 +216,16 @@ class RunsModelTest {
         }
 
         @Override
-        public RunPage runs(RunStatus status, int limit, String before) {
+        public RunPage runs(RunStatus status, Instant from, int limit, String before) {
             pages.incrementAndGet();
             askedStatus = status;
-            List<RunView> matching = runs.stream().filter(r -> status == null || r.status() == status).toList();
-            int from = before == null ? 0 : Integer.parseInt(before);
-            int to = Math.min(matching.size(), from + limit);
-            return new RunPage(matching.subList(from, to), to < matching.size() ? Integer.toString(to) : null);
+            askedFrom = from;
+            askedBefore = before;
+            List<RunView> matching = runs.stream().filter(r -> status == null || r.status() == status)
+                    .filter(r -> from == null || !r.createdAt().isBefore(from)).toList();
+            int start = before == null ? 0 : Integer.parseInt(before);
+            int end = Math.min(matching.size(), start + limit);
+            return new RunPage(matching.subList(start, end), end < matching.size() ? Integer.toString(end) : null);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.octvex.server.audit;
 
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventPage;
+import io.octvex.protocol.EventSearch;
 import io.octvex.protocol.EventView;
 import io.octvex.protocol.Json;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +135,69 @@ public class AuditLog {
         List<EventView> page = more ? events.subList(0, limit) : events;
         long last = page.isEmpty() ? afterSeq : page.getLast().seq();
         return new EventPage(List.copyOf(page), last, more);
+    }
+
+    /**
+     * The workspace's events matching {@code search}: oldest first after {@code cursor}, or newest first before
+     * it; {@code lastSeq} of the answer is the next page's cursor. A principal given by name matches every
+     * principal of that name (case-insensitive); the workspace scope keeps the rest out.
+     */
+    @Transactional(readOnly = true)
+    public EventPage search(UUID workspaceId, EventSearch search, long cursor, boolean newestFirst, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM events WHERE workspace_id = :ws AND seq ")
+                .append(newestFirst ? "< :cursor" : "> :cursor");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("ws", workspaceId);
+        params.put("cursor", cursor);
+        if (search.runId() != null) {
+            sql.append(" AND run_id = :run");
+            params.put("run", search.runId());
+        }
+        if (search.type() != null) {
+            String type = search.type();
+            if (type.endsWith("*") || type.endsWith(".")) {
+                String prefix = type.endsWith("*") ? type.substring(0, type.length() - 1) : type;
+                sql.append(" AND type LIKE :type"); // the type's characters are [a-z0-9_.]: only '_' needs escaping
+                params.put("type", prefix.replace("_", "\\_") + "%");
+            } else {
+                sql.append(" AND type = :type");
+                params.put("type", type);
+            }
+        }
+        if (search.principal() != null) {
+            UUID id = uuidOrNull(search.principal());
+            if (id != null) {
+                sql.append(" AND principal_id = :principal");
+                params.put("principal", id);
+            } else {
+                sql.append(" AND principal_id IN (SELECT id FROM principals WHERE lower(name) = lower(:principal))");
+                params.put("principal", search.principal());
+            }
+        }
+        if (search.from() != null) {
+            sql.append(" AND at >= :from");
+            params.put("from", OffsetDateTime.ofInstant(search.from(), java.time.ZoneOffset.UTC));
+        }
+        if (search.to() != null) {
+            sql.append(" AND at < :to");
+            params.put("to", OffsetDateTime.ofInstant(search.to(), java.time.ZoneOffset.UTC));
+        }
+        sql.append(newestFirst ? " ORDER BY seq DESC" : " ORDER BY seq").append(" LIMIT :limit");
+        params.put("limit", limit + 1);
+        List<EventView> events = jdbc.sql(sql.toString()).params(params).query(AuditLog::row).list();
+        boolean more = events.size() > limit;
+        List<EventView> page = more ? events.subList(0, limit) : events;
+        long last = page.isEmpty() ? cursor : page.getLast().seq();
+        return new EventPage(List.copyOf(page), last, more);
+    }
+
+    private static UUID uuidOrNull(String text) {
+        try {
+            UUID id = UUID.fromString(text);
+            return id.toString().equalsIgnoreCase(text) ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Every event of one run, in order: the raw material of its timeline. */

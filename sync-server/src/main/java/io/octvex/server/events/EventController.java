@@ -2,6 +2,7 @@ package io.octvex.server.events;
 
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.EventPage;
+import io.octvex.protocol.EventSearch;
 import io.octvex.protocol.Scope;
 import io.octvex.protocol.Timeline;
 import io.octvex.server.audit.AuditLog;
@@ -35,17 +36,69 @@ class EventController {
         this.timelines = timelines;
     }
 
+    /**
+     * A page of the log, oldest first after {@code after}, or with {@code order=newest} newest first before
+     * {@code before}; optionally filtered by run, type (exact or a prefix ending in {@code .} or {@code *}),
+     * principal (id or name) and time ({@code from} inclusive, {@code to} exclusive, ISO instants).
+     */
     @GetMapping("/events")
     EventPage events(Caller caller, @PathVariable UUID workspaceId,
-                     @RequestParam(defaultValue = "0") long after, @RequestParam(defaultValue = "100") int limit) {
+                     @RequestParam(required = false) String after, @RequestParam(required = false) String before,
+                     @RequestParam(required = false) String order,
+                     @RequestParam(defaultValue = "100") String limit,
+                     @RequestParam(required = false) String run, @RequestParam(required = false) String type,
+                     @RequestParam(required = false) String principal,
+                     @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         access.require(caller, workspaceId, Scope.EVENTS_READ);
-        if (after < 0) {
-            throw ApiException.badRequest("'after' must be 0 or a sequence number");
+        boolean newest = newestFirst(order);
+        if (newest && present(after)) {
+            throw ApiException.badRequest("'after' pages oldest first; with order=newest pass 'before' instead");
         }
-        if (limit < 1 || limit > 1000) {
-            throw ApiException.badRequest("'limit' must be between 1 and 1000");
+        if (!newest && present(before)) {
+            throw ApiException.badRequest("'before' pages newest first: add order=newest, or pass 'after' instead");
         }
-        return auditLog.page(workspaceId, after, limit);
+        int size = number("limit", limit, 1, 1000, "must be a whole number between 1 and 1000");
+        EventSearch search = EventFilters.parse(run, type, principal, from, to);
+        if (newest) {
+            long cursor = present(before) ? number("before", before, 1, Long.MAX_VALUE,
+                    "must be the 'lastSeq' of a previous page (a sequence number above 0)") : Long.MAX_VALUE;
+            return auditLog.search(workspaceId, search, cursor, true, size);
+        }
+        long cursor = present(after) ? number("after", after, 0, Long.MAX_VALUE,
+                "must be 0 or a sequence number") : 0;
+        return search.equals(EventSearch.ALL) ? auditLog.page(workspaceId, cursor, size)
+                : auditLog.search(workspaceId, search, cursor, false, size);
+    }
+
+    private static boolean newestFirst(String order) {
+        if (!present(order) || order.strip().equals("oldest")) {
+            return false;
+        }
+        if (order.strip().equals("newest")) {
+            return true;
+        }
+        throw ApiException.badRequest("'order' must be 'oldest' (the default) or 'newest', not '"
+                + EventFilters.shorten(order) + "'");
+    }
+
+    private static long number(String name, String text, long min, long max, String rule) {
+        try {
+            long n = Long.parseLong(text.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw ApiException.badRequest("'" + name + "' " + rule + ", not '" + EventFilters.shorten(text) + "'");
+    }
+
+    private static int number(String name, String text, int min, int max, String rule) {
+        return (int) number(name, text, (long) min, (long) max, rule);
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isBlank();
     }
 
     /** Resumes after {@code Last-Event-ID} when the client reconnects, else after {@code after}. */

@@ -10,6 +10,8 @@ import io.octvex.server.identity.Caller;
 import io.octvex.server.identity.WorkspaceAccess;
 import io.octvex.server.web.ApiException;
 import java.net.URI;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -64,9 +66,24 @@ class RunController {
     RunPage list(Caller caller, @PathVariable UUID workspaceId,
                  @RequestParam(required = false) String status,
                  @RequestParam(required = false) String limit,
-                 @RequestParam(required = false) String before) {
+                 @RequestParam(required = false) String before,
+                 @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         access.require(caller, workspaceId, Scope.RUNS_READ);
-        return runs.list(workspaceId, status(status), limit(limit), before == null || before.isEmpty() ? null : before);
+        return runs.list(workspaceId, status(status), instant("from", from), instant("to", to), limit(limit),
+                before == null || before.isEmpty() ? null : before);
+    }
+
+    /** A creation-time bound: an ISO instant, or absent. */
+    private static Instant instant(String name, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeException e) {
+            throw ApiException.badRequest("'" + name + "' must be an ISO instant such as 2026-11-24T10:00:00Z, not '"
+                    + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'");
+        }
     }
 
     @PostMapping("/{runId}/cancel")

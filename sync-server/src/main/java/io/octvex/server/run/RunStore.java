@@ -127,14 +127,22 @@ class RunStore {
     }
 
     /** Newest first, strictly older than the cursor when one is given; at most {@code limit} rows. */
-    List<RunRow> page(UUID workspaceId, RunStatus status, RunCursor before, int limit) {
+    List<RunRow> page(UUID workspaceId, RunStatus status, Instant from, Instant to, RunCursor before, int limit) {
         String sql = "SELECT * FROM runs WHERE workspace_id = :ws"
                 + (status == null ? "" : " AND status = :status")
+                + (from == null ? "" : " AND created_at >= :from")
+                + (to == null ? "" : " AND created_at < :to")
                 + (before == null ? "" : " AND (created_at, id) < (:beforeAt, :beforeId)")
                 + " ORDER BY created_at DESC, id DESC LIMIT :limit";
         var statement = jdbc.sql(sql).param("ws", workspaceId).param("limit", limit);
         if (status != null) {
             statement = statement.param("status", status.wire());
+        }
+        if (from != null) {
+            statement = statement.param("from", at(from));
+        }
+        if (to != null) {
+            statement = statement.param("to", at(to));
         }
         if (before != null) {
             statement = statement.param("beforeAt", at(before.createdAt())).param("beforeId", before.id());

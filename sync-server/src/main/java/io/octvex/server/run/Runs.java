@@ -146,11 +146,20 @@ public class Runs {
      */
     @Transactional(readOnly = true)
     public RunPage list(UUID workspaceId, RunStatus status, int limit, String before) {
+        return list(workspaceId, status, null, null, limit, before);
+    }
+
+    /** As {@link #list(UUID, RunStatus, int, String)}, of the runs created from {@code from} (inclusive) to {@code to}. */
+    @Transactional(readOnly = true)
+    public RunPage list(UUID workspaceId, RunStatus status, Instant from, Instant to, int limit, String before) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw ApiException.badRequest("'limit' must be between 1 and " + MAX_PAGE + ", got " + limit);
         }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ApiException.badRequest("'from' must be before 'to'");
+        }
         RunCursor cursor = before == null ? null : RunCursor.decode(before);
-        List<RunRow> rows = store.page(workspaceId, status, cursor, limit + 1);
+        List<RunRow> rows = store.page(workspaceId, status, from, to, cursor, limit + 1);
         boolean more = rows.size() > limit;
         List<RunRow> page = more ? rows.subList(0, limit) : rows;
         Map<UUID, List<StepRow>> steps = new HashMap<>();

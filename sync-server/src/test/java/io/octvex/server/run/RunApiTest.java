@@ -283,6 +283,34 @@ class RunApiTest {
     }
 
     @Test
+    void listingFiltersByCreationTime() throws Exception {
+        UUID own = client.createWorkspace("runs-time-" + UUID.randomUUID().toString().substring(0, 8)).id();
+        List<RunView> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(client.submitRun(own, new SubmitRun(null, null, List.of(step("a")))));
+            Thread.sleep(5);
+        }
+        java.time.Instant second = made.get(1).createdAt();
+        assertThat(client.runs(own, null, second, null, 100, null).runs()).extracting(RunView::id)
+                .containsExactly(made.get(2).id(), made.get(1).id());
+        assertThat(client.runs(own, null, null, second, 100, null).runs()).extracting(RunView::id)
+                .containsExactly(made.get(0).id());
+        assertThat(client.runs(own, RunStatus.QUEUED, second, made.get(2).createdAt(), 100, null).runs())
+                .extracting(RunView::id).containsExactly(made.get(1).id());
+        // paging keeps the filter
+        RunPage first = client.runs(own, null, second, null, 1, null);
+        assertThat(first.runs()).extracting(RunView::id).containsExactly(made.get(2).id());
+        assertThat(client.runs(own, null, second, null, 1, first.nextBefore()).runs()).extracting(RunView::id)
+                .containsExactly(made.get(1).id());
+
+        for (String query : List.of("?from=yesterday", "?to=2026-11-24", "?from=2026-11-24T10:00:00Z&to=2026-11-24T10:00:00Z")) {
+            Answer answer = call("GET", "/api/v1/workspaces/" + own + "/runs" + query, null);
+            assertThat(answer.status()).as(query).isEqualTo(400);
+            assertThat(answer.problem().detail()).as(query).containsAnyOf("'from' must be", "'to' must be");
+        }
+    }
+
+    @Test
     void scopesAndWorkspacesConfineTheApi() throws Exception {
         RunView run = submit("a");
         String readOnly = client.createToken(ws, new CreateToken("reader", List.of(Scope.RUNS_READ), null, null)).secret();

@@ -1,0 +1,65 @@
+package io.octvex.desk.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import javafx.scene.Node;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** What the Desk's UI tests share: waiting for a condition, and the screenshots for docs/screenshots. */
+public final class DeskTesting {
+    /** The one property: a directory the screenshots are written to (docs/desk.md); unset, none are taken. */
+    public static final String SCREENSHOTS = "desk.screenshots";
+
+    private DeskTesting() {}
+
+    /**
+     * Polls {@code condition} until it holds, else fails saying {@code what} and {@code context} (the server's
+     * output, say): generous limits, since the machine is shared.
+     */
+    public static void await(String what, Duration within, Callable<Boolean> condition, Supplier<String> context)
+            throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        while (Instant.now().isBefore(deadline)) {
+            if (Boolean.TRUE.equals(condition.call())) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not within " + within.toSeconds() + " s: " + what + "\n" + context.get());
+    }
+
+    /** The last 4000 characters of a process's output, to say what the server did when a wait fails. */
+    public static String tail(String label, String output) {
+        return "--- " + label + " (tail):\n" + (output.length() <= 4000 ? output : output.substring(output.length() - 4000));
+    }
+
+    /**
+     * The screen (imagemagick {@code import}), cropped to the content of the window titled "Octvex Desk",
+     * saved as {@code name} in the {@link #SCREENSHOTS} directory, when that property is set.
+     */
+    public static void screenshot(FxRobot robot, String name) throws Exception {
+        String dir = System.getProperty(SCREENSHOTS);
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.sleep(4000); // let the last change render: on a busy machine a software-rendered frame takes seconds
+        Path path = Path.of(dir).toAbsolutePath().resolve(name);
+        Files.createDirectories(path.getParent());
+        var window = robot.window("Octvex Desk");
+        Node content = window.getScene().getRoot();
+        var origin = content.localToScreen(0, 0);
+        String crop = String.format("%dx%d+%d+%d", (int) window.getScene().getWidth(),
+                (int) window.getScene().getHeight(), (int) origin.getX(), (int) origin.getY());
+        Process p = new ProcessBuilder("import", "-window", "root", "-crop", crop, "+repage", path.toString())
+                .inheritIO().start();
+        assertThat(p.waitFor()).as("imagemagick import").isZero();
+    }
+}
