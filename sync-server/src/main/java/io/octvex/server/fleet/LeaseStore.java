@@ -155,6 +155,27 @@ class LeaseStore {
                 .param("step", stepId).param("ws", workspaceIds.toArray(UUID[]::new)).query(LeaseStore::held).optional();
     }
 
+    /**
+     * {@link #lockStep} for several steps: locks their runs in id order (two batches never wait for each other
+     * in a cycle), then reads the steps; answers those visible in {@code workspaceIds}, by id.
+     */
+    Map<UUID, Held> lockSteps(Collection<UUID> workspaceIds, Collection<UUID> stepIds) {
+        UUID[] ws = workspaceIds.toArray(UUID[]::new);
+        UUID[] ids = stepIds.toArray(UUID[]::new);
+        jdbc.sql("""
+                SELECT r.id FROM runs r
+                WHERE r.workspace_id = ANY(:ws)
+                  AND r.id IN (SELECT s.run_id FROM steps s WHERE s.id = ANY(:ids) AND s.workspace_id = ANY(:ws))
+                ORDER BY r.id
+                FOR NO KEY UPDATE OF r""")
+                .param("ws", ws).param("ids", ids).query(UUID.class).list();
+        Map<UUID, Held> held = new java.util.HashMap<>();
+        jdbc.sql("SELECT * FROM steps WHERE id = ANY(:ids) AND workspace_id = ANY(:ws)")
+                .param("ids", ids).param("ws", ws).query(LeaseStore::held).list()
+                .forEach(h -> held.put(h.id(), h));
+        return held;
+    }
+
     /** A step visible to an edge, read without locks. */
     Optional<Held> find(Collection<UUID> workspaceIds, UUID stepId) {
         return jdbc.sql("SELECT * FROM steps WHERE id = :step AND workspace_id = ANY(:ws)")
