@@ -21,7 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * every result waiting and reports them in one request ({@code POST /edge/results}), so results that finish
  * while a report is in flight travel together in the next one, with no delay added. A server without that
  * endpoint (404 or 405) gets one request per result, as before, and so does a batch the server refuses as
- * a whole (400), so that one bad result does not hold back the others. While the server is unreachable a
+ * a whole (400, or a 5xx such as a lost deadlock), so that one bad result does not hold back the others. While the server is unreachable a
  * result is retried for up to five minutes (heartbeats keep its lease); a result whose lease is lost or whose
  * step is abandoned meanwhile is dropped.
  */
@@ -153,11 +153,11 @@ final class ResultReporter {
                 if (e.status() == 404 || e.status() == 405) {
                     LOG.log(Level.INFO, "the server takes no result batches; reporting results one by one");
                     batches = false;
-                } else if (e.status() != 400 || left.size() == 1) {
+                } else if ((e.status() != 400 && e.status() < 500) || left.size() == 1) {
                     LOG.log(Level.ERROR, "the server refused {0} result(s): {1}", left.size(), e.getMessage());
                     return;
                 }
-                // 400 for the whole batch: one by one, so only the bad result is refused
+                // 400 or 5xx for the whole batch: one by one, so only a bad result is refused
             }
         }
         for (Pending p : left) {
