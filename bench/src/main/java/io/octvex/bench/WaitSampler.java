@@ -13,8 +13,9 @@ import javax.sql.DataSource;
 /**
  * Samples what the server's database sessions are doing (pg_stat_activity) every {@value #PERIOD_MILLIS} ms
  * while a phase runs, as was first done by hand with psql: a busy session is counted under its wait event
- * (with the relation for a lock wait, so a queue on one row is named), as running on a CPU, or as idle in a
- * transaction (the server between two statements, its locks held).
+ * (for a lock wait, with the relation and the start of the last statement of the session it waits behind,
+ * so a queue on one row is named), as running on a CPU, or as idle in a transaction (the server between
+ * two statements, its locks held).
  */
 final class WaitSampler implements AutoCloseable {
     static final int PERIOD_MILLIS = 250;
@@ -25,6 +26,9 @@ final class WaitSampler implements AutoCloseable {
                      WHEN a.wait_event_type = 'Lock' THEN 'Lock:' || a.wait_event || coalesce(' on ' || (
                          SELECT l.relation::regclass::text FROM pg_locks l
                          WHERE l.pid = a.pid AND NOT l.granted AND l.relation IS NOT NULL LIMIT 1), '')
+                         || coalesce(' behind `' || (
+                         SELECT left(regexp_replace(b.query, '\\s+', ' ', 'g'), 40) FROM pg_stat_activity b
+                         WHERE b.pid = (pg_blocking_pids(a.pid))[1]) || '…`', '')
                      ELSE a.wait_event_type || ':' || a.wait_event END AS what
             FROM pg_stat_activity a
             WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
