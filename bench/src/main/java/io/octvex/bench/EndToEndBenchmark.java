@@ -47,14 +47,16 @@ public final class EndToEndBenchmark {
                  HikariDataSource octvex = db.pool("octvex", 4)) {
                 say("server up (pid " + stack.serverPid() + ")");
                 Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex),
-                        options.edgeJar(), options.capacity(), options.submitters());
+                        options.edgeJar(), options.capacity(), options.submitters(), octvex);
                 say("warm-up: 200 runs");
                 phases.drain(200, options.edges());
+                phases.sampleWaits(options.waits());
                 Phases.Drain drain = phases.drain(options.runs(), options.edges());
                 say(drain.submission());
                 report.ours(say(drain));
                 double rate = options.rate() != null ? options.rate() : Math.max(1, drain.execution().perSecond() / 4);
                 report.flow(say(phases.flow(rate, Duration.ofSeconds(options.flowSeconds()), options.edges())));
+                phases.sampleWaits(false);
                 for (int edges : options.edgeCurve()) {
                     report.edgeCurve(say(phases.drain(options.runs(), edges)));
                 }

@@ -7,12 +7,12 @@ import java.util.List;
 
 /** The benchmark's settings; every one has a default that keeps a run to a few minutes. */
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
-               List<Integer> depths, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr,
+               List<Integer> depths, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
                boolean writeDoc, Path serverJar, Path edgeJar, Path results) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
-                                      [--edge-curve 1,2,4] [--depths 1000,10000] [--jfr] [--doc]
+                                      [--edge-curve 1,2,4] [--depths 1000,10000] [--jfr] [--waits] [--doc]
               --runs N           backlog drained by each system for the throughput ratio (default 2000)
               --edges N          edge processes for the headline figures (default 2)
               --capacity N       slots per edge (default 8)
@@ -24,6 +24,10 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
               --peer-threads N   db-scheduler's executor threads (default 16)
               --jfr              record the server with JDK Flight Recorder (bench/results/server.jfr)
+              --waits            sample the server's database sessions (pg_stat_activity) every 250 ms
+                                 during the headline drain and the open loop; report what they wait on
+              --server-jar P, --edge-jar P   the jars to run (default: this tree's, as built); for
+                                 comparing two builds back to back
               --doc              also write the figures into docs/benchmarks.md (between its e2e markers)
             """;
 
@@ -32,7 +36,9 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         int peerThreads = 16;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
-        boolean jfr = false, doc = false;
+        Path serverJar = Path.of("sync-server/target/octvex-server.jar");
+        Path edgeJar = Path.of("local-edge/target/octvex-edge.jar");
+        boolean jfr = false, doc = false, waits = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -48,13 +54,16 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--raw-batch" -> rawBatch = Integer.parseInt(args[++i]);
                 case "--peer-threads" -> peerThreads = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = true;
+                case "--waits" -> waits = true;
+                case "--server-jar" -> serverJar = Path.of(args[++i]);
+                case "--edge-jar" -> edgeJar = Path.of(args[++i]);
                 case "--doc" -> doc = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, submitters, rawWorkers,
-                rawBatch, peerThreads, jfr, doc, Path.of("sync-server/target/octvex-server.jar"),
-                Path.of("local-edge/target/octvex-edge.jar"), Path.of("bench/results"));
+                rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
+                Path.of("bench/results"));
     }
 
     private static List<Integer> list(String csv) {

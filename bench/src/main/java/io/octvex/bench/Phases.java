@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /** The measurements of the governed path, each with its own edges, all on one server. */
 final class Phases {
@@ -14,8 +15,11 @@ final class Phases {
     private final Path edgeJar;
     private final int capacity;
     private final int submitters;
+    private final DataSource db;
+    private boolean sampleWaits;
 
-    Phases(OctvexStack stack, GovernedRuns runs, Path edgeJar, int capacity, int submitters) {
+    Phases(OctvexStack stack, GovernedRuns runs, Path edgeJar, int capacity, int submitters, DataSource db) {
+        this.db = db;
         this.stack = stack;
         this.runs = runs;
         this.edgeJar = edgeJar;
@@ -23,21 +27,29 @@ final class Phases {
         this.submitters = submitters;
     }
 
+    /** Whether the next phases sample the database's wait events. */
+    void sampleWaits(boolean on) {
+        sampleWaits = on;
+    }
+
     /** A backlog drained by edges started after it was submitted. */
-    record Drain(int edges, Throughput submission, Throughput execution, double eventsPerRun, long decisions) {}
+    record Drain(int edges, Throughput submission, Throughput execution, double eventsPerRun, long decisions,
+                 WaitSampler.Waits waits) {}
 
     /** Open-loop load at a fixed rate, edges already running. */
     record Flow(int edges, double offered, Throughput achieved, Percentiles submitToComplete,
-                Percentiles enqueueToPickup, Percentiles pickupToComplete) {}
+                Percentiles enqueueToPickup, Percentiles pickupToComplete, WaitSampler.Waits waits) {}
 
     Drain drain(int count, int edges) throws Exception {
         Instant before = Instant.now();
         List<GovernedRuns.Submitted> submitted = runs.backlog(count, submitters);
         Throughput submission = new Throughput("API submit, " + submitters + " clients", count,
                 Duration.between(before, Instant.now()));
+        WaitSampler.Waits waits;
         stack.startEdges(edgeJar, edges, capacity);
-        try {
+        try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
             runs.awaitFinished(submitted, Duration.ofMinutes(20));
+            waits = WaitSampler.waitsOf(sampler);
         } finally {
             stack.stopEdges();
         }
@@ -47,15 +59,17 @@ final class Phases {
         double events = timings.stream().mapToInt(GovernedRuns.Timing::events).average().orElse(0);
         return new Drain(edges, submission,
                 new Throughput("Octvex governed runs", count, Duration.between(firstPickup, lastDone)), events,
-                runs.decisions(submitted));
+                runs.decisions(submitted), waits);
     }
 
     Flow flow(double perSecond, Duration duration, int edges) throws Exception {
         stack.startEdges(edgeJar, edges, capacity);
         List<GovernedRuns.Submitted> submitted;
-        try {
+        WaitSampler.Waits waits;
+        try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
             submitted = runs.atRate(perSecond, duration);
             runs.awaitFinished(submitted, Duration.ofMinutes(10));
+            waits = WaitSampler.waitsOf(sampler);
         } finally {
             stack.stopEdges();
         }
@@ -66,7 +80,7 @@ final class Phases {
                 new Throughput("Octvex governed runs", timings.size(), Duration.between(first, last)),
                 Percentiles.of(timings.stream().map(t -> millis(t.submitted(), t.completed())).toList()),
                 Percentiles.of(timings.stream().map(t -> millis(t.queued(), t.placed())).toList()),
-                Percentiles.of(timings.stream().map(t -> millis(t.placed(), t.completed())).toList()));
+                Percentiles.of(timings.stream().map(t -> millis(t.placed(), t.completed())).toList()), waits);
     }
 
     private static double millis(Instant from, Instant to) {

@@ -69,6 +69,13 @@ final class Report {
         md.append("| submit → complete | ").append(flow.submitToComplete().row()).append(" |\n");
         md.append("| enqueue → edge pickup | ").append(flow.enqueueToPickup().row()).append(" |\n");
         md.append("| pickup → complete | ").append(flow.pickupToComplete().row()).append(" |\n");
+        if (ours.waits() != null) {
+            md.append("\nDatabase sessions of the server (pg_stat_activity every ").append(WaitSampler.PERIOD_MILLIS)
+                    .append(" ms), headline drain: ").append(ours.waits()).append(".\n");
+        }
+        if (flow.waits() != null) {
+            md.append("\nOpen loop: ").append(flow.waits()).append(".\n");
+        }
         if (!edgeCurve.isEmpty()) {
             md.append("\n| Edges (× ").append(options.capacity()).append(" slots), backlog ").append(options.runs())
                     .append(" | runs/s |\n|---|---|\n");

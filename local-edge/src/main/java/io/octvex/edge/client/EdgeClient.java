@@ -20,6 +20,8 @@ import io.octvex.protocol.OctvexConnectionException;
 import io.octvex.protocol.Problem;
 import io.octvex.protocol.ProgressReport;
 import io.octvex.protocol.ProtocolVersion;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
 import io.octvex.protocol.StepResult;
 import java.io.IOException;
 import java.net.URI;
@@ -99,6 +101,11 @@ public final class EdgeClient {
 
     public void result(UUID stepId, StepResult result) {
         post(step(stepId, "result"), result, Void.class, CALL_TIMEOUT);
+    }
+
+    /** Several terminal results in one request; each is fenced by its own lease (see {@link ResultBatchAck}). */
+    public ResultBatchAck results(ResultBatch batch) {
+        return post("/results", batch, ResultBatchAck.class, CALL_TIMEOUT);
     }
 
     public ActionVerdict check(UUID stepId, ActionCheck check) {

@@ -42,7 +42,7 @@ import tools.jackson.databind.node.NullNode;
 /**
  * A running edge: asks the server for work while it has free slots (long-poll), runs each leased step with
  * its {@link Handler} on a virtual thread, heartbeats its leases, and reports results fenced by the lease
- * epoch. This is the facade the {@code octvex-edge} process and the Desk's bundled edge both use.
+ * epoch (batched by {@link ResultReporter}). This is the facade the {@code octvex-edge} process and the Desk's bundled edge both use.
  *
  * <pre>{@code
  * Edge edge = Edge.builder(identity).handler(new HttpHandler()).capacity(4).build();
@@ -63,7 +63,6 @@ public final class Edge implements AutoCloseable {
     static final int POLL_WAIT_SECONDS = 25;
     /** Assumed until the first lease or heartbeat tells the real TTL. */
     private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
-    private static final Duration RESULT_RETRY_LIMIT = Duration.ofMinutes(5);
 
     /** Where an edge is in its life. */
     public enum Phase { NEW, RUNNING, DRAINING, STOPPED }
@@ -91,6 +90,7 @@ public final class Edge implements AutoCloseable {
     private final Duration drainTimeout;
     private final Duration maxHeartbeatInterval;
 
+    private final ResultReporter reporter;
     private final Semaphore slots;
     private final Map<UUID, ActiveStep> active = new ConcurrentHashMap<>();
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
@@ -115,6 +115,7 @@ public final class Edge implements AutoCloseable {
         this.drainTimeout = b.drainTimeout;
         this.maxHeartbeatInterval = b.maxHeartbeatInterval;
         this.slots = new Semaphore(capacity);
+        this.reporter = new ResultReporter(client, clock, this::unauthorised);
     }
 
     /** An edge acting as {@code identity}, talking to the server the identity enrolled with. */
@@ -131,6 +132,7 @@ public final class Edge implements AutoCloseable {
         }
         LOG.log(Level.INFO, "edge {0} ({1}) serving {2} with {3} slot(s); handlers {4}", identity.edgeId(),
                 identity.name(), client.server(), capacity, handlers.keySet().stream().sorted().toList());
+        reporter.start();
         heartbeater = Thread.ofVirtual().name("edge-heartbeat").start(this::heartbeatLoop);
         poller = Thread.ofVirtual().name("edge-lease").start(this::pollLoop);
     }
@@ -279,7 +281,7 @@ public final class Edge implements AutoCloseable {
         try {
             StepResult result = execute(step);
             if (result != null && !step.lost() && !step.abandoned()) {
-                deliver(step, result);
+                reporter.report(step, result);
             }
         } finally {
             active.remove(lease.stepId());
@@ -339,53 +341,6 @@ public final class Edge implements AutoCloseable {
     private static StepResult failed(Lease lease, String error) {
         return new StepResult(lease.epoch(), StepStatus.FAILED, null,
                 error == null || error.isBlank() ? "failed without a message" : error);
-    }
-
-    /**
-     * Reports the terminal result, retrying while the server is unreachable or answers 5xx (its database may be
-     * restarting; heartbeats keep the lease). A retry of a result that was stored before the answer was lost is
-     * fenced (409), which only ends the step here: the server already has it.
-     */
-    private void deliver(ActiveStep step, StepResult result) {
-        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
-        Instant giveUp = clock.instant().plus(RESULT_RETRY_LIMIT);
-        Thread.interrupted(); // a late interrupt of the handler must not abort the report
-        while (!step.lost() && !step.abandoned()) {
-            String failure;
-            try {
-                client.result(step.lease().stepId(), result);
-                return;
-            } catch (OctvexApiException e) {
-                if (e.status() == 409) {
-                    step.markLost("the server refused the result (" + e.getMessage() + ")");
-                    return;
-                } else if (e.status() == 401) {
-                    unauthorised();
-                    return;
-                } else if (e.status() < 500) {
-                    LOG.log(Level.ERROR, "the server refused the result of {0}: {1}", step.describe(), e.getMessage());
-                    return;
-                }
-                failure = e.getMessage();
-            } catch (OctvexConnectionException e) {
-                failure = e.getMessage();
-            }
-            if (step.lost() || step.abandoned()) {
-                return; // interrupted because the lease went away: nothing to report
-            }
-            if (clock.instant().isAfter(giveUp)) {
-                LOG.log(Level.ERROR, "giving up reporting {0}: {1}", step.describe(), failure);
-                return;
-            }
-            Duration wait = backoff.next();
-            LOG.log(Level.WARNING, "cannot report {0} yet: {1}; retrying in {2} ms", step.describe(), failure,
-                    wait.toMillis());
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException ie) {
-                return; // lost or abandoned: the loop condition says which
-            }
-        }
     }
 
     // --- heartbeats ----------------------------------------------------------------------------------------
@@ -536,6 +491,7 @@ public final class Edge implements AutoCloseable {
         for (ActiveStep step : active.values()) {
             step.abandon();
         }
+        reporter.stop();
         for (Thread t : new Thread[] {poller, heartbeater}) {
             if (t != null && t != Thread.currentThread()) {
                 t.interrupt();

@@ -44,8 +44,12 @@ class EdgeLeaseLoopTest {
     }
 
     private Edge edge(Handler... extra) {
-        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", server.url(), List.of(), "t", 2,
-                "pub", "priv", Instant.now());
+        return edge(2, extra);
+    }
+
+    private Edge edge(int capacity, Handler... extra) {
+        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", server.url(), List.of(), "t",
+                capacity, "pub", "priv", Instant.now());
         var builder = Edge.builder(identity).handler(new NoopHandler()).workRoot(work)
                 .drainTimeout(Duration.ofSeconds(5));
         for (Handler h : extra) {
@@ -101,6 +105,51 @@ class EdgeLeaseLoopTest {
         assertThat(server.results.get(boom.stepId()).error()).isEqualTo("internal error in handler boom");
         assertThat(server.results.get(failing.stepId()).error()).isEqualTo("target said no");
         assertThat(server.results.values()).allMatch(r -> r.status() == StepStatus.FAILED);
+    }
+
+    @Test
+    void resultsThatFinishWhileAReportIsInFlightGoTogetherInTheNext() throws Exception {
+        server.resultDelayMillis = 500;
+        edge(4);
+        List<Lease> leases = List.of(FakeEdgeServer.lease("noop", null), FakeEdgeServer.lease("noop", null),
+                FakeEdgeServer.lease("noop", null), FakeEdgeServer.lease("noop", null));
+        server.offers.addAll(leases);
+
+        await(() -> server.results.keySet().containsAll(leases.stream().map(Lease::stepId).toList()));
+
+        assertThat(server.batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+        assertThat(server.batches).hasSizeLessThan(4).anyMatch(size -> size > 1);
+        assertThat(server.singles.get()).isZero();
+    }
+
+    @Test
+    void aServerWithoutResultBatchesGetsOneResultPerRequest() throws Exception {
+        server.noBatches = true;
+        edge(4);
+        List<Lease> leases = List.of(FakeEdgeServer.lease("noop", null), FakeEdgeServer.lease("noop", null),
+                FakeEdgeServer.lease("noop", null));
+        server.offers.addAll(leases);
+
+        await(() -> server.results.keySet().containsAll(leases.stream().map(Lease::stepId).toList()));
+
+        assertThat(server.singles.get()).isEqualTo(3);
+        assertThat(server.batches).isEmpty();
+    }
+
+    @Test
+    void aResultFencedInABatchIsDroppedAndTheOthersRecorded() throws Exception {
+        server.resultDelayMillis = 300;
+        edge(4);
+        Lease fenced = FakeEdgeServer.lease("noop", null);
+        Lease ok = FakeEdgeServer.lease("noop", null);
+        server.refuseReports.add(fenced.stepId());
+        server.offers.addAll(List.of(fenced, ok));
+
+        await(() -> server.results.containsKey(ok.stepId()));
+        await(() -> edge.status().activeSteps() == 0);
+
+        assertThat(server.results).doesNotContainKey(fenced.stepId());
+        assertThat(server.singles.get()).isZero();
     }
 
     @Test

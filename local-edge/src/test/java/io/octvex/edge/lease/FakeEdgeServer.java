@@ -10,6 +10,9 @@ import io.octvex.protocol.Lease;
 import io.octvex.protocol.LeaseBatch;
 import io.octvex.protocol.LeaseRef;
 import io.octvex.protocol.LeaseRequest;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
+import io.octvex.protocol.ResultOutcome;
 import io.octvex.protocol.StepResult;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,9 +45,15 @@ final class FakeEdgeServer implements AutoCloseable {
     final List<String> progress = new CopyOnWriteArrayList<>();
     final Set<UUID> lost = ConcurrentHashMap.newKeySet();
     final Set<UUID> refuseReports = ConcurrentHashMap.newKeySet();
-    /** How many result reports to answer 503 (the server's database restarting) before storing one. */
+    /** How many result requests (single or batch) still get a 503, as while the database restarts. */
     final java.util.concurrent.atomic.AtomicInteger unavailableResults = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** Sizes of the result batches received ({@code POST results}). */
+    final java.util.concurrent.atomic.AtomicInteger singles = new java.util.concurrent.atomic.AtomicInteger();
+    final List<Integer> batches = new CopyOnWriteArrayList<>();
+    /** An older server: no {@code results} endpoint (404), one result per request. */
+    volatile boolean noBatches;
+    volatile long resultDelayMillis;
     volatile boolean revoked;
     volatile boolean drain;
     volatile EdgeState state = EdgeState.ACTIVE;
@@ -89,6 +98,24 @@ final class FakeEdgeServer implements AutoCloseable {
                 List<LeaseRef> gone = hb.leases().stream().filter(r -> lost.contains(r.stepId())).toList();
                 List<LeaseRef> kept = hb.leases().stream().filter(r -> !lost.contains(r.stepId())).toList();
                 json(ex, 200, new HeartbeatAck(kept, gone, Instant.now().plus(TTL), state));
+            } else if (path.equals("results") && !noBatches) {
+                if (unavailableResults.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    problem(ex, 503, "the server cannot reach its database right now");
+                    return;
+                }
+                Thread.sleep(resultDelayMillis);
+                ResultBatch batch = Json.read(body, ResultBatch.class);
+                batches.add(batch.results().size());
+                List<ResultOutcome> outcomes = new ArrayList<>();
+                for (ResultBatch.BatchedResult r : batch.results()) {
+                    if (refuseReports.contains(r.stepId())) {
+                        outcomes.add(new ResultOutcome(r.stepId(), ResultOutcome.FENCED, "stale lease epoch"));
+                    } else {
+                        results.put(r.stepId(), r.toResult());
+                        outcomes.add(new ResultOutcome(r.stepId(), ResultOutcome.RECORDED, null));
+                    }
+                }
+                json(ex, 200, new ResultBatchAck(outcomes));
             } else if (path.startsWith("steps/")) {
                 String[] parts = path.split("/");
                 UUID stepId = UUID.fromString(parts[1]);
@@ -101,7 +128,11 @@ final class FakeEdgeServer implements AutoCloseable {
                     return;
                 }
                 switch (parts[2]) {
-                    case "result" -> results.put(stepId, Json.read(body, StepResult.class));
+                    case "result" -> {
+                        Thread.sleep(resultDelayMillis);
+                        results.put(stepId, Json.read(body, StepResult.class));
+                        singles.incrementAndGet();
+                    }
                     case "progress" -> progress.add(Json.tree(body).path("message").asString());
                     default -> { }
                 }

@@ -17,6 +17,8 @@ import io.octvex.protocol.HeartbeatAck;
 import io.octvex.protocol.LeaseBatch;
 import io.octvex.protocol.LeaseRequest;
 import io.octvex.protocol.ProgressReport;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
 import io.octvex.protocol.StepResult;
 import java.net.URI;
 import java.util.UUID;
@@ -103,6 +105,12 @@ class EdgeController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void result(AuthenticatedEdge edge, @PathVariable UUID stepId, @RequestBody StepResult result) {
         reports.result(edge, stepId, result);
+    }
+
+    /** Terminal results of several steps, each fenced by its own lease, recorded in one transaction. */
+    @PostMapping("/results")
+    ResultBatchAck results(AuthenticatedEdge edge, @RequestBody ResultBatch batch) {
+        return reports.results(edge, batch);
     }
 
     /** Before an action the step's input did not name: allow, deny, or require_approval (the step blocks). */

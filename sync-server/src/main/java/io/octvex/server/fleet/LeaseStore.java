@@ -118,6 +118,10 @@ class LeaseStore {
         if (stepIds.isEmpty()) {
             return List.of();
         }
+        // rows locked in id order first, as a batch of results locks them (see lockSteps): the update alone
+        // would lock them in whatever order its join yields
+        jdbc.sql("SELECT id FROM steps WHERE id = ANY(:ids) AND edge_id = :edge ORDER BY id FOR NO KEY UPDATE")
+                .param("ids", stepIds.toArray(UUID[]::new)).param("edge", edgeId).query(UUID.class).list();
         return jdbc.sql("""
                 UPDATE steps s SET lease_expires_at = :expires
                 FROM unnest(CAST(:ids AS uuid[]), CAST(:epochs AS bigint[])) AS r(id, epoch)
@@ -153,6 +157,29 @@ class LeaseStore {
         }
         return jdbc.sql("SELECT * FROM steps WHERE id = :step AND workspace_id = ANY(:ws)")
                 .param("step", stepId).param("ws", workspaceIds.toArray(UUID[]::new)).query(LeaseStore::held).optional();
+    }
+
+    /**
+     * {@link #lockStep} for several steps: locks their runs in id order (two batches never wait for each other
+     * in a cycle), then the steps in id order; answers those visible in {@code workspaceIds}, by id.
+     */
+    Map<UUID, Held> lockSteps(Collection<UUID> workspaceIds, Collection<UUID> stepIds) {
+        UUID[] ws = workspaceIds.toArray(UUID[]::new);
+        UUID[] ids = stepIds.toArray(UUID[]::new);
+        jdbc.sql("""
+                SELECT r.id FROM runs r
+                WHERE r.workspace_id = ANY(:ws)
+                  AND r.id IN (SELECT s.run_id FROM steps s WHERE s.id = ANY(:ids) AND s.workspace_id = ANY(:ws))
+                ORDER BY r.id
+                FOR NO KEY UPDATE OF r""")
+                .param("ws", ws).param("ids", ids).query(UUID.class).list();
+        // the steps too, in id order, before any of them is changed: a heartbeat locks an edge's steps in the
+        // same order, so a batch and a heartbeat about the same steps never wait for each other in a cycle
+        Map<UUID, Held> held = new java.util.HashMap<>();
+        jdbc.sql("SELECT * FROM steps WHERE id = ANY(:ids) AND workspace_id = ANY(:ws) ORDER BY id FOR NO KEY UPDATE")
+                .param("ids", ids).param("ws", ws).query(LeaseStore::held).list()
+                .forEach(h -> held.put(h.id(), h));
+        return held;
     }
 
     /** A step visible to an edge, read without locks. */

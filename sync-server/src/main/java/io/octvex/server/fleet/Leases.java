@@ -99,12 +99,23 @@ class Leases {
             if (left <= 0) {
                 return new LeaseBatch(List.of(), false);
             }
-            Duration wait = Duration.ofNanos(Math.min(left, properties.pollInterval().toNanos()));
+            long untilGraceEnds = attempt.graceEnds() == null ? Long.MAX_VALUE
+                    : Math.max(0, Duration.between(clock.instant(), attempt.graceEnds()).toNanos()) + 1_000_000;
+            Duration wait = Duration.ofNanos(Math.min(Math.min(left, properties.pollInterval().toNanos()),
+                    untilGraceEnds));
             wakeups.await(edge.workspaceIds(), seen, wait);
         }
     }
 
-    record Attempt(EdgeState state, List<Lease> leases) {}
+    /**
+     * What one claim got. {@code graceEnds}: the earliest end of the grace period of a step this edge passed
+     * over for a better-scoring edge; nothing signals that moment, so the long-poll looks again then.
+     */
+    record Attempt(EdgeState state, List<Lease> leases, Instant graceEnds) {
+        Attempt(EdgeState state, List<Lease> leases) {
+            this(state, leases, null);
+        }
+    }
 
     /** One claim attempt, in the caller's transaction. */
     Attempt claim(UUID edgeId, int maxSteps) {
@@ -136,6 +147,7 @@ class Leases {
         Map<UUID, Integer> load = new HashMap<>(fleet.activeLeases(others.stream().map(FleetStore.EdgeRow::id).toList(), null));
         load.put(edgeId, active);
         Map<UUID, Decision> chosen = new LinkedHashMap<>();
+        Instant graceEnds = null;
         for (LeaseStore.Ready step : ready) {
             if (chosen.size() >= wanted) {
                 break;
@@ -154,7 +166,11 @@ class Leases {
                 continue;
             }
             boolean best = ranked.getFirst().edgeId().equals(edgeId) || ranked.getFirst().score() <= mine.score();
-            boolean graceOver = step.readySince().plus(properties.placementGrace()).isBefore(now);
+            Instant stepGraceEnds = step.readySince().plus(properties.placementGrace());
+            boolean graceOver = stepGraceEnds.isBefore(now);
+            if (!best && !graceOver && (graceEnds == null || stepGraceEnds.isBefore(graceEnds))) {
+                graceEnds = stepGraceEnds;
+            }
             if (best || graceOver) {
                 chosen.put(step.id(), new Decision(step, mine, ranked.subList(0, Math.min(3, ranked.size())),
                         best ? "best score" : "best-scoring edge did not take it within the grace period"));
@@ -163,7 +179,7 @@ class Leases {
             }
         }
         if (chosen.isEmpty()) {
-            return new Attempt(edge.state(), List.of());
+            return new Attempt(edge.state(), List.of(), graceEnds);
         }
         Instant expiresAt = now.plus(properties.leaseTtl());
         List<UUID> held = leases.lockRuns(chosen.keySet(), edge.workspaceIds());

@@ -5,6 +5,9 @@ import io.octvex.protocol.ArtifactView;
 import io.octvex.protocol.CheckpointReport;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.ProgressReport;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
+import io.octvex.protocol.ResultOutcome;
 import io.octvex.protocol.StepResult;
 import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
@@ -18,10 +21,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -44,6 +51,8 @@ class StepReports {
     static final int MAX_SUMMARY = 500;
     static final int MAX_JSON = 64 * 1024;
     static final int MAX_PROGRESS_DATA = 16 * 1024;
+    /** Results in one batch: an edge has at most {@link EdgeInputs#MAX_CAPACITY} steps in flight. */
+    static final int MAX_BATCH = EdgeInputs.MAX_CAPACITY;
     static final Pattern CONTENT_TYPE =
             Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,126}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,126}$");
 
@@ -167,36 +176,114 @@ class StepReports {
 
     void result(AuthenticatedEdge edge, UUID stepId, StepResult result) {
         fenced(edge, stepId, result == null ? null : result.epoch(), result == null, held -> {
-            if (result.status() != StepStatus.COMPLETED && result.status() != StepStatus.FAILED) {
-                throw ApiException.badRequest("'status' of a result must be completed or failed, got "
-                        + (result.status() == null ? "nothing" : result.status().wire()));
-            }
-            JsonNode value = result.result() == null || result.result().isNull() ? null : result.result();
-            if (value != null && result.status() != StepStatus.COMPLETED) {
-                throw ApiException.badRequest("'result' is stored only with status completed");
-            }
-            if (result.error() != null && result.status() != StepStatus.FAILED) {
-                throw ApiException.badRequest("'error' is stored only with status failed");
-            }
-            if (value != null) {
-                bounded(value, "result", MAX_JSON);
-            }
-            String error = result.status() == StepStatus.FAILED
-                    ? (result.error() == null || result.error().isBlank() ? "the edge reported a failure without a message"
-                    : result.error()) : null;
+            Checked checked = check(result, "");
             return () -> {
-                Instant now = now();
                 leases.release(held.workspaceId(), held.id(), edge.id(), held.epoch(), null);
-                if (result.status() == StepStatus.COMPLETED) {
+                if (checked.status() == StepStatus.COMPLETED) {
                     health.succeeded(edge.id());
                 } else {
-                    health.failed(edge.id(), "step '" + held.key() + "' failed", now);
+                    health.failed(edge.id(), "step '" + held.key() + "' failed", now());
                 }
-                runs.updateStep(held.workspaceId(), held.runId(), held.id(),
-                        new StepUpdate(result.status(), value, error, held.version()), null);
+                finish(held, checked);
                 return null;
             };
         });
+    }
+
+    /**
+     * Several results in one transaction (ADR 0027). The whole body is checked first (400, nothing written);
+     * then, under the locks of all their runs, each result is checked against its own lease exactly as a
+     * single report is: recorded, fenced (audited as {@code lease.fenced}, like a single report's 409), or
+     * unknown (like its 404). A step's run reaches completion at most once whatever is resent: a second report
+     * of the same result finds the lease released and is fenced.
+     */
+    ResultBatchAck results(AuthenticatedEdge edge, ResultBatch batch) {
+        if (batch == null || batch.results() == null || batch.results().isEmpty()) {
+            throw ApiException.badRequest("a result batch needs a body: {\"results\": [{\"stepId\", \"epoch\", "
+                    + "\"status\": \"completed\"/\"failed\", \"result\", \"error\"}]}");
+        }
+        List<ResultBatch.BatchedResult> items = batch.results();
+        if (items.size() > MAX_BATCH) {
+            throw ApiException.badRequest("'results' holds " + items.size() + " results; at most " + MAX_BATCH
+                    + " are allowed in one request");
+        }
+        Set<UUID> stepIds = new LinkedHashSet<>();
+        List<Checked> checked = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            ResultBatch.BatchedResult item = items.get(i);
+            if (item == null || item.stepId() == null) {
+                throw ApiException.badRequest("'results[" + i + "]' needs a 'stepId'");
+            }
+            if (!stepIds.add(item.stepId())) {
+                throw ApiException.badRequest("'results' lists step " + item.stepId() + " twice");
+            }
+            checked.add(check(item.toResult(), "results[" + i + "].")); // 400 before anything is written
+        }
+        return tx.execute(status -> {
+            Map<UUID, LeaseStore.Held> held = leases.lockSteps(edge.workspaceIds(), stepIds);
+            List<ResultOutcome> outcomes = new ArrayList<>(items.size());
+            boolean succeeded = false;
+            for (int i = 0; i < items.size(); i++) {
+                ResultBatch.BatchedResult item = items.get(i);
+                LeaseStore.Held step = held.get(item.stepId());
+                if (step == null) {
+                    outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.UNKNOWN,
+                            "step " + item.stepId() + " is not visible to this edge"));
+                } else if (!step.heldBy(edge.id(), item.epoch())) {
+                    outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.FENCED,
+                            recordFenced(edge, step, item.epoch())));
+                } else {
+                    leases.release(step.workspaceId(), step.id(), edge.id(), step.epoch(), null);
+                    // the failure count as if reported one by one: a completion resets it, each failure counts
+                    if (checked.get(i).status() == StepStatus.COMPLETED) {
+                        succeeded = true;
+                    } else {
+                        if (succeeded) {
+                            health.succeeded(edge.id());
+                            succeeded = false;
+                        }
+                        health.failed(edge.id(), "step '" + step.key() + "' failed", now());
+                    }
+                    finish(step, checked.get(i));
+                    outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.RECORDED, null));
+                }
+            }
+            if (succeeded) {
+                health.succeeded(edge.id());
+            }
+            return new ResultBatchAck(outcomes);
+        });
+    }
+
+    /** A terminal result as checked: what {@link #finish} stores. */
+    private record Checked(StepStatus status, JsonNode value, String error) {}
+
+    /** Checks a result's body (400 naming the field, prefixed with {@code where}). */
+    private static Checked check(StepResult result, String where) {
+        if (result.status() != StepStatus.COMPLETED && result.status() != StepStatus.FAILED) {
+            throw ApiException.badRequest("'" + where + "status' of a result must be completed or failed, got "
+                    + (result.status() == null ? "nothing" : result.status().wire()));
+        }
+        JsonNode value = result.result() == null || result.result().isNull() ? null : result.result();
+        if (value != null && result.status() != StepStatus.COMPLETED) {
+            throw ApiException.badRequest("'" + where + "result' is stored only with status completed");
+        }
+        if (result.error() != null && result.status() != StepStatus.FAILED) {
+            throw ApiException.badRequest("'" + where + "error' is stored only with status failed");
+        }
+        if (value != null) {
+            bounded(value, where + "result", MAX_JSON);
+        }
+        String error = result.status() == StepStatus.FAILED
+                ? (result.error() == null || result.error().isBlank() ? "the edge reported a failure without a message"
+                : result.error()) : null;
+        return new Checked(result.status(), value, error);
+    }
+
+    /** Moves the step to its terminal status, with every consequence for its run, in the caller's transaction. */
+    private void finish(LeaseStore.Held held, Checked result) {
+        runs.updateStep(held.workspaceId(), held.runId(), held.id(),
+                new StepUpdate(result.status(), result.value(), result.error(), held.version()), null);
     }
 
     /**
@@ -213,15 +300,7 @@ class StepReports {
             }
             java.util.function.Supplier<T> apply = validate.apply(held);
             if (!held.heldBy(edge.id(), epoch)) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("stepId", stepId.toString());
-                data.put("key", held.key());
-                data.put("epoch", epoch);
-                data.put("currentEpoch", held.epoch());
-                data.put("edgeId", edge.id().toString());
-                data.put("status", held.status().wire());
-                audit.append(held.workspaceId(), AuditEntry.ofRun("lease.fenced", held.runId(), held.id(), null, data));
-                return new Outcome<T>(null, fencedDetail(edge, held, epoch));
+                return new Outcome<T>(null, recordFenced(edge, held, epoch));
             }
             return new Outcome<>(apply.get(), null);
         });
@@ -232,6 +311,19 @@ class StepReports {
     }
 
     private record Outcome<T>(T value, String refusal) {}
+
+    /** Audits a report refused because the lease is not the edge's at {@code epoch}; answers why, for the edge. */
+    private String recordFenced(AuthenticatedEdge edge, LeaseStore.Held held, long epoch) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("stepId", held.id().toString());
+        data.put("key", held.key());
+        data.put("epoch", epoch);
+        data.put("currentEpoch", held.epoch());
+        data.put("edgeId", edge.id().toString());
+        data.put("status", held.status().wire());
+        audit.append(held.workspaceId(), AuditEntry.ofRun("lease.fenced", held.runId(), held.id(), null, data));
+        return fencedDetail(edge, held, epoch);
+    }
 
     private static String fencedDetail(AuthenticatedEdge edge, LeaseStore.Held held, long epoch) {
         if (!edge.id().equals(held.edgeId()) || held.leaseExpiresAt() == null) {

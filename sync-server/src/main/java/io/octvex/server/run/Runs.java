@@ -178,8 +178,12 @@ public class Runs {
      */
     @Transactional
     public RunView updateStep(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update, UUID principalId) {
-        // what the caller cannot see answers 404 before anything about the body is said
-        store.steps(workspaceId, runId).stream().filter(s -> s.id().equals(stepId)).findAny()
+        // what the caller cannot see answers 404 before anything about the body is said; the run is locked
+        // first (one read fewer than looking and locking apart: this is every step's hot path), and a 400
+        // below rolls back with nothing written
+        Change change = store.lockRun(workspaceId, runId)
+                .map(run -> new Change(workspaceId, principalId, run, new ArrayList<>(store.steps(workspaceId, runId)), now()))
+                .filter(c -> c.steps.stream().anyMatch(s -> s.id().equals(stepId)))
                 .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + runId));
         if (update == null || update.status() == null) {
             throw ApiException.badRequest("'status' is required: one of running, blocked, completed, failed");
@@ -198,8 +202,7 @@ public class Runs {
         if (result != null) {
             SubmissionValidator.refuseControls(result, "result");
         }
-        return moveStep(workspaceId, runId, stepId, update.status(), update.expectedVersion(), result,
-                cleanError(update.error()), principalId);
+        return move(change, stepId, update.status(), update.expectedVersion(), result, cleanError(update.error()));
     }
 
     /**
@@ -252,9 +255,13 @@ public class Runs {
     @Transactional
     RunView moveStep(UUID workspaceId, UUID runId, UUID stepId, StepStatus to, Long expectedVersion,
                      JsonNode result, String error, UUID principalId) {
-        Change change = lock(workspaceId, runId, principalId);
+        return move(lock(workspaceId, runId, principalId), stepId, to, expectedVersion, result, error);
+    }
+
+    private RunView move(Change change, UUID stepId, StepStatus to, Long expectedVersion, JsonNode result,
+                         String error) {
         StepRow step = change.steps.stream().filter(s -> s.id().equals(stepId)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + runId));
+                .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + change.run.id()));
         if (expectedVersion != null && expectedVersion != step.version()) {
             throw ApiException.conflict("step '" + step.key() + "' is at version " + step.version() + ", not "
                     + expectedVersion + ": it changed since it was read; read the run again");

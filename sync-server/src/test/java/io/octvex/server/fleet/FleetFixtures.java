@@ -111,6 +111,11 @@ public final class FleetFixtures {
         return api.send("POST", "/api/v1/edge/steps/" + stepId + "/" + what, edge.token(), body);
     }
 
+    /** POST /api/v1/edge/results (a batch of results) with the edge's token. */
+    public TestApi.Response results(Edge edge, Object body) {
+        return api.send("POST", "/api/v1/edge/results", edge.token(), body);
+    }
+
     public TestApi.Response edgeGet(Edge edge, String path) {
         return api.get("/api/v1/edge" + path, edge.token());
     }

@@ -16,6 +16,9 @@ import io.octvex.protocol.Lease;
 import io.octvex.protocol.LeaseBatch;
 import io.octvex.protocol.LeaseRef;
 import io.octvex.protocol.ProgressReport;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
+import io.octvex.protocol.ResultOutcome;
 import io.octvex.protocol.RetryPolicy;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
@@ -264,6 +267,72 @@ class LeaseTest {
         assertThat(fleet.report(other, first.stepId(), "result", new StepResult(second.epoch(),
                 StepStatus.COMPLETED, null, null)).status()).isEqualTo(409);
         assertThat(run(run.id()).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void aBatchOfResultsIsRecordedInOneRequestEachFencedByItsOwnLease() {
+        FleetFixtures.Edge edge = fleet.edge(ws, "batcher", Map.of(), List.of("http"), 4);
+        RunView ok = fleet.submit(ws, FleetFixtures.step("ok"));
+        RunView bad = fleet.submit(ws, FleetFixtures.step("bad"));
+        RunView stale = fleet.submit(ws, FleetFixtures.step("stale"));
+        Map<UUID, Lease> leased = new java.util.HashMap<>();
+        fleet.lease(edge, 3, 0).leases().forEach(l -> leased.put(l.runId(), l));
+        assertThat(leased).containsOnlyKeys(ok.id(), bad.id(), stale.id());
+        Lease a = leased.get(ok.id()), b = leased.get(bad.id()), c = leased.get(stale.id());
+        UUID unknown = UUID.randomUUID();
+
+        // a whole batch with one bad result is refused and writes nothing
+        long eventsBefore = eventCount();
+        Stored cBefore = stored(c.stepId());
+        TestApi.Response refused = fleet.results(edge, Json.tree("""
+                {"results": [{"stepId": "%s", "epoch": %d, "status": "completed"},
+                             {"stepId": "%s", "epoch": %d, "status": "running"}]}"""
+                .formatted(c.stepId(), c.epoch(), b.stepId(), b.epoch())));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.detail()).contains("results[1].status");
+        assertThat(stored(c.stepId())).isEqualTo(cBefore);
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(fleet.results(edge, Json.tree("{\"results\": []}")).status()).isEqualTo(400);
+        assertThat(fleet.results(edge, new ResultBatch(List.of(
+                ResultBatch.BatchedResult.of(a.stepId(), new StepResult(a.epoch(), StepStatus.COMPLETED, null, null)),
+                ResultBatch.BatchedResult.of(a.stepId(), new StepResult(a.epoch(), StepStatus.COMPLETED, null, null)))))
+                .status()).isEqualTo(400);
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+
+        ResultBatch batch = new ResultBatch(List.of(
+                ResultBatch.BatchedResult.of(a.stepId(), new StepResult(a.epoch(), StepStatus.COMPLETED,
+                        Json.tree("{\"n\":1}"), null)),
+                ResultBatch.BatchedResult.of(b.stepId(), new StepResult(b.epoch(), StepStatus.FAILED, null, "no")),
+                ResultBatch.BatchedResult.of(c.stepId(), new StepResult(c.epoch() + 5, StepStatus.COMPLETED, null, null)),
+                ResultBatch.BatchedResult.of(unknown, new StepResult(1, StepStatus.COMPLETED, null, null))));
+        TestApi.Response first = fleet.results(edge, batch);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(Json.read(first.body(), ResultBatchAck.class).outcomes()).extracting(ResultOutcome::outcome)
+                .containsExactly(ResultOutcome.RECORDED, ResultOutcome.RECORDED, ResultOutcome.FENCED,
+                        ResultOutcome.UNKNOWN);
+        assertThat(run(ok.id()).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(run(ok.id()).steps().getFirst().result().get("n").asInt()).isEqualTo(1);
+        assertThat(run(bad.id()).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run(bad.id()).steps().getFirst().error()).isEqualTo("no");
+        assertThat(stored(c.stepId())).isEqualTo(cBefore);
+        assertThat(types(stale.id())).contains("lease.fenced");
+
+        // sent again (its answer was lost): nothing completes twice, the repeats are fenced
+        long completions = jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND type = 'run.transitioned' "
+                + "AND data->>'to' IN ('completed', 'failed')").param(ws).query(Long.class).single();
+        TestApi.Response again = fleet.results(edge, batch);
+        assertThat(Json.read(again.body(), ResultBatchAck.class).outcomes()).extracting(ResultOutcome::outcome)
+                .containsExactly(ResultOutcome.FENCED, ResultOutcome.FENCED, ResultOutcome.FENCED,
+                        ResultOutcome.UNKNOWN);
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND type = 'run.transitioned' "
+                + "AND data->>'to' IN ('completed', 'failed')").param(ws).query(Long.class).single())
+                .isEqualTo(completions);
+        // the holder completes the last one with the right epoch
+        TestApi.Response last = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(c.stepId(),
+                new StepResult(c.epoch(), StepStatus.COMPLETED, null, null)))));
+        assertThat(Json.read(last.body(), ResultBatchAck.class).outcomes().getFirst().outcome())
+                .isEqualTo(ResultOutcome.RECORDED);
+        assertThat(run(stale.id()).status()).isEqualTo(RunStatus.COMPLETED);
     }
 
     @Test

@@ -1,0 +1,213 @@
+package io.octvex.edge.lease;
+
+import io.octvex.edge.client.EdgeClient;
+import io.octvex.protocol.OctvexApiException;
+import io.octvex.protocol.OctvexConnectionException;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
+import io.octvex.protocol.ResultOutcome;
+import io.octvex.protocol.StepResult;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Reports terminal results (ADR 0027). A finished step hands its result here and waits; one sender takes
+ * every result waiting and reports them in one request ({@code POST /edge/results}), so results that finish
+ * while a report is in flight travel together in the next one, with no delay added. A server without that
+ * endpoint (404 or 405) gets one request per result, as before, and so does a batch the server refuses as
+ * a whole (400, or a 5xx such as a lost deadlock), so that one bad result does not hold back the others. While the
+ * server is unreachable or answers 5xx (its database may be restarting) a result is retried for up to five
+ * minutes (heartbeats keep its lease); a result whose lease is lost or whose step is abandoned meanwhile is
+ * dropped. A retry of a result stored before its answer was lost is fenced, which only ends the step here.
+ */
+final class ResultReporter {
+    private static final System.Logger LOG = System.getLogger(ResultReporter.class.getName());
+    static final int MAX_BATCH = 256;
+    static final Duration RETRY_LIMIT = Duration.ofMinutes(5);
+
+    /** A 5xx answer: the server is there but cannot record now; retried like an unreachable server. */
+    private static final class ServerTrouble extends RuntimeException {
+        ServerTrouble(OctvexApiException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private record Pending(ActiveStep step, StepResult result, Instant giveUp, CompletableFuture<Void> done) {
+        boolean dropped() {
+            return step.lost() || step.abandoned();
+        }
+    }
+
+    private final EdgeClient client;
+    private final Clock clock;
+    private final Runnable unauthorised;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile boolean batches = true;
+    private volatile boolean stopped;
+    private volatile Thread sender;
+
+    ResultReporter(EdgeClient client, Clock clock, Runnable unauthorised) {
+        this.client = client;
+        this.clock = clock;
+        this.unauthorised = unauthorised;
+    }
+
+    void start() {
+        sender = Thread.ofVirtual().name("edge-results").start(this::sendLoop);
+    }
+
+    /** Ends the sender; results still waiting are not reported (their steps are being abandoned). */
+    void stop() {
+        stopped = true;
+        Thread s = sender;
+        if (s != null) {
+            s.interrupt();
+        }
+        releaseWaiting();
+    }
+
+    /** Reports {@code result}; returns once it is recorded, refused, given up, or its step lost or abandoned. */
+    void report(ActiveStep step, StepResult result) {
+        Pending pending = new Pending(step, result, clock.instant().plus(RETRY_LIMIT), new CompletableFuture<>());
+        queue.add(pending);
+        if (stopped) {
+            releaseWaiting();
+        }
+        pending.done().join();
+    }
+
+    private void releaseWaiting() {
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(p -> p.done().complete(null));
+    }
+
+    private void sendLoop() {
+        while (!stopped) {
+            List<Pending> batch = new ArrayList<>();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // stop(): the loop condition decides
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            try {
+                send(batch);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "unexpected error reporting results", e);
+            } finally {
+                batch.forEach(p -> p.done().complete(null));
+            }
+        }
+        releaseWaiting();
+    }
+
+    /** Sends {@code batch}, retrying while the server is unreachable; results finished meanwhile join it. */
+    private void send(List<Pending> batch) {
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
+        List<Pending> left = new ArrayList<>(batch);
+        while (!stopped) {
+            left.removeIf(p -> p.dropped() && p.done().complete(null));
+            left.removeIf(p -> p.done().isDone());
+            if (left.isEmpty()) {
+                return;
+            }
+            try {
+                deliver(left);
+                return;
+            } catch (OctvexConnectionException | ServerTrouble e) {
+                Instant now = clock.instant();
+                for (Pending p : left) {
+                    if (now.isAfter(p.giveUp())) {
+                        LOG.log(Level.ERROR, "giving up reporting {0}: {1}", p.step().describe(), e.getMessage());
+                        p.done().complete(null);
+                    }
+                }
+                left.removeIf(p -> p.done().isDone());
+                Duration wait = backoff.next();
+                LOG.log(Level.WARNING, "cannot report {0} result(s) yet: {1}; retrying in {2} ms", left.size(),
+                        e.getMessage(), wait.toMillis());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException ie) {
+                    return; // stop()
+                }
+                List<Pending> more = new ArrayList<>();
+                queue.drainTo(more, Math.max(0, MAX_BATCH - left.size()));
+                left.addAll(more);
+                batch.addAll(more); // so the loop releases them too
+            }
+        }
+    }
+
+    private void deliver(List<Pending> left) {
+        if (batches) {
+            try {
+                ResultBatchAck ack = client.results(new ResultBatch(left.stream()
+                        .map(p -> ResultBatch.BatchedResult.of(p.step().lease().stepId(), p.result())).toList()));
+                apply(left, ack);
+                return;
+            } catch (OctvexApiException e) {
+                if (e.status() == 401) {
+                    unauthorised.run();
+                    return;
+                }
+                if (e.status() == 404 || e.status() == 405) {
+                    LOG.log(Level.INFO, "the server takes no result batches; reporting results one by one");
+                    batches = false;
+                } else if (e.status() >= 500 && left.size() == 1) {
+                    throw new ServerTrouble(e);
+                } else if ((e.status() != 400 && e.status() < 500) || left.size() == 1) {
+                    LOG.log(Level.ERROR, "the server refused {0} result(s): {1}", left.size(), e.getMessage());
+                    return;
+                }
+                // 400 or 5xx for the whole batch: one by one, so only a bad result is refused
+            }
+        }
+        for (Pending p : left) {
+            if (!p.done().isDone()) {
+                deliverOne(p);
+            }
+        }
+    }
+
+    private void apply(List<Pending> sent, ResultBatchAck ack) {
+        List<ResultOutcome> outcomes = ack == null || ack.outcomes() == null ? List.of() : ack.outcomes();
+        for (Pending p : sent) {
+            ResultOutcome outcome = outcomes.stream().filter(o -> p.step().lease().stepId().equals(o.stepId()))
+                    .findFirst().orElse(null);
+            if (outcome == null) {
+                LOG.log(Level.ERROR, "the server said nothing about the result of {0}", p.step().describe());
+            } else if (ResultOutcome.FENCED.equals(outcome.outcome())) {
+                p.step().markLost("the server refused the result (" + outcome.detail() + ")");
+            } else if (!ResultOutcome.RECORDED.equals(outcome.outcome())) {
+                LOG.log(Level.ERROR, "the server refused the result of {0}: {1}", p.step().describe(), outcome.detail());
+            }
+            p.done().complete(null);
+        }
+    }
+
+    /** The single-result request: 409 means the lease is gone. Connection failures and 5xx go to the caller's retry. */
+    private void deliverOne(Pending p) {
+        try {
+            client.result(p.step().lease().stepId(), p.result());
+        } catch (OctvexApiException e) {
+            if (e.status() == 409) {
+                p.step().markLost("the server refused the result (" + e.getMessage() + ")");
+            } else if (e.status() == 401) {
+                unauthorised.run();
+            } else if (e.status() >= 500) {
+                throw new ServerTrouble(e);
+            } else {
+                LOG.log(Level.ERROR, "the server refused the result of {0}: {1}", p.step().describe(), e.getMessage());
+            }
+        }
+        p.done().complete(null);
+    }
+}
