@@ -2,6 +2,7 @@ package io.octvex.desk;
 
 import io.octvex.desk.approvals.ApprovalsScreen;
 import io.octvex.desk.audit.AuditScreen;
+import io.octvex.desk.connect.DeskSession;
 import io.octvex.desk.fleet.FleetScreen;
 import io.octvex.desk.mcpclients.McpClientsPage;
 import io.octvex.desk.policy.PolicyScreen;
@@ -23,7 +24,8 @@ import javafx.scene.Node;
 final class DeskScreens {
     private DeskScreens() {}
 
-    static List<DeskScreen> all(ApprovalsScreen.Hooks inbox, SettingsStore settings, ObjectProperty<DeskSettings> current, Runnable disconnect) {
+    static List<DeskScreen> all(ApprovalsScreen.Hooks inbox, SettingsStore settings, ObjectProperty<DeskSettings> current,
+                                Function<DeskSession, Node> bundledEdge, Runnable disconnect) {
         return List.of(
                 ApprovalsScreen.entry(inbox),
                 RunsScreen.entry(),
@@ -33,7 +35,7 @@ final class DeskScreens {
                 new DeskScreen("workspaces", "Workspaces", "▦",
                         plain(c -> WorkspacesScreen.create(c.session(), c.io(), c.fx()))),
                 new DeskScreen("settings", "Settings", "⚙", plain(c -> SettingsScreen.create(c.session(), settings,
-                        current, c.io(), c.fx(), disconnect))),
+                        current, c.io(), c.fx(), bundledEdge.apply(c.session()), disconnect))),
                 new DeskScreen("mcp-clients", "MCP clients", "⇄", plain(c -> McpClientsPage.create(
                         c.session().client(), c.session().client().baseUri().toString(),
                         c.session().workspace().id(), c.io()))));

@@ -6,6 +6,7 @@ import io.octvex.desk.cache.DeskCache;
 import io.octvex.desk.connect.ConnectModel;
 import io.octvex.desk.connect.ConnectView;
 import io.octvex.desk.connect.DeskSession;
+import io.octvex.desk.edge.BundledEdge;
 import io.octvex.desk.notify.DeskNotifications;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
@@ -51,6 +52,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(TITLE);
     /** Chosen off the FX thread (it asks the session bus); every use waits for it there too. */
     private final CompletableFuture<DeskNotifications> notifications;
+    private final BundledEdge bundledEdge;
     private Workbench workbench;
     private ApprovalsScreen.Inbox inbox;
 
@@ -66,7 +68,24 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         this.current = new SimpleObjectProperty<>(current);
         this.notifications = CompletableFuture.supplyAsync(() -> DeskNotifications.choose(host.env(),
                 new NotificationActions(), () -> this.current.get().notifications()), io);
+        this.bundledEdge = BundledEdge.create(host.dataDir(), current.bundledEdge(), this::rememberBundledEdge, io,
+                Platform::runLater, timer, Clock.systemUTC());
         showConnect();
+        bundledEdge.started();
+    }
+
+    /** Saves the bundled edge's switch with the other settings, off the FX thread. */
+    private void rememberBundledEdge(boolean on) {
+        DeskSettings next = current.get().withBundledEdge(on);
+        current.set(next);
+        io.execute(() -> {
+            try {
+                settings.save(next);
+            } catch (java.io.IOException e) {
+                System.err.println("octvex-desk: cannot save " + settings.file() + " (" + e.getClass().getSimpleName()
+                        + "); the bundled edge's switch applies until the Desk closes");
+            }
+        });
     }
 
     /** The Desk's settings as in force now (notifications read their on/off flag here). */
@@ -101,7 +120,9 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     private void open(DeskSession session) {
         closeWorkbench();
         resetTitle();
-        workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, this::disconnect),
+        bundledEdge.signedIn(session);
+        workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, bundledEdge::view,
+                this::disconnect),
                 io, Platform::runLater, timer, Clock.systemUTC(),
                 (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
         getChildren().setAll(workbench);
@@ -198,6 +219,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     @Override
     public void close() {
         closeWorkbench();
+        bundledEdge.close();
         notifications.thenAccept(DeskNotifications::close);
         timer.shutdownNow();
         io.shutdownNow();
