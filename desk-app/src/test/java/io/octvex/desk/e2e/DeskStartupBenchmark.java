@@ -45,6 +45,7 @@ public final class DeskStartupBenchmark {
             }
         });
         DeskLauncher.main(args);
+        System.exit(0); // a normal exit, so -XX:+AutoCreateSharedArchive writes its archive
     }
 
     private static void drive(String user, String password) throws Exception {
@@ -77,7 +78,7 @@ public final class DeskStartupBenchmark {
         System.out.flush();
         Platform.runLater(Platform::exit);
         Thread.sleep(10_000);
-        Runtime.getRuntime().halt(0); // the Desk's close did not end the JVM in time: the figures are out
+        System.exit(0); // the Desk's close did not end the JVM in time: the figures are out
     }
 
     private static Node lookup(String selector) {
