@@ -61,6 +61,8 @@ final class BundledEdgeModel {
     /** Guarded by {@code this}: the edge while it runs (it closes its handlers when it stops). */
     private Edge edge;
     private volatile DeskSession session;
+    /** Touched by {@link #refresh()} only (the timer thread): whether the last refresh had an edge to show. */
+    private boolean showedEdge;
     /** The switch as the background threads read it ({@code wanted} is for the FX thread). */
     private volatile boolean on;
 
@@ -277,9 +279,13 @@ final class BundledEdgeModel {
             current = edge;
         }
         if (current == null) {
-            fx.execute(running::clear);
+            if (showedEdge) {
+                showedEdge = false;
+                fx.execute(running::clear);
+            }
             return;
         }
+        showedEdge = true;
         Edge.Status s = current.status();
         List<String> lines = current.running().stream()
                 .map(r -> r.stepKey() + " · " + r.handler() + " · run " + r.runId() + " (attempt " + r.attempt() + ")")

@@ -43,6 +43,9 @@ import org.testfx.framework.junit5.Start;
  * The bundled edge against the real server jar: switched on in Settings, it enrols for the workspace with
  * {@code host=<this machine>}, takes a step pinned to this host and completes it; switched off while a step
  * runs, it lets the step finish, the server lists it as draining, and a new pinned step waits.
+ *
+ * <p>With {@code -Ddesk.screenshots=DIR} (under Xvfb with a GTK window, see docs/desk.md) it saves
+ * desk-bundled-edge.png there while the step runs.
  */
 @ExtendWith(ApplicationExtension.class)
 class DeskBundledEdgeIT {
@@ -120,12 +123,14 @@ class DeskBundledEdgeIT {
                 && e.data().path("edgeId").asString().equals(edge.id().toString()));
 
         // off while a step runs: the step finishes and is reported, then the edge stops, drained
-        RunView slow = pinned("slow", "{\"sleepMillis\":8000}");
+        RunView slow = pinned("slow", "{\"sleepMillis\":12000}");
         ListView<?> steps = robot.lookup("#bundledEdgeSteps").queryListView();
         await("Settings lists the running step", () -> steps.getItems().size() == 1
                 && steps.getItems().getFirst().toString().startsWith("work · noop · run " + slow.id()));
+        screenshot(robot, "desk-bundled-edge.png");
         robot.clickOn("#bundledEdge");
         await("Settings says it drained", () -> status.getText().startsWith("Off: drained"));
+        assertThat(status.getText()).as("it was switched off while the step ran").contains("after 1 running step(s)");
         assertThat(admin.run(workspace, slow.id()).status()).as("the running step finished first")
                 .isEqualTo(RunStatus.COMPLETED);
         assertThat(admin.edge(workspace, edge.id()).state()).isEqualTo(EdgeState.DRAINING);
@@ -136,6 +141,25 @@ class DeskBundledEdgeIT {
         await("the server says why it waits", () -> admin.timeline(workspace, waiting.id()).entries().stream()
                 .anyMatch(e -> e.type().equals("step.unplaced")));
         assertThat(admin.run(workspace, waiting.id()).status()).isEqualTo(RunStatus.QUEUED);
+    }
+
+    /** The screen (imagemagick {@code import}), cropped to the Desk's window, when asked for (as DeskAdminIT). */
+    private static void screenshot(FxRobot robot, String name) throws Exception {
+        String dir = System.getProperty("desk.screenshots");
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        robot.sleep(1500); // let the last change render (the step still has seconds to run)
+        Path path = Path.of(dir).toAbsolutePath().resolve(name);
+        Files.createDirectories(path.getParent());
+        var window = robot.window("Octvex Desk");
+        var origin = window.getScene().getRoot().localToScreen(0, 0);
+        String crop = String.format("%dx%d+%d+%d", (int) window.getScene().getWidth(),
+                (int) window.getScene().getHeight(), (int) origin.getX(), (int) origin.getY());
+        Process p = new ProcessBuilder("import", "-window", "root", "-crop", crop, "+repage", path.toString())
+                .inheritIO().start();
+        assertThat(p.waitFor()).as("imagemagick import").isZero();
     }
 
     private static RunView pinned(String title, String input) {
