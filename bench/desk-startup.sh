@@ -29,9 +29,12 @@ if [ "${OCTVEX_BENCH_BUILT:-}" != 1 ]; then
   ./mvnw -q -B -pl protocol,sync-server,local-edge,desk-app -DskipTests package
 fi
 
-# the driver goes in a jar: AppCDS refuses a class path with a (non-empty) directory on it
-"$JAVA_HOME/bin/jar" cf desk-app/target/desk-startup-driver.jar -C desk-app/target/test-classes \
-  io/octvex/desk/e2e/DeskStartupBenchmark.class
+# the driver goes in a jar: AppCDS refuses a class path with a (non-empty) directory on it; remade only when the
+# class changed, since a newer jar invalidates the archive
+driver=desk-app/target/desk-startup-driver.jar
+if [ ! "$driver" -nt desk-app/target/test-classes/io/octvex/desk/e2e/DeskStartupBenchmark.class ]; then
+  "$JAVA_HOME/bin/jar" cf "$driver" -C desk-app/target/test-classes io/octvex/desk/e2e/DeskStartupBenchmark.class
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/octvex-bench-desk-XXXXXX")"
 server_pid=""
