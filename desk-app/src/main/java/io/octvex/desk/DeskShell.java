@@ -12,6 +12,7 @@ import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.WorkspaceView;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +82,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         io.execute(() -> {
             try {
                 settings.save(next);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("octvex-desk: cannot save " + settings.file() + " (" + e.getClass().getSimpleName()
                         + "); the bundled edge's switch applies until the Desk closes");
             }

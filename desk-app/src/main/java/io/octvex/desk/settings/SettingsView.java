@@ -3,10 +3,12 @@ package io.octvex.desk.settings;
 import atlantafx.base.theme.Styles;
 import io.octvex.desk.connect.DeskSession;
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
@@ -16,7 +18,7 @@ import javafx.scene.layout.VBox;
 /** Server connection, theme, notifications and the bundled edge's section. A thin view over {@link SettingsModel}. */
 final class SettingsView extends BorderPane {
 
-    SettingsView(SettingsModel model, DeskSession session, javafx.scene.Node bundledEdge, Runnable disconnect) {
+    SettingsView(SettingsModel model, DeskSession session, Node bundledEdge, Runnable disconnect) {
         var title = new Label("Settings");
         title.getStyleClass().add(Styles.TITLE_3);
 
@@ -74,7 +76,7 @@ final class SettingsView extends BorderPane {
                 notice);
         content.setPadding(new Insets(16));
         content.setMaxWidth(760);
-        var scroll = new javafx.scene.control.ScrollPane(content);
+        var scroll = new ScrollPane(content);
         scroll.setFitToWidth(true);
         setCenter(scroll);
     }
