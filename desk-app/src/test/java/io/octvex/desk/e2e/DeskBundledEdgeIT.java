@@ -84,6 +84,8 @@ class DeskBundledEdgeIT {
                 DeskSettings.DEFAULTS);
         stage.setTitle("Octvex Desk");
         stage.setScene(new Scene(shell, 1180, 740));
+        javafx.application.Application.setUserAgentStylesheet(
+                new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
         stage.show();
     }
 
