@@ -7,7 +7,7 @@
 #   RSS screens  after signing in and opening every sidebar screen (1.5 s each)
 # Run it as `./octvex bench desk [RUNS] [-- JVM OPTIONS...]` (default 10 runs), e.g.
 #   ./octvex bench desk 10 -- -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-# DESK_CDS=1 adds an AppCDS archive (made by the first run, -XX:+AutoCreateSharedArchive, in target/).
+# OCTVEX_BENCH_CDS=1 adds an AppCDS archive (made by the first run, -XX:+AutoCreateSharedArchive, in target/).
 # OCTVEX_BENCH_SERVER=URL uses a running server (sign in as OCTVEX_BENCH_USER, default admin, with
 # OCTVEX_BENCH_PASSWORD). Needs xvfb-run and GTK 3 (libgtk-3-0). Results: bench/results/desk-startup.txt and a summary on stdout.
 set -euo pipefail
@@ -20,7 +20,7 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then runs="$1"; shift; fi
 case "$runs" in ''|*[!0-9]*) echo "usage: ./octvex bench desk [RUNS] [-- JVM OPTIONS...]" >&2; exit 2 ;; esac
 [ $# -eq 0 ] || { [ "$1" = "--" ] && shift; }
 opts=("$@")
-if [ "${DESK_CDS:-}" = 1 ]; then
+if [ "${OCTVEX_BENCH_CDS:-}" = 1 ]; then
   opts+=("-XX:+AutoCreateSharedArchive" "-XX:SharedArchiveFile=desk-app/target/desk-bench.jsa")
 fi
 
