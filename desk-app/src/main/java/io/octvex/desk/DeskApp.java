@@ -49,7 +49,9 @@ public final class DeskApp extends Application {
                     stage.requestFocus();
                 }), store, settings);
         stage.titleProperty().bind(shell.titleProperty());
-        stage.setScene(new Scene(shell, 1200, 760));
+        Scene scene = new Scene(shell, 1200, 760);
+        stage.setScene(scene);
+        Startup.whenInteractive(scene);
         stage.show();
     }
 

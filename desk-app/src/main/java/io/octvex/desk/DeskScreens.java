@@ -2,6 +2,7 @@ package io.octvex.desk;
 
 import io.octvex.desk.approvals.ApprovalsScreen;
 import io.octvex.desk.audit.AuditScreen;
+import io.octvex.desk.connect.DeskSession;
 import io.octvex.desk.fleet.FleetScreen;
 import io.octvex.desk.mcpclients.McpClientsPage;
 import io.octvex.desk.policy.PolicyScreen;
@@ -23,9 +24,13 @@ import javafx.scene.Node;
 final class DeskScreens {
     private DeskScreens() {}
 
-    /** {@code security}: the settings' "Security / Unlock" section (null: none, the Desk keeps no secrets). */
+    /**
+     * {@code bundledEdge}: the settings' bundled-edge section for a session; {@code security}: its "Security /
+     * Unlock" section (null: none, the Desk keeps no secrets).
+     */
     static List<DeskScreen> all(ApprovalsScreen.Hooks inbox, SettingsStore settings, ObjectProperty<DeskSettings> current,
-                                Runnable disconnect, java.util.function.Supplier<Node> security) {
+                                Function<DeskSession, Node> bundledEdge, Runnable disconnect,
+                                java.util.function.Supplier<Node> security) {
         return List.of(
                 ApprovalsScreen.entry(inbox),
                 RunsScreen.entry(),
@@ -35,7 +40,7 @@ final class DeskScreens {
                 new DeskScreen("workspaces", "Workspaces", "▦",
                         plain(c -> WorkspacesScreen.create(c.session(), c.io(), c.fx()))),
                 new DeskScreen("settings", "Settings", "⚙", plain(c -> SettingsScreen.create(c.session(), settings,
-                        current, c.io(), c.fx(), disconnect, security.get()))),
+                        current, c.io(), c.fx(), bundledEdge.apply(c.session()), disconnect, security.get()))),
                 new DeskScreen("mcp-clients", "MCP clients", "⇄", plain(c -> McpClientsPage.create(
                         c.session().client(), c.session().client().baseUri().toString(),
                         c.session().workspace().id(), c.io()))));

@@ -7,6 +7,7 @@ import io.octvex.desk.connect.ConnectModel;
 import io.octvex.desk.connect.ConnectView;
 import io.octvex.desk.connect.DeskSession;
 import io.octvex.desk.connect.SessionMemory;
+import io.octvex.desk.edge.BundledEdge;
 import io.octvex.desk.notify.DeskNotifications;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
@@ -18,6 +19,7 @@ import io.octvex.desk.webauthn.CeremonyResult;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.WorkspaceView;
 import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +66,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     /** The Desk's secret store (the kept session); null without a data directory. */
     private final DeskVault vault;
     private final SessionMemory memory;
+    private final BundledEdge bundledEdge;
     private Workbench workbench;
     private DeskSession session;
     private ApprovalsScreen.Inbox inbox;
@@ -107,7 +110,24 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         this.current = new SimpleObjectProperty<>(current);
         this.notifications = CompletableFuture.supplyAsync(() -> DeskNotifications.choose(host.env(),
                 new NotificationActions(), () -> this.current.get().notifications()), io);
+        this.bundledEdge = BundledEdge.create(host.dataDir(), current.bundledEdge(), this::rememberBundledEdge, io,
+                Platform::runLater, timer, Clock.systemUTC());
         showConnect();
+        bundledEdge.started();
+    }
+
+    /** Saves the bundled edge's switch with the other settings, off the FX thread. */
+    private void rememberBundledEdge(boolean on) {
+        DeskSettings next = current.get().withBundledEdge(on);
+        current.set(next);
+        io.execute(() -> {
+            try {
+                settings.save(next);
+            } catch (IOException e) {
+                System.err.println("octvex-desk: cannot save " + settings.file() + " (" + e.getClass().getSimpleName()
+                        + "); the bundled edge's switch applies until the Desk closes");
+            }
+        });
     }
 
     /** The Desk's settings as in force now (notifications read their on/off flag here). */
@@ -158,7 +178,9 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         closeWorkbench();
         resetTitle();
         this.session = session;
-        workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, this::disconnect,
+        bundledEdge.signedIn(session);
+        workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, bundledEdge::view,
+                        this::disconnect,
                         () -> vault == null ? null : new io.octvex.desk.unlock.SecuritySection(vault, io, Platform::runLater)),
                 io, Platform::runLater, timer, Clock.systemUTC(),
                 (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
@@ -287,6 +309,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     @Override
     public void close() {
         closeWorkbench();
+        bundledEdge.close();
         notifications.thenAccept(DeskNotifications::close);
         timer.shutdownNow();
         io.shutdownNow();

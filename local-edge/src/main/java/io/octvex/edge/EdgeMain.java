@@ -132,9 +132,10 @@ public final class EdgeMain {
     /**
      * The handlers this process runs: {@code http}, {@code noop}, {@code mcp}, {@code browser} when a browser is usable,
      * and any registered as services. Only these are advertised as capabilities, so placement never sends a
-     * browser step to an edge without a browser.
+     * browser step to an edge without a browser. {@code home} holds the browser sandboxes ({@code home/edge});
+     * the Desk's bundled edge passes its own data folder.
      */
-    static List<Handler> handlers(Path home) {
+    public static List<Handler> handlers(Path home) {
         Map<String, Handler> byName = new LinkedHashMap<>();
         byName.put(HttpHandler.NAME, new HttpHandler(new LeasedCredentialHeaders()));
         byName.put(NoopHandler.NAME, new NoopHandler());
@@ -243,7 +244,8 @@ public final class EdgeMain {
         }
     }
 
-    static String version() {
+    /** {@code octvex-edge/<version>}, as an edge reports itself at enrolment. */
+    public static String version() {
         String v = EdgeMain.class.getPackage().getImplementationVersion();
         return "octvex-edge/" + (v != null ? v : "dev");
     }

@@ -14,14 +14,15 @@ public final class SettingsScreen {
 
     /**
      * @param settings   the settings in force, loaded at start; the screen saves and sets each change here
+     * @param bundledEdge the bundled edge's section ({@code io.octvex.desk.edge.BundledEdge#view})
      * @param disconnect ends the session and goes back to the connect screen
      * @param security   the "Security / Unlock" section (io.octvex.desk.unlock), or null
      */
     public static Node create(DeskSession session, SettingsStore store, ObjectProperty<DeskSettings> settings,
-                              Executor io, Executor fx, Runnable disconnect, Node security) {
+                              Executor io, Executor fx, Node bundledEdge, Runnable disconnect, Node security) {
         var model = new SettingsModel(store, OsAppearance.system(), io, fx, SettingsScreen::applyTheme, settings);
         model.detect();
-        return new SettingsView(model, session, disconnect, security);
+        return new SettingsView(model, session, bundledEdge, disconnect, security);
     }
 
     /** Whether to show the dark theme: the choice, or for "system" what the OS prefers (light when unknown). */

@@ -76,7 +76,12 @@ public final class SettingsStore {
         if (!notify.equalsIgnoreCase("true") && notifications) {
             problem = "notifications in " + file + " must be true or false; notifications stay on.";
         }
-        return new Loaded(new DeskSettings(theme, notifications), problem);
+        String edge = p.getProperty("bundledEdge", "false").strip();
+        boolean bundledEdge = edge.equalsIgnoreCase("true");
+        if (!bundledEdge && !edge.equalsIgnoreCase("false")) {
+            problem = "bundledEdge in " + file + " must be true or false; the bundled edge stays off.";
+        }
+        return new Loaded(new DeskSettings(theme, notifications, bundledEdge), problem);
     }
 
     /** Saves atomically (a temporary file moved into place), so a crash never leaves half a file. */
@@ -85,6 +90,7 @@ public final class SettingsStore {
         Properties p = new Properties();
         p.setProperty("theme", settings.theme().name().toLowerCase(Locale.ROOT));
         p.setProperty("notifications", Boolean.toString(settings.notifications()));
+        p.setProperty("bundledEdge", Boolean.toString(settings.bundledEdge()));
         Path temp = Files.createTempFile(file.getParent(), ".desk-", ".properties");
         try {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

@@ -4,20 +4,22 @@ import atlantafx.base.theme.Styles;
 import io.octvex.desk.connect.DeskSession;
 import java.util.List;
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
-/** Server connection, theme, notifications and the (coming) bundled edge. A thin view over {@link SettingsModel}. */
+/** Server connection, theme, notifications and the bundled edge's section. A thin view over {@link SettingsModel}. */
 final class SettingsView extends BorderPane {
 
-    SettingsView(SettingsModel model, DeskSession session, Runnable disconnect, javafx.scene.Node security) {
+    SettingsView(SettingsModel model, DeskSession session, Node bundledEdge, Runnable disconnect, Node security) {
         var title = new Label("Settings");
         title.getStyleClass().add(Styles.TITLE_3);
 
@@ -56,12 +58,6 @@ final class SettingsView extends BorderPane {
         notifications.setSelected(model.settingsProperty().get().notifications());
         notifications.selectedProperty().addListener((obs, old, on) -> model.setNotifications(on));
 
-        var edge = new CheckBox("Run a local edge together with the Desk");
-        edge.setId("bundledEdge");
-        edge.setDisable(true);
-        var edgeNote = new Label("Coming: the bundled edge is not built yet. Today, start one with ./octvex edge.");
-        edgeNote.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
-
         var notice = new Label();
         notice.setId("settingsNotice");
         notice.setWrapText(true);
@@ -77,14 +73,16 @@ final class SettingsView extends BorderPane {
                 section("Server"), serverRow(server, disconnectButton), who, new Separator(),
                 section("Theme"), new HBox(16, system, light, dark), osNote, new Separator(),
                 section("Notifications"), notifications, new Separator(),
-                section("Bundled edge (coming)"), edge, edgeNote, new Separator(),
+                section("Bundled edge"), bundledEdge, new Separator(),
                 notice);
         if (security != null) {
             content.getChildren().addAll(content.getChildren().size() - 1, List.of(security, new Separator()));
         }
         content.setPadding(new Insets(16));
         content.setMaxWidth(760);
-        setCenter(content);
+        var scroll = new ScrollPane(content);
+        scroll.setFitToWidth(true);
+        setCenter(scroll);
     }
 
     private static HBox serverRow(Label server, Button disconnect) {

@@ -88,4 +88,21 @@ class SettingsModelTest {
         assertThat(SettingsStore.configDir("Windows 11", Map.of("APPDATA", "/appdata"), home))
                 .isEqualTo(Path.of("/appdata/Octvex"));
     }
+
+    @Test
+    void theBundledEdgeSwitchIsSavedAndSurvivesOtherChanges() throws Exception {
+        var store = new SettingsStore(dir.resolve("desk.properties"));
+        store.save(DeskSettings.DEFAULTS.withBundledEdge(true));
+        assertThat(store.load().settings().bundledEdge()).isTrue();
+        var settings = new SimpleObjectProperty<>(store.load().settings());
+        new SettingsModel(store, Optional::empty, Runnable::run, Runnable::run, dark -> {}, settings)
+                .chooseTheme(DeskSettings.ThemeChoice.DARK);
+        assertThat(new SettingsStore(store.file()).load().settings())
+                .isEqualTo(new DeskSettings(DeskSettings.ThemeChoice.DARK, true, true));
+
+        Files.writeString(store.file(), "bundledEdge=sometimes\n");
+        SettingsStore.Loaded bad = store.load();
+        assertThat(bad.settings().bundledEdge()).isFalse();
+        assertThat(bad.problem()).contains("bundledEdge in " + store.file() + " must be true or false");
+    }
 }

@@ -77,6 +77,9 @@ public final class Edge implements AutoCloseable {
         CLOSED
     }
 
+    /** A step this edge is working on now, for status displays (no input: it may name private things). */
+    public record RunningStep(UUID workspaceId, UUID runId, UUID stepId, String stepKey, String handler, int attempt) {}
+
     /** A snapshot for status displays. */
     public record Status(Phase phase, int capacity, int activeSteps, EdgeState serverState, Long lastRoundTripMillis,
                          boolean connected) {}
@@ -153,6 +156,19 @@ public final class Edge implements AutoCloseable {
 
     public Status status() {
         return new Status(phase.get(), capacity, active.size(), serverState, lastRoundTripMillis, connected);
+    }
+
+    /** The steps in flight now, by step key. */
+    public List<RunningStep> running() {
+        return active.values().stream().map(ActiveStep::lease)
+                .map(l -> new RunningStep(l.workspaceId(), l.runId(), l.stepId(), l.stepKey(), l.handler(), l.attempt()))
+                .sorted(Comparator.comparing(RunningStep::stepKey))
+                .toList();
+    }
+
+    /** The server this edge talks to. */
+    public java.net.URI server() {
+        return client.server();
     }
 
     public UUID edgeId() {
