@@ -8,10 +8,14 @@ import io.octvex.desk.DeskShell;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
 import io.octvex.desk.testing.DeskTesting;
+import io.octvex.desk.unlock.DeskVault;
 import io.octvex.protocol.ChainReport;
+import io.octvex.protocol.CreatePrincipal;
 import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexClient;
+import io.octvex.protocol.PrincipalKind;
+import io.octvex.protocol.Role;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import io.octvex.protocol.TokenView;
@@ -19,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -48,7 +53,8 @@ import org.testfx.framework.junit5.Start;
  * the API, and stops working once revoked there.
  *
  * <p>With {@code -Ddesk.screenshots=DIR} (under Xvfb with a GTK window, see docs/desk.md) it saves
- * desk-policy.png, desk-audit.png, desk-workspaces.png and desk-settings.png there.
+ * desk-connect.png, desk-policy.png, desk-audit.png, desk-members.png, desk-workspaces.png, desk-settings.png and
+ * desk-settings-security.png there.
  */
 @ExtendWith(ApplicationExtension.class)
 class DeskAdminIT {
@@ -93,6 +99,11 @@ class DeskAdminIT {
         admin.savePolicy(workspace, POLICY, true);
         admin.savePolicy(workspace, POLICY.replace("PT1H", "PT2H"), false);
         versionsAtStart = admin.policyVersions(workspace).size(); // a new workspace may come with a policy
+        // members besides the admin, for the Members tab (and its screenshot)
+        admin.createPrincipal(workspace, new CreatePrincipal(PrincipalKind.USER, "alice", "Alice Approver",
+                "alice-initial-password", List.of(Role.APPROVER)));
+        admin.createPrincipal(workspace, new CreatePrincipal(PrincipalKind.AGENT, "invoice-bot", null, null,
+                List.of(Role.AGENT)));
         for (String title : List.of("fetch invoices", "archive October")) { // real events for the audit screen
             admin.submitRun(workspace, new SubmitRun(title, null, List.of(new StepSpec("get", "http",
                     "GET https://api.example.com/v1", Json.tree("{\"method\":\"GET\",\"url\":\"https://api.example.com/v1\"}"),
@@ -110,7 +121,11 @@ class DeskAdminIT {
     @Start
     void start(Stage stage) {
         settingsFile = root.resolve("config-" + UUID.randomUUID() + "/desk.properties");
-        shell = new DeskShell(server.url(), DeskHost.none(), new SettingsStore(settingsFile), DeskSettings.DEFAULTS);
+        // a data folder and an encrypted store, as the real Desk has: the connect screen's unlock pane and the
+        // Settings' Bundled edge and Security sections are there (and in the screenshots)
+        Path data = settingsFile.getParent().resolve("data");
+        shell = new DeskShell(server.url(), new DeskHost(Map.of(), data, () -> {}), new SettingsStore(settingsFile),
+                DeskSettings.DEFAULTS, DeskVault.forDesk(data, null));
         stage.setTitle("Octvex Desk");
         stage.setScene(new Scene(shell, 1180, 740));
         javafx.application.Application.setUserAgentStylesheet(
@@ -127,6 +142,8 @@ class DeskAdminIT {
 
     @Test
     void anAdminFindsACompileErrorVerifiesTheChainAndIssuesAndRevokesAToken(FxRobot robot) throws Exception {
+        await("the connect screen", () -> robot.lookup("#signIn").tryQuery().isPresent());
+        DeskTesting.screenshot(robot, "desk-connect.png");
         robot.clickOn("#username").write("admin");
         robot.clickOn("#password").write(ServerProcess.ADMIN_PASSWORD).type(KeyCode.ENTER);
         await("the workspace's screens", () -> robot.lookup("#nav").tryQuery().isPresent());
@@ -153,6 +170,7 @@ class DeskAdminIT {
         TextArea output = robot.lookup("#policyOutput").queryAs(TextArea.class);
         await("the explanation", () -> output.getText().contains("Effect: require_approval"));
         assertThat(output.getText()).contains("Decided by: billing-deletes");
+        robot.interact(() -> editor.scrollXToPixel(0)); // the marked line scrolled it sideways
         DeskTesting.screenshot(robot, "desk-policy.png");
 
         // Audit: verify the real chain; search finds the runs' events
@@ -175,6 +193,12 @@ class DeskAdminIT {
 
         // Workspaces: a token made here is shown once, works, and is refused once revoked here
         show(robot, "Workspaces");
+        ListView<?> members = robot.lookup("#members").queryListView();
+        await("the members are listed", () -> members.getItems().size() == 3);
+        int alice = java.util.stream.IntStream.range(0, 3)
+                .filter(i -> members.getItems().get(i).toString().contains("alice")).findFirst().orElseThrow();
+        robot.interact(() -> members.getSelectionModel().select(alice));
+        DeskTesting.screenshot(robot, "desk-members.png");
         robot.interact(() -> robot.lookup("#workspaceTabs").queryAs(TabPane.class).getSelectionModel().select(1));
         robot.clickOn("#tokenName").write("desk e2e token");
         robot.clickOn("#check-events-read");
@@ -206,6 +230,11 @@ class DeskAdminIT {
         await("the choice is saved", () -> Files.exists(settingsFile)
                 && Files.readString(settingsFile).contains("notifications=false"));
         DeskTesting.screenshot(robot, "desk-settings.png");
+        var settingsScroll = robot.lookup(n -> n instanceof javafx.scene.control.ScrollPane p && p.getContent() != null
+                && p.getContent().lookup("#settingsServer") != null).queryAs(javafx.scene.control.ScrollPane.class);
+        robot.interact(() -> settingsScroll.setVvalue(settingsScroll.getVmax()));
+        DeskTesting.screenshot(robot, "desk-settings-security.png"); // scrolled down: Bundled edge, Security
+        robot.interact(() -> settingsScroll.setVvalue(0)); // Disconnect is at the top
         robot.clickOn("#disconnect");
         await("back at the connect screen", () -> robot.lookup("#signIn").tryQuery().isPresent());
     }
