@@ -116,7 +116,7 @@ public final class ApprovalsView extends BorderPane {
         notice.setId("notice");
         notice.setWrapText(true);
         model.noticeProperty().addListener((obs, old, n) -> say(n.text(), n.problem()));
-        var keys = new Label("↑/↓ move   A approve (🔑: in your browser)   D deny   Enter details");
+        var keys = new Label("↑/↓ move   A approve (security key: in your browser)   D deny   Enter details");
         keys.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         var footer = new VBox(4, notice, keys);
         footer.setPadding(new Insets(8, 16, 12, 16));
@@ -254,7 +254,7 @@ public final class ApprovalsView extends BorderPane {
         private final Label why = new Label();
         private final Label meta = new Label();
         private final Label countdown = new Label();
-        private final Label securityKeyMark = new Label("🔑 requires security key");
+        private final Label securityKeyMark = new Label("Requires a security key");
         private final VBox box;
 
         PendingCell() {

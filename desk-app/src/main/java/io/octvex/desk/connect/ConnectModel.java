@@ -98,7 +98,7 @@ public final class ConnectModel {
         String url = serverUrl.get().strip();
         String typed = code == null ? "" : code.strip();
         if (url.isEmpty() || typed.isEmpty()) {
-            error.set("Enter the server URL and the code `./octvex pair` printed on the server.");
+            error.set("Enter the server URL and the code ./octvex pair printed on the server.");
             return;
         }
         open(url, anonymous -> anonymous.pair(typed), e -> e instanceof OctvexApiException api

@@ -76,7 +76,7 @@ public final class ConnectView extends VBox {
         });
         var pairTitle = new Label("Or pair with a code");
         pairTitle.getStyleClass().add(Styles.TEXT_BOLD);
-        var pairHint = new Label("Run `./octvex pair` on the server: it prints a code that works once, for 5 minutes. "
+        var pairHint = new Label("Run ./octvex pair on the server: it prints a code that works once, for 5 minutes. "
                 + "Enter the server URL above and the code here.");
         pairHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         pairHint.setWrapText(true);

@@ -291,7 +291,7 @@ final class BundledEdgeModel {
                 .map(r -> r.stepKey() + " · " + r.handler() + " · run " + r.runId() + " (attempt " + r.attempt() + ")")
                 .toList();
         String conn = (s.connected() ? "Connected to " : "Connecting to ") + current.server() + " · "
-                + s.activeSteps() + " of " + s.capacity() + " slot(s) busy"
+                + s.activeSteps() + " of " + s.capacity() + (s.capacity() == 1 ? " slot" : " slots") + " busy"
                 + (s.serverState() == null ? "" : " · the server lists it as " + s.serverState().wire());
         fx.execute(() -> {
             connection.set(conn);

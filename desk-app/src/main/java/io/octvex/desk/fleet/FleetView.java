@@ -54,7 +54,8 @@ final class FleetView extends BorderPane {
         title.getStyleClass().add(Styles.TITLE_3);
         var count = new Label();
         count.getStyleClass().add(Styles.TEXT_MUTED);
-        count.textProperty().bind(javafx.beans.binding.Bindings.size(model.edges()).asString("%d edges"));
+        count.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> model.edges().size() == 1 ? "1 edge" : model.edges().size() + " edges", model.edges()));
         var sync = new Label();
         sync.setId("fleetSync");
         model.syncProperty().addListener((obs, old, state) -> state.showIn(sync));
