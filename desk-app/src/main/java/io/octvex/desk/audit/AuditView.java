@@ -46,11 +46,11 @@ final class AuditView extends BorderPane {
         var header = new HBox(12, title, spacer, chain, verify);
         header.setAlignment(Pos.CENTER_LEFT);
 
-        var run = field("auditRun", "Run id", 230);
-        var type = field("auditType", "Type, e.g. approval. or run.*", 190);
-        var principal = field("auditPrincipal", "Principal name or id", 150);
-        var from = field("auditFrom", "From, e.g. 2026-11-24", 150);
-        var to = field("auditTo", "To, e.g. 2026-11-24 18:00", 170);
+        var run = field("auditRun", "Run id", 200);
+        var type = field("auditType", "Type, e.g. approval. or run.*", 170);
+        var principal = field("auditPrincipal", "Principal (name or id)", 180);
+        var from = field("auditFrom", "From (2026-11-24)", 170);
+        var to = field("auditTo", "To (2026-11-24 18:00)", 200);
         var search = new Button("Search");
         search.setId("auditSearch");
         search.getStyleClass().add(Styles.ACCENT);
@@ -82,7 +82,7 @@ final class AuditView extends BorderPane {
         table.setPlaceholder(new Label("Search to list events (all fields empty: the whole log)."));
         table.getColumns().setAll(java.util.List.of(
                 column("#", 60, r -> Long.toString(r.event().seq())),
-                column("Time", 150, r -> r.event().at() == null ? "" : TIME.format(r.event().at())),
+                column("Time", 190, r -> r.event().at() == null ? "" : TIME.format(r.event().at())),
                 column("Type", 190, r -> r.event().type()),
                 column("Principal", 110, AuditModel.Row::principal),
                 column("Run", 110, r -> r.event().runId() == null ? "" : r.event().runId().toString().substring(0, 8)),

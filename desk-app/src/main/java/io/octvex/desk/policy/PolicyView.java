@@ -16,6 +16,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -131,7 +132,7 @@ final class PolicyView extends BorderPane {
         output.textProperty().bind(model.outputProperty());
         VBox.setVgrow(output, Priority.ALWAYS);
 
-        var right = new VBox(6, section("Versions"), versions, new HBox(6, diff, rollback, open),
+        var right = new VBox(6, section("Versions"), versions, new FlowPane(6, 6, diff, rollback, open),
                 section("Explain (active policy)"), principal, action, resource, new HBox(6, method, explain), output);
         right.setMinWidth(300);
 
