@@ -8,10 +8,12 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -60,9 +62,12 @@ final class SettingsView extends BorderPane {
 
         var notice = new Label();
         notice.setId("settingsNotice");
-        notice.setWrapText(true);
+        // "Saved in <path>" is one line cut in the middle (a path has no spaces to wrap at); a problem wraps
+        notice.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
         model.noticeProperty().addListener((obs, old, n) -> {
             notice.setText(n.text());
+            notice.setTooltip(new Tooltip(n.text()));
+            notice.setWrapText(n.problem());
             notice.getStyleClass().remove(Styles.DANGER);
             if (n.problem()) {
                 notice.getStyleClass().add(Styles.DANGER);

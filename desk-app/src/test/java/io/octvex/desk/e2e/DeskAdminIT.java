@@ -8,7 +8,6 @@ import io.octvex.desk.DeskShell;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
 import io.octvex.desk.testing.DeskTesting;
-import io.octvex.desk.unlock.DeskVault;
 import io.octvex.protocol.ChainReport;
 import io.octvex.protocol.CreatePrincipal;
 import io.octvex.protocol.Json;
@@ -28,7 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TabPane;
@@ -122,15 +120,12 @@ class DeskAdminIT {
     void start(Stage stage) {
         settingsFile = root.resolve("config-" + UUID.randomUUID() + "/desk.properties");
         // a data folder and an encrypted store, as the real Desk has: the connect screen's unlock pane and the
-        // Settings' Bundled edge and Security sections are there (and in the screenshots)
+        // Settings' Bundled edge and Security sections are there (and in the screenshots), with WebAuthn offered
+        // as in the real Desk (the browser only opens when it is chosen)
         Path data = settingsFile.getParent().resolve("data");
         shell = new DeskShell(server.url(), new DeskHost(Map.of(), data, () -> {}), new SettingsStore(settingsFile),
-                DeskSettings.DEFAULTS, DeskVault.forDesk(data, null));
-        stage.setTitle("Octvex Desk");
-        stage.setScene(new Scene(shell, 1180, 740));
-        javafx.application.Application.setUserAgentStylesheet(
-                new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
-        stage.show();
+                DeskSettings.DEFAULTS);
+        DeskTesting.show(stage, shell, 1180, 740);
     }
 
     @AfterEach

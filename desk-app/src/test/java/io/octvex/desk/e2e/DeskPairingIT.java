@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.octvex.desk.DeskHost;
 import io.octvex.desk.DeskShell;
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
 import io.octvex.protocol.MemberView;
@@ -22,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TabPane;
@@ -73,11 +73,7 @@ class DeskPairingIT {
     void start(Stage stage) {
         shell = new DeskShell(server.url(), DeskHost.none(),
                 new SettingsStore(root.resolve("config-" + UUID.randomUUID() + "/desk.properties")), DeskSettings.DEFAULTS);
-        stage.setTitle("Octvex Desk");
-        stage.setScene(new Scene(shell, 1180, 740));
-        javafx.application.Application.setUserAgentStylesheet(
-                new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
-        stage.show();
+        DeskTesting.show(stage, shell, 1180, 740);
     }
 
     @AfterEach

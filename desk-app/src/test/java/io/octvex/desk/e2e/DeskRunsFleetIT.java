@@ -46,7 +46,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
@@ -126,11 +125,7 @@ class DeskRunsFleetIT {
     @Start
     void start(Stage stage) {
         shell = new DeskShell(server.url());
-        stage.setTitle("Octvex Desk");
-        stage.setScene(new Scene(shell, 1240, 760));
-        javafx.application.Application.setUserAgentStylesheet(
-                new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
-        stage.show();
+        DeskTesting.show(stage, shell, 1240, 760);
     }
 
     @AfterEach

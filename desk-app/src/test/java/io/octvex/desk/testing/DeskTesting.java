@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -18,6 +21,15 @@ public final class DeskTesting {
     public static final String SCREENSHOTS = "desk.screenshots";
 
     private DeskTesting() {}
+
+    /** Shows {@code root} as the Desk's window: the title the screenshots look for, and the Desk's theme. */
+    public static void show(Stage stage, Parent root, double width, double height) {
+        javafx.application.Application.setUserAgentStylesheet(
+                new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
+        stage.setTitle("Octvex Desk");
+        stage.setScene(new Scene(root, width, height));
+        stage.show();
+    }
 
     /**
      * Polls {@code condition} until it holds, else fails saying {@code what} and {@code context} (the server's
