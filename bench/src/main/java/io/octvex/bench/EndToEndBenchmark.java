@@ -63,6 +63,10 @@ public final class EndToEndBenchmark {
                 for (int depth : options.depths()) {
                     report.depth(depth, say(phases.drain(depth, options.edges())));
                 }
+                if (options.approvals() > 0) { // last: it leaves a policy that holds every step
+                    report.approvals(say(phases.approvals(new ApprovalPath(stack.admin(), stack.workspace(), octvex),
+                            options.approvals(), options.edges())));
+                }
             }
         } finally {
             say("logs of this run: " + work);

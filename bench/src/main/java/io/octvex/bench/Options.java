@@ -7,12 +7,13 @@ import java.util.List;
 
 /** The benchmark's settings; every one has a default that keeps a run to a few minutes. */
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
-               List<Integer> depths, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
+               List<Integer> depths, int approvals, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
                boolean writeDoc, Path serverJar, Path edgeJar, Path results) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
-                                      [--edge-curve 1,2,4] [--depths 1000,10000] [--jfr] [--waits] [--doc]
+                                      [--edge-curve 1,2,4] [--depths 1000,10000] [--approvals N]
+                                      [--jfr] [--waits] [--doc]
               --runs N           backlog drained by each system for the throughput ratio (default 2000)
               --edges N          edge processes for the headline figures (default 2)
               --capacity N       slots per edge (default 8)
@@ -20,6 +21,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --rate R           its submissions per second (default: a quarter of the measured drain rate)
               --edge-curve LIST  also drain --runs with each number of edges (default: none)
               --depths LIST      also drain backlogs of these sizes with --edges edges (default: none)
+              --approvals N      approval-path samples, one at a time, last (default 100; 0: none)
               --submitters N     concurrent API clients filling a backlog (default 8)
               --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
               --peer-threads N   db-scheduler's executor threads (default 16)
@@ -33,7 +35,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
-        int peerThreads = 16;
+        int peerThreads = 16, approvals = 100;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
@@ -49,6 +51,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--edge-curve" -> edgeCurve = list(args[++i]);
                 case "--depths" -> depths = list(args[++i]);
+                case "--approvals" -> approvals = Integer.parseInt(args[++i]);
                 case "--submitters" -> submitters = Integer.parseInt(args[++i]);
                 case "--raw-workers" -> rawWorkers = Integer.parseInt(args[++i]);
                 case "--raw-batch" -> rawBatch = Integer.parseInt(args[++i]);
@@ -61,7 +64,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
-        return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, submitters, rawWorkers,
+        return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
                 Path.of("bench/results"));
     }

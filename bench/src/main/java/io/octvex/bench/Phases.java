@@ -83,6 +83,16 @@ final class Phases {
                 Percentiles.of(timings.stream().map(t -> millis(t.placed(), t.completed())).toList()), waits);
     }
 
+    /** The approval path ({@link ApprovalPath}), edges running; it leaves the approval policy active. */
+    ApprovalPath.Result approvals(ApprovalPath path, int samples, int edges) throws Exception {
+        stack.startEdges(edgeJar, edges, capacity);
+        try {
+            return path.measure(samples);
+        } finally {
+            stack.stopEdges();
+        }
+    }
+
     private static double millis(Instant from, Instant to) {
         return Duration.between(Objects.requireNonNull(from), Objects.requireNonNull(to)).toNanos() / 1e6;
     }

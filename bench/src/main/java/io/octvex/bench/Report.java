@@ -26,6 +26,7 @@ final class Report {
     private Phases.Flow flow;
     private final List<Phases.Drain> edgeCurve = new ArrayList<>();
     private final Map<Integer, Phases.Drain> depths = new TreeMap<>();
+    private ApprovalPath.Result approvals;
 
     Report(Options options, String arguments) {
         this.options = options;
@@ -43,6 +44,8 @@ final class Report {
     void edgeCurve(Phases.Drain d) { edgeCurve.add(d); }
 
     void depth(int depth, Phases.Drain d) { depths.put(depth, d); }
+
+    void approvals(ApprovalPath.Result a) { approvals = a; }
 
     String markdown() {
         StringBuilder md = new StringBuilder();
@@ -85,6 +88,14 @@ final class Report {
             md.append("\n| Waiting steps (").append(options.edges()).append(" edges) | runs/s | API fill, runs/s |\n|---|---|---|\n");
             depths.forEach((depth, d) -> md.append(String.format("| %,d | %.0f | %.0f |%n", depth,
                     d.execution().perSecond(), d.submission().perSecond())));
+        }
+        if (approvals != null) {
+            md.append("\nApproval path, ").append(approvals.samples()).append(" samples one at a time, ")
+                    .append(options.edges()).append(" edges:\n\n| Latency | p50 | p95 | p99 | max |\n|---|---|---|---|---|\n");
+            md.append("| gate commit → `approval.requested` on the live stream | ").append(approvals.commitToStream().row()).append(" |\n");
+            md.append("| approve call (request → answer) | ").append(approvals.approveCall().row()).append(" |\n");
+            md.append("| approve → step leased again (`approval.used`) | ").append(approvals.approveToLease().row()).append(" |\n");
+            md.append("| approve → run completed | ").append(approvals.approveToComplete().row()).append(" |\n");
         }
         return md.toString();
     }
