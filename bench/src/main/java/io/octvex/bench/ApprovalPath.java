@@ -32,12 +32,15 @@ import javax.sql.DataSource;
  * The Desk's own share (stream → notification) is the Desk benchmark's ({@code ./octvex bench notify}).
  */
 final class ApprovalPath {
-    /** The starter policy's grant, and a rule that holds every no-op step for an approver. */
-    static final String POLICY = """
+    /** The starter policy's grant: what the phases after this one run under again. */
+    static final String WITHOUT_APPROVALS = """
             grants:
               - id: members
                 to: {roles: [owner, admin, operator, agent]}
                 actions: ["*"]
+            """;
+    /** The same grant, and a rule that holds every no-op step for an approver. */
+    static final String POLICY = WITHOUT_APPROVALS + """
             rules:
               - id: bench-sign-off
                 when: 'action == "noop.run"'
@@ -61,7 +64,7 @@ final class ApprovalPath {
     record Result(int samples, Percentiles commitToStream, Percentiles approveCall, Percentiles approveToLease,
                   Percentiles approveToComplete) {}
 
-    /** Activates {@link #POLICY}: every later no-op step waits for an approval. Run it after the other phases. */
+    /** Activates {@link #POLICY}: every later no-op step waits for an approval until the caller activates another. */
     Result measure(int samples) throws Exception {
         admin.savePolicy(workspace, POLICY, true);
         admin.createPrincipal(workspace, new CreatePrincipal(PrincipalKind.USER, APPROVER, "Bench Approver",

@@ -60,12 +60,13 @@ public final class EndToEndBenchmark {
                 for (int edges : options.edgeCurve()) {
                     report.edgeCurve(say(phases.drain(options.runs(), edges)));
                 }
-                for (int depth : options.depths()) {
-                    report.depth(depth, say(phases.drain(depth, options.edges())));
-                }
-                if (options.approvals() > 0) { // last: it leaves a policy that holds every step
+                if (options.approvals() > 0) {
                     report.approvals(say(phases.approvals(new ApprovalPath(stack.admin(), stack.workspace(), octvex),
                             options.approvals(), options.edges())));
+                    stack.admin().savePolicy(stack.workspace(), ApprovalPath.WITHOUT_APPROVALS, true);
+                }
+                for (int depth : options.depths()) { // last: each leaves the steps it did not measure queued
+                    report.depth(say(phases.depth(depth, options.depthSample(), options.edges())));
                 }
             }
         } finally {

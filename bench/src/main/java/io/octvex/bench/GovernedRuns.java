@@ -114,6 +114,62 @@ final class GovernedRuns {
         }
     }
 
+    /** Steps waiting for an edge (queued). */
+    long waiting() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM steps WHERE workspace_id = ? AND status = 'queued'")) {
+            s.setObject(1, workspace);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The workspace's newest event: phases that measure "from now" start after it. */
+    long lastSeq() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT coalesce(max(seq), 0) FROM events WHERE workspace_id = ?")) {
+            s.setObject(1, workspace);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Waits for {@code count} runs to complete in events after {@code afterSeq}; answers the span from the first
+     * pickup to the {@code count}-th completion among those events (their times are set at commit).
+     */
+    Duration awaitCompletions(long afterSeq, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                    SELECT (SELECT min(at) FROM events WHERE workspace_id = ? AND type = 'step.placed' AND seq > ?),
+                           (SELECT at FROM events WHERE workspace_id = ? AND type = 'run.transitioned' AND seq > ?
+                                   AND data->>'to' = 'completed' ORDER BY seq OFFSET ? LIMIT 1)""")) {
+                s.setObject(1, workspace);
+                s.setLong(2, afterSeq);
+                s.setObject(3, workspace);
+                s.setLong(4, afterSeq);
+                s.setInt(5, count - 1);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    Instant first = instant(rs, 1);
+                    Instant last = instant(rs, 2);
+                    if (first != null && last != null) {
+                        return Duration.between(first, last);
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(count + " runs did not complete within " + timeout);
+            }
+            Thread.sleep(500);
+        }
+    }
+
     /** Reads each run's queued, placed and completed times from its audit events. */
     List<Timing> timings(List<Submitted> runs) throws SQLException {
         java.util.Map<UUID, Instant> submitted = new java.util.HashMap<>();
@@ -155,6 +211,11 @@ final class GovernedRuns {
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
+        java.sql.Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
         java.sql.Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
     }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The benchmark's settings; every one has a default that keeps a run to a few minutes. */
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
-               List<Integer> depths, int approvals, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
+               List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
                boolean writeDoc, Path serverJar, Path edgeJar, Path results) {
 
     static final String USAGE = """
@@ -20,8 +20,10 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --flow-seconds S   duration of the open-loop latency phase (default 20)
               --rate R           its submissions per second (default: a quarter of the measured drain rate)
               --edge-curve LIST  also drain --runs with each number of edges (default: none)
-              --depths LIST      also drain backlogs of these sizes with --edges edges (default: none)
-              --approvals N      approval-path samples, one at a time, last (default 100; 0: none)
+              --depths LIST      then, with --edges edges, top the backlog up to each number of waiting
+                                 steps and measure the drain rate over --depth-sample completions (default: none)
+              --depth-sample N   completions measured at each depth (default 5000; the rest stays queued)
+              --approvals N      approval-path samples, one at a time (default 100; 0: none)
               --submitters N     concurrent API clients filling a backlog (default 8)
               --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
               --peer-threads N   db-scheduler's executor threads (default 16)
@@ -35,7 +37,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
-        int peerThreads = 16, approvals = 100;
+        int peerThreads = 16, approvals = 100, depthSample = 5000;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
@@ -51,6 +53,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--edge-curve" -> edgeCurve = list(args[++i]);
                 case "--depths" -> depths = list(args[++i]);
+                case "--depth-sample" -> depthSample = Integer.parseInt(args[++i]);
                 case "--approvals" -> approvals = Integer.parseInt(args[++i]);
                 case "--submitters" -> submitters = Integer.parseInt(args[++i]);
                 case "--raw-workers" -> rawWorkers = Integer.parseInt(args[++i]);
@@ -64,7 +67,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
-        return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, approvals, submitters, rawWorkers,
+        return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, depthSample, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
                 Path.of("bench/results"));
     }

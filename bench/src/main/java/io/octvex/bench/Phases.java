@@ -83,6 +83,34 @@ final class Phases {
                 Percentiles.of(timings.stream().map(t -> millis(t.placed(), t.completed())).toList()), waits);
     }
 
+    /** The drain rate with {@code depth} steps waiting: the first {@code sample} completions after edges start. */
+    record Depth(int depth, long waitingBefore, Throughput fill, Throughput execution, long waitingAfter) {}
+
+    /**
+     * Tops the backlog up to {@code depth} waiting steps (what earlier depths left counts), starts the edges and
+     * measures the first {@code sample} completions: a deep queue is measured without draining it all, so 100k
+     * fits a benchmark run. The rest stays queued for the next, deeper phase.
+     */
+    Depth depth(int depth, int sample, int edges) throws Exception {
+        long waiting = runs.waiting();
+        int fill = (int) Math.max(0, depth - waiting);
+        Instant before = Instant.now();
+        runs.backlog(fill, submitters);
+        Throughput filled = new Throughput("API submit, " + submitters + " clients", fill,
+                Duration.between(before, Instant.now()));
+        int measured = (int) Math.min(sample, waiting + fill);
+        long after = runs.lastSeq();
+        stack.startEdges(edgeJar, edges, capacity);
+        Throughput execution;
+        try {
+            execution = new Throughput("Octvex governed runs", measured, runs.awaitCompletions(after, measured,
+                    Duration.ofMinutes(20)));
+        } finally {
+            stack.stopEdges();
+        }
+        return new Depth(depth, waiting + fill, filled, execution, runs.waiting());
+    }
+
     /** The approval path ({@link ApprovalPath}), edges running; it leaves the approval policy active. */
     ApprovalPath.Result approvals(ApprovalPath path, int samples, int edges) throws Exception {
         stack.startEdges(edgeJar, edges, capacity);

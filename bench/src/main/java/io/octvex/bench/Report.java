@@ -8,8 +8,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** The figures of one benchmark run as Markdown, with the machine, the load, the command and the date. */
 final class Report {
@@ -25,7 +23,7 @@ final class Report {
     private Phases.Drain ours;
     private Phases.Flow flow;
     private final List<Phases.Drain> edgeCurve = new ArrayList<>();
-    private final Map<Integer, Phases.Drain> depths = new TreeMap<>();
+    private final List<Phases.Depth> depths = new ArrayList<>();
     private ApprovalPath.Result approvals;
 
     Report(Options options, String arguments) {
@@ -43,7 +41,7 @@ final class Report {
 
     void edgeCurve(Phases.Drain d) { edgeCurve.add(d); }
 
-    void depth(int depth, Phases.Drain d) { depths.put(depth, d); }
+    void depth(Phases.Depth d) { depths.add(d); }
 
     void approvals(ApprovalPath.Result a) { approvals = a; }
 
@@ -85,9 +83,11 @@ final class Report {
             edgeCurve.forEach(d -> md.append(String.format("| %d | %.0f |%n", d.edges(), d.execution().perSecond())));
         }
         if (!depths.isEmpty()) {
-            md.append("\n| Waiting steps (").append(options.edges()).append(" edges) | runs/s | API fill, runs/s |\n|---|---|---|\n");
-            depths.forEach((depth, d) -> md.append(String.format("| %,d | %.0f | %.0f |%n", depth,
-                    d.execution().perSecond(), d.submission().perSecond())));
+            md.append("\n| Waiting steps (").append(options.edges())
+                    .append(" edges) | completions measured | runs/s | topped up through the API | API fill, runs/s |\n|---|---|---|---|---|\n");
+            depths.forEach(d -> md.append(String.format("| %,d | %,d | %.0f | %,d | %s |%n", d.waitingBefore(),
+                    d.execution().items(), d.execution().perSecond(), d.fill().items(),
+                    d.fill().items() == 0 ? "–" : String.format("%.0f", d.fill().perSecond()))));
         }
         if (approvals != null) {
             md.append("\nApproval path, ").append(approvals.samples()).append(" samples one at a time, ")
