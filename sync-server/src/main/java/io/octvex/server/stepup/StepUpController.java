@@ -78,11 +78,7 @@ class StepUpController {
     @DeleteMapping("/api/v1/principals/{principalId}/webauthn/credentials")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void reset(Caller caller, @PathVariable UUID principalId) {
-        if (!caller.instanceAdmin() || !caller.isSession()) {
-            throw ApiException.forbidden("only an instance admin, signed in (not with an API token), resets "
-                    + "another user's security keys");
-        }
-        stepUps.reset(caller.principalId(), principalId);
+        stepUps.reset(caller.principalId(), caller.instanceAdmin() && caller.isSession(), principalId);
     }
 
     @PostMapping("/api/v1/workspaces/{workspaceId}/approvals/{approvalId}/step-up")

@@ -177,22 +177,32 @@ public class StepUps {
      * An instance admin removes every key of another principal (a lost key, or the recovery after a stolen
      * session was used before the first key): their next key is registered with their session alone again.
      * Open ceremonies of that principal are spent, so nothing started before the reset finishes after it.
+     * A refused reset is audited too: someone tried to take away another user's keys.
      */
-    @Transactional
-    public int reset(UUID adminId, UUID principalId) {
-        if (adminId.equals(principalId)) {
-            throw ApiException.forbidden("an instance admin does not reset their own keys: remove them one by one "
-                    + "with an assertion by one of them, or ask another instance admin");
-        }
-        if (!store.principalExists(principalId)) {
-            throw ApiException.notFound("principal " + principalId);
-        }
-        store.lockPrincipal(principalId);
-        int removed = store.deleteAll(principalId);
-        store.spendOpen(principalId, now());
-        audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.reset", adminId,
-                Map.of("principalId", principalId, "removed", removed)));
-        return removed;
+    public int reset(UUID callerId, boolean adminSession, UUID principalId) {
+        return tx.execute(s -> {
+            ApiException refused = !adminSession
+                    ? ApiException.forbidden("only an instance admin, signed in (not with an API token), resets "
+                            + "another user's security keys")
+                    : callerId.equals(principalId)
+                    ? ApiException.forbidden("an instance admin does not reset their own keys: remove them one "
+                            + "by one with an assertion by one of them, or ask another instance admin")
+                    : null;
+            if (refused != null) {
+                audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.reset_refused", callerId,
+                        Map.of("principalId", principalId, "reason", refused.getMessage())));
+                return new Outcome<>(0, refused);
+            }
+            if (!store.principalExists(principalId)) {
+                throw ApiException.notFound("principal " + principalId);
+            }
+            store.lockPrincipal(principalId);
+            int removed = store.deleteAll(principalId);
+            store.spendOpen(principalId, now());
+            audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.reset", callerId,
+                    Map.of("principalId", principalId, "removed", removed)));
+            return new Outcome<>(removed, null);
+        }).get();
     }
 
     // --- step-up ------------------------------------------------------------------------------------------

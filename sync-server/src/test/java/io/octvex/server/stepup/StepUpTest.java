@@ -544,6 +544,8 @@ class StepUpTest {
         TestApi.Response notAdmin = api.send("DELETE", path, peer.token(), null);
         assertThat(notAdmin.status()).as(notAdmin.body()).isEqualTo(403);
         assertThat(notAdmin.detail()).contains("only an instance admin");
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND type = 'webauthn.reset_refused' "
+                + "AND principal_id = ?").params(AuditLog.INSTANCE, peer.id()).query(Long.class).single()).isEqualTo(1);
         assertThat(keys(approver)).hasSize(1);
         WebAuthnCeremony open = keyChallengeFor(approver, "register", null);
 
