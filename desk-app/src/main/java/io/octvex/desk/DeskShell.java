@@ -282,7 +282,12 @@ public final class DeskShell extends StackPane implements AutoCloseable {
 
         @Override
         public void approve(ApprovalItem item) {
-            onInbox(false, in -> in.model().approve(item));
+            onInbox(false, in -> in.view().approve(item)); // the view sends a step-up approval to the browser
+        }
+
+        @Override
+        public void approveWithSecurityKey(ApprovalItem item) {
+            onInbox(false, in -> in.view().approve(item));
         }
 
         @Override

@@ -157,8 +157,11 @@ public final class ApprovalsView extends BorderPane {
         }
     }
 
-    /** One vote; with a security key in the browser when the approval's rule asks for a step-up. */
-    private void approve(ApprovalItem item) {
+    /**
+     * One vote; with a security key in the browser when the approval's rule asks for a step-up. Also what a
+     * notification's approve action ends in, so that one never sends a plain vote the server refuses.
+     */
+    public void approve(ApprovalItem item) {
         if (item.needsSecurityKey()) {
             securityKey.approve(item, this::say);
         } else {

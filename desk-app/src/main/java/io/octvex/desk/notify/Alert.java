@@ -17,7 +17,8 @@ record Alert(ApprovalItem item, String summary, String body) {
                         item.rule().isEmpty() ? "" : "Rule " + item.rule() + ": " + item.message(),
                         run,
                         "Requested by " + item.requester() + " · " + item.approvals() + "/" + item.quorum()
-                                + " × " + item.approverRole())
+                                + " × " + item.approverRole(),
+                        item.needsSecurityKey() ? "Approving needs your security key (in your browser)" : "")
                 .filter(line -> !line.isBlank()).toList());
         return new Alert(item, summary, body);
     }

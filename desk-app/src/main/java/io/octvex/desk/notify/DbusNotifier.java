@@ -15,12 +15,14 @@ import org.freedesktop.dbus.types.Variant;
 
 /**
  * Linux (and other freedesktop desktops): {@code org.freedesktop.Notifications} on the session bus, with
- * Open / Approve / Deny actions when the server says it supports actions. The click on the notification
- * itself is the {@code "default"} action: open the Desk on the approval.
+ * Open / Approve / Deny actions when the server says it supports actions ("Approve with security key…" when
+ * the approval's rule asks for a step-up). The click on the notification itself is the {@code "default"}
+ * action: open the Desk on the approval.
  */
 final class DbusNotifier implements Notifier {
     private static final System.Logger LOG = System.getLogger(DbusNotifier.class.getName());
     static final String APP_NAME = "Octvex Desk";
+    static final String APPROVE_WITH_KEY = "approve-security-key";
 
     private final DBusConnection bus;
     private final Notifications server;
@@ -70,7 +72,7 @@ final class DbusNotifier implements Notifier {
     /** Synchronized with {@link #onAction}: a signal for this id may come in before Notify's reply. */
     @Override
     public synchronized void show(Alert alert) {
-        List<String> keys = actions ? List.of("default", "Open", "approve", "Approve", "deny", "Deny…") : List.of();
+        List<String> keys = actions ? actionKeys(alert.item()) : List.of();
         Map<String, Variant<?>> hints = Map.of(
                 "urgency", new Variant<>((byte) 1),
                 "category", new Variant<>("x-octvex.approval"),
@@ -102,8 +104,32 @@ final class DbusNotifier implements Notifier {
         if (item == null) {
             return; // another application's notification, or one already handled
         }
-        switch (signal.getActionKey()) {
-            case "approve" -> handler.approve(item);
+        dispatch(signal.getActionKey(), item, handler);
+    }
+
+    /**
+     * The actions (key, label pairs) offered for an approval: a step-up approval offers "Approve with
+     * security key…" instead of a plain Approve, which the server would refuse.
+     */
+    static List<String> actionKeys(ApprovalItem item) {
+        return item.needsSecurityKey()
+                ? List.of("default", "Open", APPROVE_WITH_KEY, "Approve with security key…", "deny", "Deny…")
+                : List.of("default", "Open", "approve", "Approve", "deny", "Deny…");
+    }
+
+    /**
+     * What an action does. A plain "approve" for a step-up approval (a notification shown before the rule
+     * asked for one, or a server that offers actions it was not given) goes to the ceremony too.
+     */
+    static void dispatch(String actionKey, ApprovalItem item, DeskNotifications.Actions handler) {
+        switch (actionKey) {
+            case "approve", APPROVE_WITH_KEY -> {
+                if (item.needsSecurityKey()) {
+                    handler.approveWithSecurityKey(item);
+                } else {
+                    handler.approve(item);
+                }
+            }
             case "deny" -> handler.deny(item);
             default -> handler.open(item);
         }

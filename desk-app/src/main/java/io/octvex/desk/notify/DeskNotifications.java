@@ -23,8 +23,17 @@ public final class DeskNotifications implements AutoCloseable {
         /** The click on the notification (or the tray icon): the Desk in front, on {@code item} (null: none). */
         void open(ApprovalItem item);
 
-        /** "Approve": one vote through the API. */
+        /** "Approve": one vote through the API (only for approvals that need no security key). */
         void approve(ApprovalItem item);
+
+        /**
+         * "Approve with security key…": the approval's rule asks for a step-up, so the server's ceremony page
+         * opens in the system browser, as the Approvals screen's A does (a plain vote would be refused).
+         * Unless overridden, the Desk opens on the approval, where A does that.
+         */
+        default void approveWithSecurityKey(ApprovalItem item) {
+            open(item);
+        }
 
         /** "Deny": a denial needs a reason, so the Desk opens on the item and asks for it. */
         void deny(ApprovalItem item);

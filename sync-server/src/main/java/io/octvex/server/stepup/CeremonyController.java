@@ -34,8 +34,10 @@ class CeremonyController {
     @PostMapping("/webauthn/ceremony/finish")
     Map<String, String> finish(HttpServletRequest http, @RequestBody(required = false) Ticket request) {
         sameOrigin(http);
-        return Map.of("outcome", stepUps.finishTicket(request == null ? null : request.ticket(),
-                request == null ? null : request.credential()));
+        StepUps.Finished done = stepUps.finishTicket(request == null ? null : request.ticket(),
+                request == null ? null : request.credential());
+        return done.next() == null ? Map.of("outcome", done.outcome())
+                : Map.of("outcome", done.outcome(), "next", done.next());
     }
 
     private void sameOrigin(HttpServletRequest http) {

@@ -26,9 +26,10 @@ class CeremonyStore {
 
     record Ceremony(UUID id, String kind, UUID principalId, UUID workspaceId, UUID approvalId, String decision,
                     String reason, Integer grantMinutes, String evidenceHash, byte[] nonce, byte[] challenge,
-                    String label, Instant createdAt, Instant expiresAt, Instant usedAt) {
+                    String label, Instant createdAt, Instant expiresAt, Instant usedAt, UUID keyId, boolean proven) {
         static final String REGISTRATION = "registration";
         static final String STEP_UP = "step_up";
+        static final String KEY_MANAGEMENT = "key_management";
     }
 
     record Credential(UUID id, UUID principalId, String credentialId, UUID aaguid, byte[] coseKey, long signCount,
@@ -38,15 +39,16 @@ class CeremonyStore {
     void insert(Ceremony c, byte[] ticketHash) {
         jdbc.sql("""
                 INSERT INTO webauthn_ceremonies (id, kind, principal_id, workspace_id, approval_id, decision, reason,
-                        grant_minutes, evidence_hash, nonce, challenge, label, ticket_hash, created_at, expires_at)
+                        grant_minutes, evidence_hash, nonce, challenge, label, ticket_hash, created_at, expires_at,
+                        key_id, proven)
                 VALUES (:id, :kind, :who, :ws, :approval, :decision, :reason, :grant, :hash, :nonce, :challenge,
-                        :label, :ticket, :at, :expires)""")
+                        :label, :ticket, :at, :expires, :key, :proven)""")
                 .param("id", c.id()).param("kind", c.kind()).param("who", c.principalId())
                 .param("ws", c.workspaceId()).param("approval", c.approvalId()).param("decision", c.decision())
                 .param("reason", c.reason()).param("grant", c.grantMinutes()).param("hash", c.evidenceHash())
                 .param("nonce", c.nonce()).param("challenge", c.challenge()).param("label", c.label())
                 .param("ticket", ticketHash).param("at", at(c.createdAt())).param("expires", at(c.expiresAt()))
-                .update();
+                .param("key", c.keyId()).param("proven", c.proven()).update();
     }
 
     Optional<Ceremony> byTicket(byte[] ticketHash) {
@@ -75,6 +77,45 @@ class CeremonyStore {
     boolean spend(UUID id, Instant at) {
         return jdbc.sql("UPDATE webauthn_ceremonies SET used_at = :at WHERE id = :id AND used_at IS NULL")
                 .param("at", at(at)).param("id", id).update() == 1;
+    }
+
+    /**
+     * Locks the principal, so that the checks "has no key yet" and "has this key" hold until the change that
+     * depends on them commits (two first registrations, or a registration racing a removal, are serialised).
+     */
+    void lockPrincipal(UUID principalId) {
+        jdbc.sql("SELECT id FROM principals WHERE id = :id FOR UPDATE").param("id", principalId).query(UUID.class)
+                .optional();
+    }
+
+    boolean principalExists(UUID principalId) {
+        return jdbc.sql("SELECT count(*) FROM principals WHERE id = :id").param("id", principalId)
+                .query(Long.class).single() > 0;
+    }
+
+    /** Spends every open ceremony of a principal: after a reset, nothing started before it may finish. */
+    int spendOpen(UUID principalId, Instant at) {
+        return jdbc.sql("UPDATE webauthn_ceremonies SET used_at = :at WHERE principal_id = :who AND used_at IS NULL")
+                .param("at", at(at)).param("who", principalId).update();
+    }
+
+    int deleteAll(UUID principalId) {
+        return jdbc.sql("DELETE FROM webauthn_credentials WHERE principal_id = :who").param("who", principalId)
+                .update();
+    }
+
+    /**
+     * Deletes up to {@code limit} ceremonies that expired before {@code cutoff}, except those a step-up vote
+     * keeps as its proof. Replicas sweeping at once skip each other's rows.
+     */
+    int sweep(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                DELETE FROM webauthn_ceremonies WHERE id IN (
+                    SELECT c.id FROM webauthn_ceremonies c
+                    WHERE c.expires_at < :cutoff
+                      AND NOT EXISTS (SELECT 1 FROM approval_vote_step_ups s WHERE s.ceremony_id = c.id)
+                    ORDER BY c.expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)""")
+                .param("cutoff", at(cutoff)).param("limit", limit).update();
     }
 
     void insert(Credential c) {
@@ -119,7 +160,8 @@ class CeremonyStore {
                 rs.getObject("approval_id", UUID.class), rs.getString("decision"), rs.getString("reason"),
                 (Integer) rs.getObject("grant_minutes"), rs.getString("evidence_hash"), rs.getBytes("nonce"),
                 rs.getBytes("challenge"), rs.getString("label"), instant(rs, "created_at"),
-                instant(rs, "expires_at"), instant(rs, "used_at"));
+                instant(rs, "expires_at"), instant(rs, "used_at"), rs.getObject("key_id", UUID.class),
+                rs.getBoolean("proven"));
     }
 
     private static Credential credential(ResultSet rs, int n) throws SQLException {

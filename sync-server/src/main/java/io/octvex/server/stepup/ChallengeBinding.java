@@ -11,9 +11,13 @@ import java.util.UUID;
  * The step-up challenge: SHA-256 over (evidence hash ‖ approval id ‖ decision ‖ nonce). Signing it signs
  * exactly that evidence, that approval and that decision; the nonce makes every challenge new. Every part
  * but the decision has a fixed length, so no two inputs run together into the same bytes.
+ * <p>The key-management challenge is SHA-256 over (tag ‖ principal id ‖ key id or zeros ‖ purpose ‖ nonce):
+ * the tag keeps it apart from every approval challenge, and the server checks each ceremony's kind besides.
  */
 final class ChallengeBinding {
     static final int NONCE_BYTES = 32;
+    private static final byte[] KEY_MANAGEMENT_TAG =
+            "octvex/webauthn/key-management/v1\0".getBytes(StandardCharsets.US_ASCII);
 
     private ChallengeBinding() {}
 
@@ -33,5 +37,27 @@ final class ChallengeBinding {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    static byte[] keyManagement(UUID principalId, String purpose, UUID keyId, byte[] nonce) {
+        if (nonce.length != NONCE_BYTES) {
+            throw new IllegalArgumentException("a nonce is 32 bytes");
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(KEY_MANAGEMENT_TAG);
+            sha.update(uuid(principalId));
+            sha.update(uuid(keyId == null ? new UUID(0, 0) : keyId));
+            sha.update(purpose.getBytes(StandardCharsets.UTF_8));
+            sha.update(nonce);
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static byte[] uuid(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .array();
     }
 }

@@ -1,6 +1,7 @@
 package io.octvex.server.stepup;
 
 import io.octvex.protocol.ApprovalView;
+import io.octvex.protocol.KeyChallenge;
 import io.octvex.protocol.Scope;
 import io.octvex.protocol.StartStepUp;
 import io.octvex.protocol.StepUpAssertion;
@@ -42,7 +43,15 @@ class StepUpController {
             throw ApiException.badRequest("a registration starts with a 'label' only; its credential goes to "
                     + "POST /api/v1/me/webauthn/registrations/{registrationId}");
         }
-        return stepUps.startRegistration(caller.principalId(), caller.name(), request == null ? null : request.label());
+        return stepUps.startRegistration(caller.principalId(), caller.name(), request == null ? null : request.label(),
+                request == null ? null : request.proof());
+    }
+
+    /** A challenge one of the caller's keys answers before a key is added or removed (ADR 0026, addendum). */
+    @PostMapping("/api/v1/me/webauthn/key-challenges")
+    @ResponseStatus(HttpStatus.CREATED)
+    WebAuthnCeremony startKeyChallenge(Caller caller, @RequestBody(required = false) KeyChallenge request) {
+        return stepUps.startKeyChallenge(caller.principalId(), request);
     }
 
     @PostMapping("/api/v1/me/webauthn/registrations/{registrationId}")
@@ -60,8 +69,16 @@ class StepUpController {
 
     @DeleteMapping("/api/v1/me/webauthn/credentials/{credentialId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void remove(Caller caller, @PathVariable UUID credentialId) {
-        stepUps.remove(caller.principalId(), credentialId);
+    void remove(Caller caller, @PathVariable UUID credentialId,
+                @RequestBody(required = false) StepUpAssertion proof) {
+        stepUps.remove(caller.principalId(), credentialId, proof);
+    }
+
+    /** An instance admin clears another principal's keys (a lost key); audited. */
+    @DeleteMapping("/api/v1/principals/{principalId}/webauthn/credentials")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void reset(Caller caller, @PathVariable UUID principalId) {
+        stepUps.reset(caller.principalId(), caller.instanceAdmin() && caller.isSession(), principalId);
     }
 
     @PostMapping("/api/v1/workspaces/{workspaceId}/approvals/{approvalId}/step-up")

@@ -3,7 +3,9 @@ package io.octvex.server.stepup;
 import io.octvex.protocol.ApprovalView;
 import io.octvex.protocol.DecideApproval;
 import io.octvex.protocol.Json;
+import io.octvex.protocol.KeyChallenge;
 import io.octvex.protocol.StartStepUp;
+import io.octvex.protocol.StepUpAssertion;
 import io.octvex.protocol.WebAuthnCeremony;
 import io.octvex.protocol.WebAuthnCredentialView;
 import io.octvex.server.approval.Approvals;
@@ -44,6 +46,7 @@ public class StepUps {
     static final String PAGE = "/webauthn/ceremony.html";
 
     private final CeremonyStore store;
+    private final KeyManagement keyManagement;
     private final RelyingParty rp;
     private final RelyingPartySettings settings;
     private final Approvals approvals;
@@ -52,9 +55,10 @@ public class StepUps {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    StepUps(CeremonyStore store, RelyingParty rp, RelyingPartySettings settings, Approvals approvals, AuditLog audit,
-            TransactionTemplate tx, Clock clock) {
+    StepUps(CeremonyStore store, KeyManagement keyManagement, RelyingParty rp, RelyingPartySettings settings,
+            Approvals approvals, AuditLog audit, TransactionTemplate tx, Clock clock) {
         this.store = store;
+        this.keyManagement = keyManagement;
         this.rp = rp;
         this.settings = settings;
         this.approvals = approvals;
@@ -65,24 +69,47 @@ public class StepUps {
 
     // --- keys ---------------------------------------------------------------------------------------------
 
-    @Transactional
-    public WebAuthnCeremony startRegistration(UUID principalId, String name, String label) {
+    /** A trimmed key label; 400 when it is empty, too long or has control characters. */
+    static String label(String label) {
         String clean = label == null ? "" : label.strip();
         if (clean.isEmpty() || clean.length() > MAX_LABEL || clean.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.badRequest("a key needs a 'label' of 1 to " + MAX_LABEL
                     + " characters without control characters, e.g. \"YubiKey 5C\"");
         }
-        List<CeremonyStore.Credential> keys = store.credentials(principalId);
-        if (keys.size() >= MAX_KEYS) {
-            throw ApiException.conflict("you have " + MAX_KEYS + " security keys, the most one may register; "
-                    + "remove one first");
-        }
-        byte[] challenge = bytes(ChallengeBinding.NONCE_BYTES);
-        Started started = start(new CeremonyStore.Ceremony(UUID.randomUUID(), CeremonyStore.Ceremony.REGISTRATION,
-                principalId, null, null, null, null, null, null, challenge, challenge, clean, now(),
-                now().plus(LIFETIME), null));
-        return started.view(rp.creationOptions(challenge, principalId, name,
-                keys.stream().map(CeremonyStore.Credential::credentialId).toList()));
+        return clean;
+    }
+
+    /**
+     * A registration; when the principal has a key already, only with {@code proof} (a "register"
+     * key-management assertion by one of their keys). A refusal is audited and leaves the challenge spent.
+     */
+    public WebAuthnCeremony startRegistration(UUID principalId, String name, String label, StepUpAssertion proof) {
+        String clean = label(label);
+        Outcome<WebAuthnCeremony> outcome = tx.execute(s -> {
+            ApiException refused = keyManagement.check(principalId, KeyManagement.REGISTER, null, proof);
+            if (refused != null) {
+                return new Outcome<>(null, refused);
+            }
+            List<CeremonyStore.Credential> keys = store.credentials(principalId);
+            if (keys.size() >= MAX_KEYS) {
+                throw ApiException.conflict("you have " + MAX_KEYS + " security keys, the most one may register; "
+                        + "remove one first");
+            }
+            byte[] challenge = bytes(ChallengeBinding.NONCE_BYTES);
+            Started started = start(new CeremonyStore.Ceremony(UUID.randomUUID(), CeremonyStore.Ceremony.REGISTRATION,
+                    principalId, null, null, null, null, null, null, challenge, challenge, clean, now(),
+                    now().plus(LIFETIME), null, null, !keys.isEmpty()));
+            return new Outcome<>(started.view(rp.creationOptions(challenge, principalId, name,
+                    keys.stream().map(CeremonyStore.Credential::credentialId).toList())), null);
+        });
+        return outcome.get();
+    }
+
+    /** A key-management challenge for one of the principal's keys to answer (see {@link KeyManagement}). */
+    @Transactional
+    public WebAuthnCeremony startKeyChallenge(UUID principalId, KeyChallenge request) {
+        KeyManagement.Challenge c = keyManagement.challenge(principalId, request);
+        return start(c.ceremony()).view(rp.requestOptions(c.ceremony().challenge(), c.allow()));
     }
 
     public WebAuthnCredentialView finishRegistration(UUID principalId, UUID ceremonyId, JsonNode credential) {
@@ -93,6 +120,14 @@ public class StepUps {
             ApiException spent = spend(c);
             if (spent != null) {
                 return new Outcome<>(null, spent);
+            }
+            store.lockPrincipal(principalId);
+            if (!c.proven() && !store.credentials(principalId).isEmpty()) {
+                ApiException late = ApiException.forbidden("a security key was registered to you after this "
+                        + "registration started, so adding another now needs an assertion by one of your keys: "
+                        + "start again");
+                keyManagement.refused(principalId, KeyManagement.REGISTER, late);
+                return new Outcome<>(null, late);
             }
             RelyingParty.Registered key;
             try {
@@ -119,13 +154,55 @@ public class StepUps {
         return store.credentials(principalId).stream().map(StepUps::view).toList();
     }
 
-    @Transactional
-    public void remove(UUID principalId, UUID id) {
-        CeremonyStore.Credential key = store.credentials(principalId).stream().filter(c -> c.id().equals(id))
-                .findFirst().orElseThrow(() -> ApiException.notFound("security key " + id));
-        store.delete(principalId, id);
-        audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.removed", principalId,
-                Map.of("credentialId", key.credentialId(), "label", key.label())));
+    /**
+     * Removes one of the principal's keys, only with {@code proof} (a "remove" key-management assertion for
+     * this key by any of their keys). A refusal is audited and leaves the challenge spent.
+     */
+    public void remove(UUID principalId, UUID id, StepUpAssertion proof) {
+        tx.execute(s -> {
+            CeremonyStore.Credential key = store.credentials(principalId).stream().filter(c -> c.id().equals(id))
+                    .findFirst().orElseThrow(() -> ApiException.notFound("security key " + id));
+            ApiException refused = keyManagement.check(principalId, KeyManagement.REMOVE, id, proof);
+            if (refused != null) {
+                return new Outcome<>(null, refused);
+            }
+            store.delete(principalId, id);
+            audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.removed", principalId,
+                    Map.of("credentialId", key.credentialId(), "label", key.label())));
+            return new Outcome<>(key, null);
+        }).get();
+    }
+
+    /**
+     * An instance admin removes every key of another principal (a lost key, or the recovery after a stolen
+     * session was used before the first key): their next key is registered with their session alone again.
+     * Open ceremonies of that principal are spent, so nothing started before the reset finishes after it.
+     * A refused reset is audited too: someone tried to take away another user's keys.
+     */
+    public int reset(UUID callerId, boolean adminSession, UUID principalId) {
+        return tx.execute(s -> {
+            ApiException refused = !adminSession
+                    ? ApiException.forbidden("only an instance admin, signed in (not with an API token), resets "
+                            + "another user's security keys")
+                    : callerId.equals(principalId)
+                    ? ApiException.forbidden("an instance admin does not reset their own keys: remove them one "
+                            + "by one with an assertion by one of them, or ask another instance admin")
+                    : null;
+            if (refused != null) {
+                audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.reset_refused", callerId,
+                        Map.of("principalId", principalId, "reason", refused.getMessage())));
+                return new Outcome<>(0, refused);
+            }
+            if (!store.principalExists(principalId)) {
+                throw ApiException.notFound("principal " + principalId);
+            }
+            store.lockPrincipal(principalId);
+            int removed = store.deleteAll(principalId);
+            store.spendOpen(principalId, now());
+            audit.append(AuditLog.INSTANCE, AuditEntry.of("webauthn.reset", callerId,
+                    Map.of("principalId", principalId, "removed", removed)));
+            return new Outcome<>(removed, null);
+        }).get();
     }
 
     // --- step-up ------------------------------------------------------------------------------------------
@@ -155,7 +232,7 @@ public class StepUps {
         Instant now = now();
         Started started = start(new CeremonyStore.Ceremony(UUID.randomUUID(), CeremonyStore.Ceremony.STEP_UP,
                 principalId, workspaceId, approvalId, "approve", reason, grant, hash, nonce, challenge, null, now,
-                now.plus(LIFETIME), null));
+                now.plus(LIFETIME), null, null, false));
         return started.view(rp.requestOptions(challenge, keys));
     }
 
@@ -176,10 +253,15 @@ public class StepUps {
 
     /** Runs under the approval's lock, in its transaction (see {@link Approvals#approveWithStepUp}). */
     private StepUpProof verify(UUID ceremonyId, ApprovalView approval, UUID principalId, JsonNode credential) {
-        CeremonyStore.Ceremony c = store.lock(ceremonyId).filter(x -> x.kind().equals(CeremonyStore.Ceremony.STEP_UP))
+        CeremonyStore.Ceremony c = store.lock(ceremonyId)
                 .orElseThrow(() -> ApiException.notFound("step-up challenge " + ceremonyId));
         if (!c.principalId().equals(principalId)) {
             throw ApiException.forbidden("this challenge was issued to another approver");
+        }
+        if (!c.kind().equals(CeremonyStore.Ceremony.STEP_UP)) { // e.g. a key-management assertion replayed here
+            throw ApiException.forbidden("this challenge was issued for " + (c.kind().equals(
+                    CeremonyStore.Ceremony.KEY_MANAGEMENT) ? "managing your security keys" : "a registration")
+                    + ", not for an approval; ask POST …/step-up for one");
         }
         if (!c.approvalId().equals(approval.id()) || !c.workspaceId().equals(approval.workspaceId())) {
             throw ApiException.conflict("this challenge was issued for another approval; ask for one for "
@@ -217,6 +299,11 @@ public class StepUps {
             out.put("label", c.label());
             out.set("publicKey", rp.creationOptions(c.challenge(), c.principalId(), store.principalName(c.principalId()),
                     store.credentials(c.principalId()).stream().map(CeremonyStore.Credential::credentialId).toList()));
+        } else if (c.kind().equals(CeremonyStore.Ceremony.KEY_MANAGEMENT)) {
+            out.put("purpose", c.decision());
+            out.put("label", c.label());
+            out.set("publicKey", rp.requestOptions(c.challenge(),
+                    store.credentials(c.principalId()).stream().map(CeremonyStore.Credential::credentialId).toList()));
         } else {
             ApprovalView approval = approvals.get(c.workspaceId(), c.approvalId());
             JsonNode e = approval.evidence();
@@ -233,17 +320,33 @@ public class StepUps {
         return out;
     }
 
-    /** The ceremony page's answer for a ticket: the ticket acts for the principal who asked for it. */
-    public String finishTicket(String ticket, JsonNode credential) {
+    /**
+     * The ceremony page's answer for a ticket, and the page to go on to (a registration the key-management
+     * assertion allowed), if any. The ticket acts for the principal who asked for it.
+     */
+    public Finished finishTicket(String ticket, JsonNode credential) {
         CeremonyStore.Ceremony c = byTicket(ticket);
         if (c.kind().equals(CeremonyStore.Ceremony.REGISTRATION)) {
             WebAuthnCredentialView key = finishRegistration(c.principalId(), c.id(), credential);
-            return "The security key '" + key.label() + "' is registered.";
+            return new Finished("The security key '" + key.label() + "' is registered.", null);
+        }
+        if (c.kind().equals(CeremonyStore.Ceremony.KEY_MANAGEMENT)) {
+            StepUpAssertion proof = new StepUpAssertion(c.id(), credential);
+            if (c.decision().equals(KeyManagement.REMOVE)) {
+                remove(c.principalId(), c.keyId(), proof);
+                return new Finished("The security key '" + c.label() + "' is removed.", null);
+            }
+            WebAuthnCeremony next = startRegistration(c.principalId(), store.principalName(c.principalId()),
+                    c.label(), proof);
+            return new Finished("Confirmed. Now register the new key '" + c.label() + "'.", next.ceremonyUrl());
         }
         ApprovalView approval = finishStepUp(c.workspaceId(), c.approvalId(), c.principalId(), c.id(), credential);
-        return "Your approval is recorded (" + approval.approvals() + " of " + approval.quorum() + "). "
-                + "You can close this page.";
+        return new Finished("Your approval is recorded (" + approval.approvals() + " of " + approval.quorum()
+                + "). You can close this page.", null);
     }
+
+    /** What the ceremony page says, and where it goes next (null: nowhere). */
+    public record Finished(String outcome, String next) {}
 
     private CeremonyStore.Ceremony byTicket(String ticket) {
         if (ticket == null || !ticket.matches("[A-Za-z0-9_-]{43}")) {

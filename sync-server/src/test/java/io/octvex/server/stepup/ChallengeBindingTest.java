@@ -66,4 +66,22 @@ class ChallengeBindingTest {
         assertThat(StepUpProof.required(Json.tree(EVIDENCE))).isTrue();
         assertThat(StepUpProof.required(Json.tree("{\"action\": \"http.request\"}"))).isFalse();
     }
+
+    @Test
+    void aKeyManagementChallengeBindsThePrincipalThePurposeAndTheKey() {
+        UUID principal = UUID.fromString("5a1d2b8e-0c44-4f1e-8d0e-2b9c7f3a6e11");
+        UUID key = UUID.fromString("7c3e9f10-2a5b-4c6d-9e8f-1a2b3c4d5e6f");
+        byte[] base = ChallengeBinding.keyManagement(principal, "remove", key, NONCE);
+        assertThat(ChallengeBinding.keyManagement(principal, "remove", key, NONCE.clone())).isEqualTo(base).hasSize(32);
+        byte[] otherNonce = NONCE.clone();
+        otherNonce[0] = 1;
+        List<byte[]> variants = List.of(
+                ChallengeBinding.keyManagement(APPROVAL, "remove", key, NONCE),
+                ChallengeBinding.keyManagement(principal, "register", key, NONCE),
+                ChallengeBinding.keyManagement(principal, "remove", null, NONCE),
+                ChallengeBinding.keyManagement(principal, "remove", key, otherNonce),
+                // never an approval's challenge, even from the same ids and nonce
+                ChallengeBinding.challenge(StepUpProof.evidenceHash(Json.tree(EVIDENCE)), key, "approve", NONCE));
+        assertThat(variants).allSatisfy(v -> assertThat(v).isNotEqualTo(base));
+    }
 }

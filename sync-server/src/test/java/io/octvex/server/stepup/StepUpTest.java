@@ -21,6 +21,7 @@ import io.octvex.server.ServerTest;
 import io.octvex.server.TestClock;
 import io.octvex.server.approval.ApprovalFixtures;
 import io.octvex.server.approval.StepUpProof;
+import io.octvex.server.audit.AuditLog;
 import io.octvex.server.fleet.FleetFixtures;
 import io.octvex.server.identity.TestApi;
 import java.nio.file.Files;
@@ -67,6 +68,10 @@ class StepUpTest {
     JdbcClient jdbc;
     @Autowired
     TestClock clock;
+    @Autowired
+    CeremonyStore store;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
 
     ApprovalFixtures fixtures;
     TestApi api;
@@ -117,15 +122,21 @@ class StepUpTest {
         fixtures.savePolicy(ws, POLICY);
         approver = api.newUser(ws, Role.APPROVER);
         context = browser.newContext();
-        page = context.newPage();
-        CDPSession cdp = context.newCDPSession(page);
+        page = pageWithAuthenticator();
+        register(approver, "virtual key");
+    }
+
+    /** A tab with its own virtual authenticator: another security key. */
+    private Page pageWithAuthenticator() {
+        Page p = context.newPage();
+        CDPSession cdp = context.newCDPSession(p);
         cdp.send("WebAuthn.enable");
         JsonObject options = JsonParser.parseString("""
                 {"options": {"protocol": "ctap2", "transport": "internal", "hasResidentKey": true,
                  "hasUserVerification": true, "isUserVerified": true, "automaticPresenceSimulation": true}}""")
                 .getAsJsonObject();
         cdp.send("WebAuthn.addVirtualAuthenticator", options);
-        register(approver, "virtual key");
+        return p;
     }
 
     @AfterEach
@@ -138,7 +149,11 @@ class StepUpTest {
         TestApi.Response started = api.send("POST", "/api/v1/me/webauthn/registrations", who.token(),
                 Map.of("label", label));
         assertThat(started.status()).as(started.body()).isEqualTo(201);
-        WebAuthnCeremony ceremony = Json.read(started.body(), WebAuthnCeremony.class);
+        register(Json.read(started.body(), WebAuthnCeremony.class), label, page);
+    }
+
+    /** Finishes a registration on the ceremony page in {@code page}, with that tab's authenticator. */
+    private void register(WebAuthnCeremony ceremony, String label, Page page) {
         assertThat(ceremony.ceremonyUrl()).startsWith("http://localhost:" + port + "/webauthn/ceremony.html#ticket=");
         page.navigate(ceremony.ceremonyUrl());
         page.click("#go");
@@ -166,10 +181,57 @@ class StepUpTest {
 
     /** An assertion from the virtual authenticator for a challenge, made on the server's origin. */
     private JsonNode assertion(WebAuthnCeremony ceremony) {
+        return assertion(ceremony, page);
+    }
+
+    private JsonNode assertion(WebAuthnCeremony ceremony, Page page) {
         if (!page.url().startsWith("http://localhost:" + port + "/")) {
             page.navigate("http://localhost:" + port + StepUps.PAGE);
         }
         return Json.tree((String) page.evaluate(ASSERT, Json.write(ceremony.publicKey())));
+    }
+
+    private TestApi.Response keyChallenge(TestApi.User who, String purpose, UUID credentialId, String label) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("purpose", purpose);
+        body.put("credentialId", credentialId);
+        body.put("label", label);
+        return api.send("POST", "/api/v1/me/webauthn/key-challenges", who.token(), body);
+    }
+
+    private WebAuthnCeremony keyChallengeFor(TestApi.User who, String purpose, UUID credentialId) {
+        TestApi.Response r = keyChallenge(who, purpose, credentialId, "YubiKey 5C");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return Json.read(r.body(), WebAuthnCeremony.class);
+    }
+
+    private static Map<String, Object> proof(UUID challengeId, JsonNode credential) {
+        Map<String, Object> proof = new HashMap<>();
+        proof.put("challengeId", challengeId);
+        proof.put("credential", credential);
+        return proof;
+    }
+
+    private TestApi.Response startRegistration(TestApi.User who, Map<String, Object> proof) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("label", "YubiKey 5C");
+        body.put("proof", proof);
+        return api.send("POST", "/api/v1/me/webauthn/registrations", who.token(), body);
+    }
+
+    private TestApi.Response removeKey(TestApi.User who, UUID id, Map<String, Object> proof) {
+        return api.send("DELETE", "/api/v1/me/webauthn/credentials/" + id, who.token(), proof);
+    }
+
+    private long ceremonies(TestApi.User who, String kind) {
+        return jdbc.sql("SELECT count(*) FROM webauthn_ceremonies WHERE principal_id = ? AND kind = ?")
+                .params(who.id(), kind).query(Long.class).single();
+    }
+
+    private List<String> refusals(TestApi.User who) {
+        return jdbc.sql("""
+                SELECT data->>'reason' FROM events WHERE workspace_id = ? AND type = 'webauthn.key_change_refused'
+                  AND principal_id = ? ORDER BY seq""").params(AuditLog.INSTANCE, who.id()).query(String.class).list();
     }
 
     private TestApi.Response answer(TestApi.User who, UUID approvalId, UUID challengeId, JsonNode credential) {
@@ -336,8 +398,8 @@ class StepUpTest {
         TestApi.Response notHers = api.send("DELETE", "/api/v1/me/webauthn/credentials/" + othersKey.id(),
                 approver.token(), null);
         assertThat(notHers.status()).as(notHers.body()).isEqualTo(404);
-        TestApi.Response removed = api.send("DELETE", "/api/v1/me/webauthn/credentials/" + othersKey.id(),
-                other.token(), null);
+        WebAuthnCeremony removal = keyChallengeFor(other, "remove", othersKey.id());
+        TestApi.Response removed = removeKey(other, othersKey.id(), proof(removal.id(), assertion(removal)));
         assertThat(removed.status()).as(removed.body()).isEqualTo(204);
         assertThat(keys(other)).isEmpty();
         assertThat(keys(approver)).hasSize(1);
@@ -362,5 +424,157 @@ class StepUpTest {
         assertThat(viaTheirs.status()).as(viaTheirs.body()).isEqualTo(404);
         assertThat(jdbc.sql("SELECT count(*) FROM webauthn_ceremonies WHERE approval_id = ?").param(foreign.id())
                 .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aSecondKeyNeedsAnAssertionByTheFirst() {
+        long registrations = ceremonies(approver, "registration");
+        TestApi.Response bare = startRegistration(approver, null);
+        assertThat(bare.status()).as(bare.body()).isEqualTo(403);
+        assertThat(bare.detail()).contains("needs an assertion by one of your keys").contains("key-challenges");
+        assertThat(ceremonies(approver, "registration")).as("nothing started").isEqualTo(registrations);
+        assertThat(refusals(approver)).singleElement().asString().contains("needs an assertion");
+
+        // a challenge can only be had by someone with a key, and names what it allows
+        TestApi.User newcomer = api.newUser(ws, Role.APPROVER);
+        TestApi.Response none = keyChallenge(newcomer, "register", null, "first");
+        assertThat(none.status()).as(none.body()).isEqualTo(409);
+        assertThat(none.detail()).contains("no security key yet");
+        assertThat(keyChallenge(approver, "rotate", null, "x").status()).isEqualTo(400);
+
+        WebAuthnCeremony allow = keyChallengeFor(approver, "register", null);
+        Map<String, Object> proof = proof(allow.id(), assertion(allow));
+        TestApi.Response started = startRegistration(approver, proof);
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        register(Json.read(started.body(), WebAuthnCeremony.class), "YubiKey 5C", pageWithAuthenticator());
+        assertThat(keys(approver)).extracting(WebAuthnCredentialView::label).containsExactly("virtual key", "YubiKey 5C");
+
+        // the proof counts once
+        TestApi.Response replay = startRegistration(approver, proof);
+        assertThat(replay.status()).as(replay.body()).isEqualTo(409);
+        assertThat(replay.detail()).contains("answered already");
+        assertThat(refusals(approver)).hasSize(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND type = 'webauthn.registered' "
+                + "AND principal_id = ?").params(AuditLog.INSTANCE, approver.id()).query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void approvalAndKeyManagementAssertionsAreNotInterchangeable() {
+        ApprovalView approval = fixtures.pending(ws);
+        WebAuthnCeremony stepUp = challenge(approval.id());
+        JsonNode approving = assertion(stepUp);
+        WebAuthnCeremony keyChange = keyChallengeFor(approver, "register", null);
+        JsonNode managing = assertion(keyChange);
+
+        // an approval's challenge and assertion do not add a key
+        TestApi.Response asProof = startRegistration(approver, proof(stepUp.id(), approving));
+        assertThat(asProof.status()).as(asProof.body()).isEqualTo(403);
+        assertThat(asProof.detail()).contains("issued for an approval");
+        TestApi.Response wrongSignature = startRegistration(approver, proof(keyChange.id(), approving));
+        assertThat(wrongSignature.status()).as(wrongSignature.body()).isEqualTo(403);
+        assertThat(wrongSignature.detail()).contains("does not verify");
+
+        // a key-management challenge and assertion do not approve
+        WebAuthnCeremony another = keyChallengeFor(approver, "register", null);
+        JsonNode managingAgain = assertion(another);
+        TestApi.Response asApproval = answer(approver, approval.id(), another.id(), managingAgain);
+        assertThat(asApproval.status()).as(asApproval.body()).isEqualTo(403);
+        assertThat(asApproval.detail()).contains("managing your security keys");
+        TestApi.Response signedForKeys = answer(approver, approval.id(), stepUp.id(), managing);
+        assertThat(signedForKeys.status()).as(signedForKeys.body()).isEqualTo(403);
+        assertThat(signedForKeys.detail()).contains("does not verify");
+
+        assertThat(votes(approval.id())).isZero();
+        assertThat(keys(approver)).hasSize(1);
+        assertThat(ceremonies(approver, "registration")).as("only the first key's").isEqualTo(1);
+    }
+
+    @Test
+    void removingAKeyNeedsAnAssertionForThatKey() {
+        UUID key = keys(approver).getFirst().id();
+        TestApi.Response bare = removeKey(approver, key, null);
+        assertThat(bare.status()).as(bare.body()).isEqualTo(403);
+        assertThat(bare.detail()).contains("removing a security key needs an assertion");
+        assertThat(keys(approver)).hasSize(1);
+
+        // a challenge to add a key does not remove one, nor one to remove another key
+        WebAuthnCeremony toAdd = keyChallengeFor(approver, "register", null);
+        TestApi.Response crossed = removeKey(approver, key, proof(toAdd.id(), assertion(toAdd)));
+        assertThat(crossed.status()).as(crossed.body()).isEqualTo(403);
+        assertThat(crossed.detail()).contains("issued for adding a security key");
+        assertThat(keyChallenge(approver, "remove", UUID.randomUUID(), null).status()).isEqualTo(404);
+        assertThat(keys(approver)).hasSize(1);
+
+        // on the ceremony page, as the Desk's browser would
+        WebAuthnCeremony toRemove = keyChallengeFor(approver, "remove", key);
+        page.navigate(toRemove.ceremonyUrl());
+        page.waitForSelector("#go:not([disabled])");
+        assertThat(page.textContent("#details")).contains("virtual key");
+        page.click("#go");
+        page.waitForSelector("#status.done", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.ATTACHED));
+        assertThat(page.textContent("#status")).contains("'virtual key' is removed");
+        assertThat(keys(approver)).isEmpty();
+        assertThat(refusals(approver)).hasSize(2);
+
+        // with no key left, the next is registered with the session alone again
+        register(approver, "replacement");
+        assertThat(keys(approver)).extracting(WebAuthnCredentialView::label).containsExactly("replacement");
+    }
+
+    @Test
+    void aRegistrationStartedBeforeTheFirstKeyCannotFinishAfterIt() {
+        TestApi.User fresh = api.newUser(ws, Role.APPROVER);
+        TestApi.Response early = api.send("POST", "/api/v1/me/webauthn/registrations", fresh.token(),
+                Map.of("label", "sneaky"));
+        assertThat(early.status()).as(early.body()).isEqualTo(201);
+        register(fresh, "mine");
+        Page other = pageWithAuthenticator();
+        other.navigate(Json.read(early.body(), WebAuthnCeremony.class).ceremonyUrl());
+        other.waitForSelector("#go:not([disabled])");
+        other.click("#go");
+        other.waitForSelector("#status.error", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.ATTACHED));
+        assertThat(other.textContent("#status")).contains("registered to you after this registration started");
+        assertThat(keys(fresh)).extracting(WebAuthnCredentialView::label).containsExactly("mine");
+    }
+
+    @Test
+    void anInstanceAdminResetsAnotherUsersKeys() {
+        String path = "/api/v1/principals/" + approver.id() + "/webauthn/credentials";
+        TestApi.User peer = api.newUser(ws, Role.OWNER);
+        TestApi.Response notAdmin = api.send("DELETE", path, peer.token(), null);
+        assertThat(notAdmin.status()).as(notAdmin.body()).isEqualTo(403);
+        assertThat(notAdmin.detail()).contains("only an instance admin");
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND type = 'webauthn.reset_refused' "
+                + "AND principal_id = ?").params(AuditLog.INSTANCE, peer.id()).query(Long.class).single()).isEqualTo(1);
+        assertThat(keys(approver)).hasSize(1);
+        WebAuthnCeremony open = keyChallengeFor(approver, "register", null);
+
+        TestApi.Response reset = fixtures.fleet().admin("DELETE", path);
+        assertThat(reset.status()).as(reset.body()).isEqualTo(204);
+        assertThat(keys(approver)).isEmpty();
+        assertThat(fixtures.fleet().admin("DELETE", "/api/v1/principals/" + UUID.randomUUID()
+                + "/webauthn/credentials").status()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT data->>'removed' FROM events WHERE workspace_id = ? AND type = 'webauthn.reset' "
+                + "AND data->>'principalId' = ?").params(AuditLog.INSTANCE, approver.id().toString())
+                .query(String.class).single()).isEqualTo("1");
+        assertThat(jdbc.sql("SELECT used_at FROM webauthn_ceremonies WHERE id = ?").param(open.id())
+                .query(java.sql.Timestamp.class).single()).as("open ceremonies are spent").isNotNull();
+    }
+
+    @Test
+    void expiredCeremoniesAreSweptButAVotesProofStays() {
+        ApprovalView approval = fixtures.pending(ws);
+        WebAuthnCeremony voted = challenge(approval.id());
+        assertThat(answer(approver, approval.id(), voted.id(), assertion(voted)).status()).isEqualTo(200);
+        WebAuthnCeremony unanswered = keyChallengeFor(approver, "register", null);
+
+        clock.advance(StepUps.LIFETIME.plus(CeremonySweeper.KEEP_EXPIRED).plusMinutes(1));
+        WebAuthnCeremony fresh = keyChallengeFor(approver, "register", null);
+        CeremonySweeper sweeper = new CeremonySweeper(store, tx, clock);
+        sweeper.sweep(); // the scheduled sweep may be running too: the rows tell
+        List<UUID> left = jdbc.sql("SELECT id FROM webauthn_ceremonies WHERE principal_id = ?").param(approver.id())
+                .query(UUID.class).list();
+        assertThat(left).containsExactlyInAnyOrder(voted.id(), fresh.id()).doesNotContain(unanswered.id());
+        assertThat(sweeper.sweep()).isZero();
     }
 }
