@@ -2,7 +2,7 @@ package io.octvex.desk.edge;
 
 import io.octvex.desk.connect.DeskSession;
 import io.octvex.edge.EdgeMain;
-import io.octvex.edge.identity.IdentityStore;
+import io.octvex.edge.identity.IdentityFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -41,7 +41,7 @@ public final class BundledEdge implements AutoCloseable {
         if (dataDir == null) {
             return new BundledEdge(null, null);
         }
-        IdentityStore identities = new IdentityStore(dataDir);
+        IdentityFile identities = new IdentityFile(dataDir);
         var model = new BundledEdgeModel(identities, new EdgeEnroller(identities, clock),
                 () -> EdgeMain.handlers(dataDir), identities.directory().resolve("work"), io, fx, clock, on, remember);
         return new BundledEdge(model, timer.scheduleWithFixedDelay(model::refresh, 1, 1, TimeUnit.SECONDS));

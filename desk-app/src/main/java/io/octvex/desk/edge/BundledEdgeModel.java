@@ -192,7 +192,7 @@ final class BundledEdgeModel {
         built.start();
         built.stopped().thenAccept(stop -> stopped(built, stop));
         String who = "Enrolled as " + id.name() + " (edge " + id.edgeId() + ") with labels " + labelText()
-                + ". Identity: " + identities.file() + " (owner-only).";
+                + ". Identity: " + identities.location() + " (owner-only).";
         fx.execute(() -> {
             identity.set(who);
             set(Phase.ON, "On: taking steps for this machine.");
