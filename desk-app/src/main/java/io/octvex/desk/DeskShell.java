@@ -184,7 +184,8 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         bundledEdge.signedIn(session);
         workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, bundledEdge::view,
                         this::disconnect,
-                        () -> vault == null ? null : new io.octvex.desk.unlock.SecuritySection(vault, io, Platform::runLater)),
+                        () -> vault == null ? null : new io.octvex.desk.unlock.SecuritySection(vault, io, Platform::runLater,
+                                bundledEdge::unlocked)),
                 io, Platform::runLater, timer, Clock.systemUTC(),
                 (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
         getChildren().setAll(workbench);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -69,6 +70,8 @@ final class BundledEdgeModel {
     private boolean showedEdge;
     /** The switch as the background threads read it ({@code wanted} is for the FX thread). */
     private volatile boolean on;
+    /** Counts unlocks, so a start that found the store locked just before an unlock notices it. */
+    private final AtomicInteger unlocks = new AtomicInteger();
 
     BundledEdgeModel(VaultIdentityStore identities, EdgeEnroller enroller, Supplier<List<Handler>> handlers, Path workRoot,
                      Executor io, Executor fx, Clock clock, boolean on, Consumer<Boolean> remember) {
@@ -129,6 +132,7 @@ final class BundledEdgeModel {
 
     /** The Desk's secrets were unlocked (or set up): an edge waiting for them starts now. */
     void unlocked() {
+        unlocks.incrementAndGet();
         if (wanted.get() && phase.get() == Phase.WAITING_FOR_UNLOCK) {
             begin(session);
         }
@@ -182,9 +186,15 @@ final class BundledEdgeModel {
 
     /** On {@code io}: wait for the store, enrol when needed, then start the edge unless switched off meanwhile. */
     private void start(DeskSession requested) {
+        int seen = unlocks.get();
         String waiting = identities.waitingReason();
         if (waiting != null) {
-            fx.execute(() -> set(Phase.WAITING_FOR_UNLOCK, waiting));
+            fx.execute(() -> {
+                set(Phase.WAITING_FOR_UNLOCK, waiting);
+                if (unlocks.get() != seen) {
+                    unlocked(); // it came while this was looking (then it saw STARTING and did nothing)
+                }
+            });
             return;
         }
         EdgeIdentity id = identities.load().orElse(null);

@@ -52,8 +52,8 @@ final class VaultIdentityStore implements IdentityStore {
             return "On, waiting for the Desk's secret store to be set up: it keeps this edge's identity. Disconnect "
                     + "and choose how it opens on the connect screen; the edge starts then.";
         }
-        return "On, waiting for the Desk to be unlocked: its secret store keeps this edge's identity. Unlock it on "
-                + "the connect screen (Disconnect gets there); the edge starts then.";
+        return "On, waiting for the Desk to be unlocked: its secret store keeps this edge's identity. Unlock it "
+                + "under Security / Unlock below (or on the connect screen); the edge starts then.";
     }
 
     @Override

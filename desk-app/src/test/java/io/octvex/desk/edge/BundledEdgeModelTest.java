@@ -11,8 +11,11 @@ import io.octvex.edge.noop.NoopHandler;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +28,16 @@ class BundledEdgeModelTest {
     private final List<Boolean> remembered = new ArrayList<>();
     private BundledEdgeModel model;
 
+    /** Everything inline: the test reads the outcome right after each call. */
     private BundledEdgeModel model(DeskVault vault, boolean on) {
+        return model(vault, on, Runnable::run);
+    }
+
+    private BundledEdgeModel model(DeskVault vault, boolean on, Executor fx) {
         var identities = new VaultIdentityStore(vault, new IdentityFile(data));
-        // everything inline: the test reads the outcome right after each call
         model = new BundledEdgeModel(identities, new EdgeEnroller(identities, Clock.systemUTC()),
-                () -> List.of(new NoopHandler()), data.resolve("edge/work"), Runnable::run, Runnable::run,
-                Clock.systemUTC(), on, remembered::add);
+                () -> List.of(new NoopHandler()), data.resolve("edge/work"), Runnable::run, fx, Clock.systemUTC(), on,
+                remembered::add);
         return model;
     }
 
@@ -64,6 +71,24 @@ class BundledEdgeModelTest {
         vault.lock(); // "Lock now": the running edge keeps its identity in memory
         model.refresh();
         model.unlocked();
+        assertThat(model.phaseProperty().get()).isEqualTo(Phase.ON);
+    }
+
+    @Test
+    void anUnlockWhileTheStartWasLookingAtTheLockedStoreIsNotMissed() throws Exception {
+        EdgeIdentity enrolled = VaultIdentityStoreTest.identity(Instant.parse("2026-11-24T09:00:00Z"));
+        new VaultIdentityStore(VaultIdentityStoreTest.unlockedVault(data), new IdentityFile(data)).save(enrolled);
+        DeskVault vault = DeskVault.forDesk(data, null);
+        Queue<Runnable> fx = new ArrayDeque<>();
+        model(vault, true, fx::add);
+
+        model.started(); // found the store locked; "waiting" is not shown yet
+        vault.unlock(Method.PASSPHRASE, VaultIdentityStoreTest.PASSPHRASE.toCharArray());
+        model.unlocked(); // still STARTING: nothing to start
+        while (!fx.isEmpty()) {
+            fx.poll().run();
+        }
+
         assertThat(model.phaseProperty().get()).isEqualTo(Phase.ON);
     }
 

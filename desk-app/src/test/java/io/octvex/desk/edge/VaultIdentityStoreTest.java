@@ -2,25 +2,23 @@ package io.octvex.desk.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.desk.testing.DeskTesting;
 import io.octvex.desk.unlock.DeskVault;
 import io.octvex.desk.unlock.Method;
 import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.identity.IdentityFile;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,49 +47,6 @@ class VaultIdentityStoreTest {
         return vault;
     }
 
-    /**
-     * Every file under {@code dirs} that holds a secret of {@code id} in a form one could read: the token, the
-     * private key in base64 (whole or the key's last 32 bytes, which are the raw X25519 scalar) or as hex.
-     */
-    static List<Path> filesWithSecretsOf(EdgeIdentity id, Path... dirs) throws Exception {
-        byte[] pkcs8 = Base64.getDecoder().decode(id.sealingPrivateKey());
-        byte[] raw = java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
-        List<byte[]> needles = new ArrayList<>();
-        for (String text : List.of(id.edgeToken(), id.sealingPrivateKey(), Base64.getEncoder().encodeToString(raw),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(raw), HexFormat.of().formatHex(raw))) {
-            needles.add(text.getBytes(StandardCharsets.UTF_8));
-        }
-        needles.add(raw);
-        List<Path> found = new ArrayList<>();
-        for (Path dir : dirs) {
-            if (!Files.exists(dir)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    byte[] bytes = Files.readAllBytes(file);
-                    if (needles.stream().anyMatch(n -> indexOf(bytes, n) >= 0)) {
-                        found.add(file);
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     @Test
     void keepsTheIdentityEncryptedInTheDesksStoreAndReadsItBackAfterAnUnlock() throws Exception {
         var store = new VaultIdentityStore(unlockedVault(data), new IdentityFile(data));
@@ -100,7 +55,7 @@ class VaultIdentityStoreTest {
         store.save(id);
 
         assertThat(store.load()).contains(id);
-        assertThat(filesWithSecretsOf(id, data)).as("files holding the token or private key").isEmpty();
+        assertThat(DeskTesting.filesHoldingSecretsOf(id, data)).as("files holding the token or private key").isEmpty();
         assertThat(Files.exists(data.resolve("edge/identity.json"))).isFalse();
         DeskVault restarted = DeskVault.forDesk(data, null);
         assertThat(restarted.names()).containsExactly("edge-identity http://127.0.0.1:9 " + id.workspaceIds().getFirst());
@@ -141,7 +96,7 @@ class VaultIdentityStoreTest {
         assertThat(store.load()).contains(old);
 
         assertThat(Files.exists(legacy.file())).isFalse();
-        assertThat(filesWithSecretsOf(old, data)).isEmpty();
+        assertThat(DeskTesting.filesHoldingSecretsOf(old, data)).isEmpty();
         assertThat(new VaultIdentityStore(DeskVault.forDesk(data, null), legacy).waitingReason()).isNotNull();
         assertThat(store.load()).as("now from the store").contains(old);
         assertThat(logged).singleElement().asString().contains("Moved the bundled edge's identity (edge " + old.edgeId())
