@@ -52,6 +52,7 @@ public final class SecuritySection extends VBox {
         var notice = new Label();
         notice.setId("securityNotice");
         notice.setWrapText(true);
+        notice.managedProperty().bind(notice.textProperty().isNotEmpty()); // no blank line under Lock now
         model.noticeProperty().addListener((obs, old, n) -> {
             notice.setText(n.text());
             notice.getStyleClass().remove(Styles.DANGER);
