@@ -14,7 +14,7 @@ import java.util.Optional;
  * The bundled edge's identity as one entry of the Desk's encrypted store ({@link DeskVault}), named
  * {@code edge-identity <server> <workspace>} (names are in the clear, like the sessions'). The edge has one
  * identity: saving drops every other {@code edge-identity} entry. Every call blocks; the store must be unlocked
- * for {@link #load} and {@link #save} ({@link #open()} says whether it is).
+ * for {@link #load} and {@link #save} ({@link #waitingReason()} says why not).
  *
  * <p>An identity an older Desk left in {@code <data dir>/edge/identity.json} is moved in by the first
  * {@link #load} with the store open, and the file deleted.
@@ -33,12 +33,7 @@ final class VaultIdentityStore implements IdentityStore {
         this.legacy = legacy;
     }
 
-    /** Whether the store exists and is unlocked: else the edge waits (ADR 0029, "Identity in the Desk's store"). */
-    boolean open() {
-        return vault.status().unlocked();
-    }
-
-    /** Why the edge waits, for the Settings status; null when it need not. */
+    /** Why the edge waits (the store is locked, not set up or unusable), for the Settings status; null: open. */
     String waitingReason() {
         DeskVault.Status s = vault.status();
         if (s.unlocked()) {

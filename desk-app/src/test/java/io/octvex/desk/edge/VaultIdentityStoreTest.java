@@ -1,6 +1,7 @@
 package io.octvex.desk.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.octvex.desk.testing.DeskTesting;
 import io.octvex.desk.unlock.DeskVault;
@@ -60,10 +61,8 @@ class VaultIdentityStoreTest {
         DeskVault restarted = DeskVault.forDesk(data, null);
         assertThat(restarted.names()).containsExactly("edge-identity http://127.0.0.1:9 " + id.workspaceIds().getFirst());
         var afterRestart = new VaultIdentityStore(restarted, new IdentityFile(data));
-        assertThat(afterRestart.open()).isFalse();
         assertThat(afterRestart.waitingReason()).contains("waiting for the Desk to be unlocked");
         restarted.unlock(Method.PASSPHRASE, PASSPHRASE.toCharArray());
-        assertThat(afterRestart.open()).isTrue();
         assertThat(afterRestart.waitingReason()).isNull();
         assertThat(afterRestart.load()).contains(id);
     }
@@ -122,8 +121,9 @@ class VaultIdentityStoreTest {
         legacy.save(identity(Instant.parse("2026-11-01T09:00:00Z")));
         var store = new VaultIdentityStore(DeskVault.forDesk(data, null), legacy);
 
-        assertThat(store.open()).isFalse();
-        assertThat(Files.exists(legacy.file())).isTrue();
+        assertThat(store.waitingReason()).isNotNull();
+        assertThatThrownBy(store::load).hasMessageContaining("locked");
+        assertThat(Files.exists(legacy.file())).as("not deleted before it is in the store").isTrue();
         assertThat(new VaultIdentityStore(DeskVault.forDesk(data.resolve("elsewhere"), null), legacy).waitingReason())
                 .contains("to be set up");
     }
