@@ -63,7 +63,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(TITLE);
     /** Chosen off the FX thread (it asks the session bus); every use waits for it there too. */
     private final CompletableFuture<DeskNotifications> notifications;
-    /** The Desk's secret store (the kept session); null without a data directory. */
+    /** The Desk's secret store (the kept session, the bundled edge's identity); null without a data directory. */
     private final DeskVault vault;
     private final SessionMemory memory;
     private final BundledEdge bundledEdge;
@@ -110,7 +110,7 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         this.current = new SimpleObjectProperty<>(current);
         this.notifications = CompletableFuture.supplyAsync(() -> DeskNotifications.choose(host.env(),
                 new NotificationActions(), () -> this.current.get().notifications()), io);
-        this.bundledEdge = BundledEdge.create(host.dataDir(), current.bundledEdge(), this::rememberBundledEdge, io,
+        this.bundledEdge = BundledEdge.create(host.dataDir(), vault, current.bundledEdge(), this::rememberBundledEdge, io,
                 Platform::runLater, timer, Clock.systemUTC());
         showConnect();
         bundledEdge.started();
@@ -156,7 +156,10 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         var connect = new ConnectModel(defaultServerUrl, OctvexClient::connect, io, Platform::runLater, this::open,
                 memory);
         var view = new ConnectView(connect, vault == null ? null
-                : new UnlockPane(vault, io, Platform::runLater, () -> resume(connect)));
+                : new UnlockPane(vault, io, Platform::runLater, () -> {
+                    bundledEdge.unlocked();
+                    resume(connect);
+                }));
         StackPane.setAlignment(view, Pos.TOP_CENTER);
         getChildren().setAll(view);
     }
@@ -181,7 +184,8 @@ public final class DeskShell extends StackPane implements AutoCloseable {
         bundledEdge.signedIn(session);
         workbench = new Workbench(session, DeskScreens.all(new InboxHooks(), settings, current, bundledEdge::view,
                         this::disconnect,
-                        () -> vault == null ? null : new io.octvex.desk.unlock.SecuritySection(vault, io, Platform::runLater)),
+                        () -> vault == null ? null : new io.octvex.desk.unlock.SecuritySection(vault, io, Platform::runLater,
+                                bundledEdge::unlocked)),
                 io, Platform::runLater, timer, Clock.systemUTC(),
                 (WorkspaceView other) -> open(new DeskSession(session.client(), session.user(), other)));
         getChildren().setAll(workbench);

@@ -8,7 +8,7 @@ import io.octvex.edge.http.HttpHandler;
 import io.octvex.edge.http.LeasedCredentialHeaders;
 import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.identity.Enrolment;
-import io.octvex.edge.identity.IdentityStore;
+import io.octvex.edge.identity.IdentityFile;
 import io.octvex.edge.lease.Edge;
 import io.octvex.edge.mcp.McpHandler;
 import io.octvex.edge.noop.NoopHandler;
@@ -68,7 +68,7 @@ public final class EdgeMain {
             return EXIT_OK;
         }
         Path home = options.home() != null ? options.home() : locator.home();
-        IdentityStore store = new IdentityStore(home);
+        IdentityFile store = new IdentityFile(home);
         List<Handler> handlers = handlers(home);
         EdgeIdentity identity;
         try {
@@ -180,7 +180,7 @@ public final class EdgeMain {
         }
     }
 
-    private EdgeIdentity enrol(URI server, EdgeOptions options, List<Handler> handlers, IdentityStore store) {
+    private EdgeIdentity enrol(URI server, EdgeOptions options, List<Handler> handlers, IdentityFile store) {
         Map<String, String> labels = new LinkedHashMap<>(Enrolment.defaultLabels());
         labels.putAll(options.labels());
         String name = options.name() != null ? options.name() : labels.getOrDefault("host", Enrolment.hostname());

@@ -4,7 +4,6 @@ import io.octvex.desk.connect.DeskSession;
 import io.octvex.desk.connect.Problems;
 import io.octvex.edge.handler.Handler;
 import io.octvex.edge.identity.EdgeIdentity;
-import io.octvex.edge.identity.IdentityStore;
 import io.octvex.edge.lease.Edge;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -34,15 +34,20 @@ import javafx.collections.ObservableList;
  * server to drain it, let the running steps finish and report, then stop), and what the Settings section
  * shows. Actions are called on the FX thread; enrolment, the server calls and the drain wait run on {@code io};
  * state changes are published on {@code fx}. {@code wanted} is the switch, saved through {@code remember}.
+ *
+ * <p>The identity is in the Desk's encrypted store: while that is locked (or not set up) an edge switched on
+ * waits, and {@link #unlocked()} starts it. Locking the store while the edge runs changes nothing for the running
+ * edge: its identity is already in memory, and stopping it would cut the user's running steps (ADR 0029); the
+ * next start, or a switch off and on, waits for an unlock again.
  */
 final class BundledEdgeModel {
     private static final System.Logger LOG = System.getLogger(BundledEdgeModel.class.getName());
     /** How long running steps may take to finish when the edge is switched off or the Desk closes. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    enum Phase { OFF, WAITING_FOR_SIGN_IN, STARTING, ON, DRAINING, FAILED }
+    enum Phase { OFF, WAITING_FOR_UNLOCK, WAITING_FOR_SIGN_IN, STARTING, ON, DRAINING, FAILED }
 
-    private final IdentityStore identities;
+    private final VaultIdentityStore identities;
     private final EdgeEnroller enroller;
     private final Supplier<List<Handler>> handlers;
     private final Path workRoot;
@@ -65,8 +70,10 @@ final class BundledEdgeModel {
     private boolean showedEdge;
     /** The switch as the background threads read it ({@code wanted} is for the FX thread). */
     private volatile boolean on;
+    /** Counts unlocks, so a start that found the store locked just before an unlock notices it. */
+    private final AtomicInteger unlocks = new AtomicInteger();
 
-    BundledEdgeModel(IdentityStore identities, EdgeEnroller enroller, Supplier<List<Handler>> handlers, Path workRoot,
+    BundledEdgeModel(VaultIdentityStore identities, EdgeEnroller enroller, Supplier<List<Handler>> handlers, Path workRoot,
                      Executor io, Executor fx, Clock clock, boolean on, Consumer<Boolean> remember) {
         this.identities = identities;
         this.enroller = enroller;
@@ -93,7 +100,7 @@ final class BundledEdgeModel {
         return status.getReadOnlyProperty();
     }
 
-    /** Who the edge is: name, id, labels, where its identity file is. */
+    /** Who the edge is: name, id, labels, where its identity is kept. */
     ReadOnlyStringProperty identityProperty() {
         return identity.getReadOnlyProperty();
     }
@@ -120,6 +127,14 @@ final class BundledEdgeModel {
         session = signedIn;
         if (wanted.get() && (phase.get() == Phase.WAITING_FOR_SIGN_IN || phase.get() == Phase.FAILED)) {
             begin(signedIn);
+        }
+    }
+
+    /** The Desk's secrets were unlocked (or set up): an edge waiting for them starts now. */
+    void unlocked() {
+        unlocks.incrementAndGet();
+        if (wanted.get() && phase.get() == Phase.WAITING_FOR_UNLOCK) {
+            begin(session);
         }
     }
 
@@ -169,9 +184,21 @@ final class BundledEdgeModel {
         });
     }
 
-    /** On {@code io}: enrol when needed, then start the edge unless the switch went off meanwhile. */
-    private void start(DeskSession by) {
+    /** On {@code io}: wait for the store, enrol when needed, then start the edge unless switched off meanwhile. */
+    private void start(DeskSession requested) {
+        int seen = unlocks.get();
+        String waiting = identities.waitingReason();
+        if (waiting != null) {
+            fx.execute(() -> {
+                set(Phase.WAITING_FOR_UNLOCK, waiting);
+                if (unlocks.get() != seen) {
+                    unlocked(); // it came while this was looking (then it saw STARTING and did nothing)
+                }
+            });
+            return;
+        }
         EdgeIdentity id = identities.load().orElse(null);
+        DeskSession by = id == null && requested == null ? session : requested; // signed in while this was starting
         if (id == null && by == null) {
             fx.execute(() -> set(Phase.WAITING_FOR_SIGN_IN, "On: sign in to enrol this machine in a workspace."));
             return;
@@ -192,7 +219,7 @@ final class BundledEdgeModel {
         built.start();
         built.stopped().thenAccept(stop -> stopped(built, stop));
         String who = "Enrolled as " + id.name() + " (edge " + id.edgeId() + ") with labels " + labelText()
-                + ". Identity: " + identities.file() + " (owner-only).";
+                + ". Identity: in " + identities.location() + ".";
         fx.execute(() -> {
             identity.set(who);
             set(Phase.ON, "On: taking steps for this machine.");
@@ -259,7 +286,11 @@ final class BundledEdgeModel {
         }
         which.close();
         if (stop == Edge.Stop.REVOKED) {
-            identities.delete(); // a revoked identity is useless: the next switch-on enrols anew
+            try {
+                identities.delete(); // a revoked identity is useless: the next switch-on enrols anew
+            } catch (IllegalStateException e) {
+                LOG.log(Level.WARNING, "the revoked edge''s identity stays in the Desk''s store: {0}", e.getMessage());
+            }
             fx.execute(() -> set(Phase.FAILED, "Stopped: the server refused this edge (revoked or unknown). "
                     + "Switch it off and on to enrol again."));
         } else {

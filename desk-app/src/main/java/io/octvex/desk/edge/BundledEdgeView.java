@@ -39,6 +39,8 @@ final class BundledEdgeView extends VBox {
 
         var connection = label("bundledEdgeConnection");
         connection.textProperty().bind(model.connectionProperty());
+        connection.visibleProperty().bind(connection.textProperty().isNotEmpty()); // no blank line when off
+        connection.managedProperty().bind(connection.visibleProperty());
         var identity = label("bundledEdgeIdentity");
         identity.textProperty().bind(model.identityProperty());
         identity.visibleProperty().bind(model.phaseProperty().isEqualTo(Phase.ON)
@@ -68,7 +70,7 @@ final class BundledEdgeView extends VBox {
         status.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING, Styles.DANGER);
         switch (phase) {
             case ON -> status.getStyleClass().add(Styles.SUCCESS);
-            case DRAINING, STARTING, WAITING_FOR_SIGN_IN -> status.getStyleClass().add(Styles.WARNING);
+            case DRAINING, STARTING, WAITING_FOR_UNLOCK, WAITING_FOR_SIGN_IN -> status.getStyleClass().add(Styles.WARNING);
             case FAILED -> status.getStyleClass().add(Styles.DANGER);
             case OFF -> { }
         }

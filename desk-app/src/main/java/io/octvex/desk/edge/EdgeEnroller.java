@@ -17,8 +17,7 @@ import java.util.Map;
 /**
  * Enrols the bundled edge for the signed-in user's workspace: a single-use enrolment token made through the
  * API with the user's rights (workspace:admin), spent at once. The token lives only in this method's frame;
- * the identity (edge token and sealing key) goes to the edge's own identity file, owner-only, as the standalone
- * edge keeps it, until the Desk's encrypted local store exists.
+ * the identity (edge token and sealing key) goes to {@code store}: the Desk's encrypted store.
  */
 final class EdgeEnroller {
     /** Steps the bundled edge runs at once: a laptop, not a build host. */

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The Desk's local secrets (its session tokens, later the bundled edge's identity and a local root key) in one
+ * The Desk's local secrets (its session tokens, the bundled edge's identity, later a local root key) in one
  * owner-only file, sealed with AES-256-GCM under a random Desk key (the entry's name is the associated data).
  * The Desk key is on disk only wrapped, once per enrolled {@link Method}: switching method re-wraps the same key
  * and leaves the entries as they are. Every call blocks (file, keychain, Argon2id, a browser ceremony): call it

@@ -1,6 +1,7 @@
 package io.octvex.desk.unlock;
 
 import atlantafx.base.theme.Styles;
+import java.util.List;
 import java.util.concurrent.Executor;
 import javafx.beans.binding.Bindings;
 import javafx.scene.control.Button;
@@ -9,12 +10,14 @@ import javafx.scene.layout.VBox;
 
 /**
  * Settings' "Security / Unlock" section: how the Desk's secrets open, whether the OS keychain answered (and why
- * not), switching to another method (the same Desk key re-wrapped; the entries stay) and locking now.
+ * not), unlocking them when they are locked (the bundled edge waits for that), switching to another method (the
+ * same Desk key re-wrapped; the entries stay) and locking now.
  */
 public final class SecuritySection extends VBox {
 
-    public SecuritySection(DeskVault vault, Executor io, Executor fx) {
-        var model = new UnlockModel(vault, io, fx, () -> {});
+    /** {@code onUnlocked}: on {@code fx} after an unlock here. */
+    public SecuritySection(DeskVault vault, Executor io, Executor fx, Runnable onUnlocked) {
+        var model = new UnlockModel(vault, io, fx, onUnlocked);
         var title = new Label("Security / Unlock");
         title.getStyleClass().add(Styles.TITLE_4);
 
@@ -30,6 +33,11 @@ public final class SecuritySection extends VBox {
         keychain.setWrapText(true);
         keychain.textProperty().bind(model.keychainNoteProperty());
 
+        var unlock = new VBox(8);
+        unlock.managedProperty().bind(Bindings.isNotEmpty(unlock.getChildren()));
+        model.statusProperty().addListener((obs, old, s) -> unlock.getChildren().setAll(unlockable(s)
+                ? UnlockPane.controls(model, s, "securityUnlock") : List.of()));
+
         var switching = new MethodChoice(model, true, "switch");
         switching.visibleProperty().bind(model.statusProperty().map(DeskVault.Status::unlocked));
         switching.managedProperty().bind(switching.visibleProperty());
@@ -44,6 +52,7 @@ public final class SecuritySection extends VBox {
         var notice = new Label();
         notice.setId("securityNotice");
         notice.setWrapText(true);
+        notice.managedProperty().bind(notice.textProperty().isNotEmpty()); // no blank line under Lock now
         model.noticeProperty().addListener((obs, old, n) -> {
             notice.setText(n.text());
             notice.getStyleClass().remove(Styles.DANGER);
@@ -52,9 +61,13 @@ public final class SecuritySection extends VBox {
             }
         });
 
-        getChildren().addAll(title, method, keychain, switching, lock, notice);
+        getChildren().addAll(title, method, keychain, unlock, switching, lock, notice);
         setSpacing(10);
         model.refresh(false);
+    }
+
+    private static boolean unlockable(DeskVault.Status s) {
+        return s.exists() && !s.unlocked() && s.problem() == null;
     }
 
     private static String describe(DeskVault.Status s, DeskVault vault) {
@@ -66,6 +79,7 @@ public final class SecuritySection extends VBox {
                     + "connect screen to set it up.";
         }
         return "The Desk's secrets in " + vault.file() + " open with " + UnlockPane.words(s) + "; they are "
-                + (s.unlocked() ? "open now." : "locked now (the session in use goes on; the next start asks).");
+                + (s.unlocked() ? "open now." : "locked now (the session in use and a running bundled edge go on; the "
+                + "next start asks).");
     }
 }

@@ -1,8 +1,11 @@
 package io.octvex.desk.unlock;
 
 import atlantafx.base.theme.Styles;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -65,34 +68,44 @@ public final class UnlockPane extends VBox {
         } else {
             line.setText("The Desk's secrets are locked; they open with " + words(status) + ".");
             body.getChildren().setAll(line);
-            if (status.methods().contains(Method.PASSPHRASE)) {
-                var passphrase = new PasswordField();
-                passphrase.setId("unlockPassphrase");
-                passphrase.setPrefColumnCount(18);
-                var unlock = new Button("Unlock");
-                unlock.setId("unlock");
-                unlock.disableProperty().bind(model.busyProperty());
-                unlock.setOnAction(e -> {
-                    char[] secret = passphrase.getText().toCharArray();
-                    passphrase.clear();
-                    model.unlock(Method.PASSPHRASE, secret);
-                });
-                passphrase.setOnAction(e -> unlock.fire());
-                var row = new HBox(8, passphrase, unlock);
-                row.setAlignment(Pos.CENTER_LEFT);
-                body.getChildren().add(row);
-            }
-            if (status.methods().contains(Method.KEYCHAIN)) {
-                body.getChildren().add(button("unlockWithKeychain", "Unlock with the OS keychain", Method.KEYCHAIN, true));
-            }
-            if (status.methods().contains(Method.WEBAUTHN)) {
-                body.getChildren().add(button("unlockWithWebauthn", "Unlock with WebAuthn (opens the browser)",
-                        Method.WEBAUTHN, model.webAuthnAvailable()));
-            }
+            body.getChildren().addAll(controls(model, status, "unlock"));
         }
     }
 
-    private Button button(String id, String text, Method method, boolean available) {
+    /**
+     * The ways to open a locked store: the passphrase field, the keychain and WebAuthn buttons, as enrolled.
+     * {@code id} prefixes the nodes' ids (the connect screen's "unlock", Settings' "securityUnlock").
+     */
+    static List<Node> controls(UnlockModel model, DeskVault.Status status, String id) {
+        List<Node> nodes = new ArrayList<>();
+        if (status.methods().contains(Method.PASSPHRASE)) {
+            var passphrase = new PasswordField();
+            passphrase.setId(id + "Passphrase");
+            passphrase.setPrefColumnCount(18);
+            var unlock = new Button("Unlock");
+            unlock.setId(id);
+            unlock.disableProperty().bind(model.busyProperty());
+            unlock.setOnAction(e -> {
+                char[] secret = passphrase.getText().toCharArray();
+                passphrase.clear();
+                model.unlock(Method.PASSPHRASE, secret);
+            });
+            passphrase.setOnAction(e -> unlock.fire());
+            var row = new HBox(8, passphrase, unlock);
+            row.setAlignment(Pos.CENTER_LEFT);
+            nodes.add(row);
+        }
+        if (status.methods().contains(Method.KEYCHAIN)) {
+            nodes.add(button(model, id + "WithKeychain", "Unlock with the OS keychain", Method.KEYCHAIN, true));
+        }
+        if (status.methods().contains(Method.WEBAUTHN)) {
+            nodes.add(button(model, id + "WithWebauthn", "Unlock with WebAuthn (opens the browser)", Method.WEBAUTHN,
+                    model.webAuthnAvailable()));
+        }
+        return nodes;
+    }
+
+    private static Button button(UnlockModel model, String id, String text, Method method, boolean available) {
         var b = new Button(text);
         b.setId(id);
         b.setDisable(!available);

@@ -6,7 +6,12 @@ import io.octvex.desk.DeskHost;
 import io.octvex.desk.DeskShell;
 import io.octvex.desk.settings.DeskSettings;
 import io.octvex.desk.settings.SettingsStore;
+import io.octvex.desk.testing.DeskTesting;
+import io.octvex.desk.unlock.DeskVault;
+import io.octvex.desk.unlock.Method;
+import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.identity.Enrolment;
+import io.octvex.edge.identity.IdentityStore;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
 import io.octvex.protocol.Json;
@@ -18,7 +23,6 @@ import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +30,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
@@ -40,9 +46,11 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * The bundled edge against the real server jar: switched on in Settings, it enrols for the workspace with
- * {@code host=<this machine>}, takes a step pinned to this host and completes it; switched off while a step
- * runs, it lets the step finish, the server lists it as draining, and a new pinned step waits.
+ * The bundled edge against the real server jar: switched on in Settings while the Desk's secret store is locked,
+ * it waits; unlocked in Settings, it enrols for the workspace with {@code host=<this machine>} and keeps its
+ * identity in the store only (no file under the Desk's folders holds its token or private key), takes a step
+ * pinned to this host and completes it; switched off while a step runs, it lets the step finish, the server lists
+ * it as draining, and a new pinned step waits.
  *
  * <p>With {@code -Ddesk.screenshots=DIR} (under Xvfb with a GTK window, see docs/desk.md) it saves
  * desk-bundled-edge.png there while the step runs.
@@ -50,15 +58,17 @@ import org.testfx.framework.junit5.Start;
 @ExtendWith(ApplicationExtension.class)
 class DeskBundledEdgeIT {
     private static final String HOST = Enrolment.hostname();
+    private static final String PASSPHRASE = "the bundled edge test's passphrase";
 
     private static Path root;
     private static ServerProcess server;
     private static OctvexClient admin;
     private static UUID workspace;
 
+    private static Path settingsFile;
+    private static Path dataDir;
+
     private DeskShell shell;
-    private Path settingsFile;
-    private Path dataDir;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -67,6 +77,9 @@ class DeskBundledEdgeIT {
         admin = OctvexClient.connect(server.url())
                 .withToken(OctvexClient.connect(server.url()).login("admin", ServerProcess.ADMIN_PASSWORD).token());
         workspace = admin.workspaces().getFirst().id();
+        settingsFile = root.resolve("config/desk.properties");
+        dataDir = root.resolve("desk-data");
+        DeskVault.forDesk(dataDir, null).setUp(Method.PASSPHRASE, PASSPHRASE.toCharArray()); // set up at an earlier start
     }
 
     @AfterAll
@@ -78,10 +91,9 @@ class DeskBundledEdgeIT {
 
     @Start
     void start(Stage stage) {
-        settingsFile = root.resolve("config/desk.properties");
-        dataDir = root.resolve("desk-data");
+        // this start's store is locked, as after any restart; no WebAuthn (no browser ceremony in the test)
         shell = new DeskShell(server.url(), new DeskHost(Map.of(), dataDir, () -> {}), new SettingsStore(settingsFile),
-                DeskSettings.DEFAULTS);
+                DeskSettings.DEFAULTS, DeskVault.forDesk(dataDir, null));
         stage.setTitle("Octvex Desk");
         stage.setScene(new Scene(shell, 1180, 740));
         javafx.application.Application.setUserAgentStylesheet(
@@ -97,12 +109,28 @@ class DeskBundledEdgeIT {
     }
 
     @Test
-    void switchedOnItRunsStepsPinnedToThisHostAndSwitchedOffItDrainsFirst(FxRobot robot) throws Exception {
-        robot.clickOn("#username").write("admin");
+    void switchedOnItWaitsForTheUnlockThenRunsStepsPinnedToThisHostAndSwitchedOffItDrainsFirst(FxRobot robot)
+            throws Exception {
+        robot.clickOn("#username").write("admin"); // signed in without unlocking the store
         robot.clickOn("#password").write(ServerProcess.ADMIN_PASSWORD).type(KeyCode.ENTER);
         await("the workspace's screens", () -> robot.lookup("#nav-settings").tryQuery().isPresent());
         robot.clickOn("#nav-settings");
         robot.clickOn("#bundledEdge");
+
+        // on while the store is locked: it waits, and the server has not heard of it
+        Label status = robot.lookup("#bundledEdgeStatus").queryAs(Label.class);
+        await("Settings says it waits for the unlock", () -> status.getText().startsWith(
+                "On, waiting for the Desk to be unlocked"));
+        assertThat(admin.edges(workspace)).isEmpty();
+
+        // unlocked under Security / Unlock (below the fold: typed and fired, not clicked)
+        await("the security section's unlock", () -> robot.lookup("#securityUnlockPassphrase").tryQuery().isPresent());
+        PasswordField passphrase = robot.lookup("#securityUnlockPassphrase").queryAs(PasswordField.class);
+        Button unlock = robot.lookup("#securityUnlock").queryButton();
+        robot.interact(() -> {
+            passphrase.setText(PASSPHRASE);
+            unlock.fire();
+        });
 
         // on: enrolled for the workspace with this machine's host label, and active
         await("the edge in the fleet", () -> admin.edges(workspace).stream().anyMatch(e -> e.state() == EdgeState.ACTIVE
@@ -110,13 +138,21 @@ class DeskBundledEdgeIT {
         EdgeView edge = admin.edges(workspace).getFirst();
         assertThat(edge.labels()).containsEntry("desk", "bundled").containsKeys("os", "arch");
         assertThat(edge.capabilities()).contains("noop", "http");
-        Label status = robot.lookup("#bundledEdgeStatus").queryAs(Label.class);
         await("Settings says it is on", () -> status.getText().startsWith("On:"));
-        Path identity = dataDir.resolve("edge/identity.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(identity))).isEqualTo("rw-------");
+        assertThat(robot.lookup("#bundledEdgeIdentity").queryAs(Label.class).getText())
+                .contains("the Desk's encrypted store");
+
+        // its identity is an entry of the store, and in no file in the clear
+        assertThat(dataDir.resolve("edge/identity.json")).doesNotExist();
+        DeskVault reader = DeskVault.forDesk(dataDir, null);
+        reader.unlock(Method.PASSPHRASE, PASSPHRASE.toCharArray());
+        String entry = "edge-identity " + server.url().replaceAll("/+$", "") + " " + workspace;
+        EdgeIdentity kept = IdentityStore.fromJson(reader.get(entry).orElseThrow(), entry);
+        assertThat(kept.edgeId()).isEqualTo(edge.id());
         await("the switch is saved", () -> Files.exists(settingsFile)
                 && Files.readString(settingsFile).contains("bundledEdge=true"));
         assertThat(Files.readString(settingsFile)).doesNotContain("ovx_");
+        assertThat(DeskTesting.filesHoldingSecretsOf(kept, dataDir, settingsFile.getParent())).isEmpty();
 
         // a run pinned to this host runs here and completes
         RunView quick = pinned("quick", "{}");

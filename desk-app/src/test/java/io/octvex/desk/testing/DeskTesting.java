@@ -2,12 +2,21 @@ package io.octvex.desk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.octvex.edge.identity.EdgeIdentity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -15,7 +24,10 @@ import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** What the Desk's UI tests share: waiting for a condition, and the screenshots for docs/screenshots. */
+/**
+ * What the Desk's UI tests share: waiting for a condition, the screenshots for docs/screenshots, and looking for
+ * a secret in the Desk's files.
+ */
 public final class DeskTesting {
     /** The one property: a directory the screenshots are written to (docs/desk.md); unset, none are taken. */
     public static final String SCREENSHOTS = "desk.screenshots";
@@ -73,5 +85,48 @@ public final class DeskTesting {
         Process p = new ProcessBuilder("import", "-window", "root", "-crop", crop, "+repage", path.toString())
                 .inheritIO().start();
         assertThat(p.waitFor()).as("imagemagick import").isZero();
+    }
+
+    /**
+     * The files under {@code dirs} that hold a secret of the edge identity {@code id} in a readable form: its token,
+     * its private key in base64 (the PKCS#8 DER, or the raw 32-byte X25519 scalar at its end, also URL-safe) or
+     * hex, or the raw scalar's bytes.
+     */
+    public static List<Path> filesHoldingSecretsOf(EdgeIdentity id, Path... dirs) throws IOException {
+        byte[] pkcs8 = Base64.getDecoder().decode(id.sealingPrivateKey());
+        byte[] raw = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
+        List<byte[]> needles = new ArrayList<>(Stream.of(id.edgeToken(), id.sealingPrivateKey(),
+                        Base64.getEncoder().encodeToString(raw), Base64.getUrlEncoder().withoutPadding().encodeToString(raw),
+                        HexFormat.of().formatHex(raw))
+                .map(text -> text.getBytes(StandardCharsets.UTF_8)).toList());
+        needles.add(raw);
+        List<Path> found = new ArrayList<>();
+        for (Path dir : dirs) {
+            if (!Files.exists(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    byte[] bytes = Files.readAllBytes(file);
+                    if (needles.stream().anyMatch(n -> indexOf(bytes, n) >= 0)) {
+                        found.add(file);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

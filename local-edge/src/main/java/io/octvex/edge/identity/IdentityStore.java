@@ -1,194 +1,42 @@
 package io.octvex.edge.identity;
 
-import io.octvex.protocol.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
-import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import tools.jackson.core.JacksonException;
 
 /**
- * Keeps the edge identity in {@code <home>/edge/identity.json}: the folder is 0700 and the file 0600 on POSIX
- * file systems, and the file is replaced atomically (written to a private temporary file in the same folder,
- * forced to disk, then renamed over the old one), so a crash leaves either the old identity or the new one.
+ * Where an edge keeps its {@link EdgeIdentity} between starts. The standalone edge uses {@link IdentityFile}
+ * (an owner-only file under its home); code that embeds the edge supplies its own, e.g. an encrypted store.
+ * Implementations say why in their exceptions and never put a secret in a message.
  */
-public final class IdentityStore {
-    private static final System.Logger LOG = System.getLogger(IdentityStore.class.getName());
-    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final int FORMAT = 1;
-
-    private final Path dir;
-
-    /** A store under an Octvex home folder ({@code $OCTVEX_HOME}, by default {@code ~/.octvex}). */
-    public IdentityStore(Path octvexHome) {
-        this.dir = octvexHome.resolve("edge");
-    }
-
-    public Path file() {
-        return dir.resolve("identity.json");
-    }
-
-    public Path directory() {
-        return dir;
-    }
+public interface IdentityStore {
 
     /**
      * The stored identity, or empty when the edge has not enrolled here.
      *
-     * @throws IllegalStateException when the file exists but cannot be read or is not an identity
+     * @throws IllegalStateException when something is stored but cannot be read
      */
-    public Optional<EdgeIdentity> load() {
-        Path file = file();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the edge identity " + file + ": " + e.getMessage(), e);
-        }
-        tightenIfLoose(file, FILE_MODE);
-        StoredIdentity stored;
-        try {
-            stored = Json.read(text, StoredIdentity.class);
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not an edge identity (" + e.getClass().getSimpleName()
-                    + "); move it away and enrol again", e);
-        }
-        if (stored.format() != FORMAT) {
-            throw new IllegalStateException(file + " has format " + stored.format() + "; this edge reads format "
-                    + FORMAT);
-        }
-        try {
-            return Optional.of(stored.toIdentity());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(file + " is incomplete: " + e.getMessage() + "; move it away and enrol again", e);
-        }
-    }
+    Optional<EdgeIdentity> load();
 
-    /** Writes the identity atomically with owner-only permissions. */
-    public void save(EdgeIdentity identity) {
-        try {
-            createPrivateDirectory(dir);
-            Path tmp = createPrivateFile(dir.resolve("identity.json." + UUID.randomUUID() + ".tmp"));
-            try {
-                byte[] bytes = Json.mapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsBytes(StoredIdentity.of(identity));
-                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    channel.write(ByteBuffer.wrap(bytes));
-                    channel.force(true);
-                }
-                try {
-                    Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the edge identity " + file() + ": " + e.getMessage(), e);
-        }
-    }
+    /** Keeps {@code identity}, replacing any earlier one. */
+    void save(EdgeIdentity identity);
 
     /** Forgets the identity (after a revocation, or before enrolling again). */
-    public void delete() {
-        try {
-            Files.deleteIfExists(file());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file() + ": " + e.getMessage(), e);
-        }
+    void delete();
+
+    /** Where the identity is kept, in words for messages and logs (a path, say; never a secret). */
+    String location();
+
+    /** The identity as the JSON text every store keeps, for stores that hold text (it contains the secrets). */
+    static String toJson(EdgeIdentity identity) {
+        return StoredIdentity.write(identity);
     }
 
-    private static boolean posix(Path path) {
-        return Files.getFileAttributeView(path, PosixFileAttributeView.class) != null;
-    }
-
-    static void createPrivateDirectory(Path dir) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        boolean posix = posix(parent != null ? parent : dir.toAbsolutePath());
-        try {
-            if (posix) {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            } else {
-                Files.createDirectory(dir);
-            }
-        } catch (FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir)) {
-                throw new IOException(dir + " exists and is not a folder");
-            }
-        }
-        tightenIfLoose(dir, DIR_MODE);
-    }
-
-    private static Path createPrivateFile(Path file) throws IOException {
-        if (posix(file.getParent())) {
-            return Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
-        }
-        return Files.createFile(file);
-    }
-
-    /** Narrows a file or folder that others can read or write to owner-only, saying so. */
-    private static void tightenIfLoose(Path path, Set<PosixFilePermission> mode) {
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        if (view == null) {
-            return;
-        }
-        try {
-            Set<PosixFilePermission> current = view.readAttributes().permissions();
-            if (!current.equals(mode)) {
-                LOG.log(Level.WARNING, "{0} had permissions {1}; setting {2} (it holds the edge''s secrets)",
-                        path, PosixFilePermissions.toString(current), PosixFilePermissions.toString(mode));
-                view.setPermissions(mode);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot check the permissions of {0}: {1}", path, e.getMessage());
-        }
-    }
-
-    /** The file's layout; {@code format} lets a later edge read an older file. */
-    record StoredIdentity(int format, UUID edgeId, String edgeToken, String server, List<UUID> workspaceIds,
-                          String name, int capacity, String sealingPublicKey, String sealingPrivateKey,
-                          Instant enrolledAt) {
-        static StoredIdentity of(EdgeIdentity id) {
-            return new StoredIdentity(FORMAT, id.edgeId(), id.edgeToken(), id.server().toString(), id.workspaceIds(),
-                    id.name(), id.capacity(), id.sealingPublicKey(), id.sealingPrivateKey(), id.enrolledAt());
-        }
-
-        EdgeIdentity toIdentity() {
-            if (server == null) {
-                throw new IllegalArgumentException("no server");
-            }
-            return new EdgeIdentity(edgeId, edgeToken, URI.create(server), workspaceIds, name, capacity,
-                    sealingPublicKey, sealingPrivateKey, enrolledAt);
-        }
-
-        @Override
-        public String toString() {
-            return "StoredIdentity[edgeId=" + edgeId + ", ***]";
-        }
+    /**
+     * Reads what {@link #toJson} wrote.
+     *
+     * @param source where the text came from, for the message when it is not an identity
+     * @throws IllegalStateException when it is not a readable identity (the message holds no part of the text)
+     */
+    static EdgeIdentity fromJson(String json, String source) {
+        return StoredIdentity.read(json, source);
     }
 }

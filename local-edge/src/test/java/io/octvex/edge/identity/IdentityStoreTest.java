@@ -16,6 +16,7 @@ import javax.crypto.KeyAgreement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The file store of the standalone edge, and the JSON text every {@link IdentityStore} keeps. */
 class IdentityStoreTest {
     @TempDir
     Path home;
@@ -30,7 +31,7 @@ class IdentityStoreTest {
 
     @Test
     void savesWithOwnerOnlyPermissionsAndReadsBack() throws Exception {
-        var store = new IdentityStore(home);
+        var store = new IdentityFile(home);
         var saved = identity("ovx_edge_secret");
 
         store.save(saved);
@@ -45,9 +46,9 @@ class IdentityStoreTest {
     @Test
     void aRestartReusesTheIdentityAndItsSealingKey() throws Exception {
         var saved = identity("ovx_edge_1");
-        new IdentityStore(home).save(saved);
+        new IdentityFile(home).save(saved);
 
-        EdgeIdentity loaded = new IdentityStore(home).load().orElseThrow();
+        EdgeIdentity loaded = new IdentityFile(home).load().orElseThrow();
 
         assertThat(loaded.edgeId()).isEqualTo(saved.edgeId());
         // the private key still pairs with the public key the server has: X25519 agreement both ways agrees
@@ -66,7 +67,7 @@ class IdentityStoreTest {
 
     @Test
     void replacingIsAtomicAndLeavesNoTemporaryFiles() throws Exception {
-        var store = new IdentityStore(home);
+        var store = new IdentityFile(home);
         store.save(identity("ovx_edge_old"));
         var newer = identity("ovx_edge_new");
 
@@ -81,7 +82,7 @@ class IdentityStoreTest {
 
     @Test
     void aLeftOverTemporaryFileDoesNotDisturbReading() throws Exception {
-        var store = new IdentityStore(home);
+        var store = new IdentityFile(home);
         var saved = identity("ovx_edge_x");
         store.save(saved);
         Files.writeString(store.directory().resolve("identity.json.crash.tmp"), "{\"half\":");
@@ -91,7 +92,7 @@ class IdentityStoreTest {
 
     @Test
     void looseFilePermissionsAreTightened() throws Exception {
-        var store = new IdentityStore(home);
+        var store = new IdentityFile(home);
         store.save(identity("ovx_edge_y"));
         Files.setPosixFilePermissions(store.file(), PosixFilePermissions.fromString("rw-r--r--"));
 
@@ -102,13 +103,37 @@ class IdentityStoreTest {
 
     @Test
     void noFileMeansNotEnrolledAndGarbageIsExplained() throws Exception {
-        var store = new IdentityStore(home);
+        var store = new IdentityFile(home);
         assertThat(store.load()).isEmpty();
 
         Files.createDirectories(store.directory());
         Files.writeString(store.file(), "not json");
         assertThatThrownBy(store::load).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is not an edge identity").hasMessageContaining("enrol again");
+    }
+
+    @Test
+    void theJsonTextRoundTripsAndIsWhatTheFileHolds() throws Exception {
+        var store = new IdentityFile(home);
+        var saved = identity("ovx_edge_json");
+        store.save(saved);
+
+        String text = IdentityStore.toJson(saved);
+
+        assertThat(IdentityStore.fromJson(text, "test")).isEqualTo(saved);
+        assertThat(Files.readString(store.file())).isEqualTo(text);
+        assertThat(store.location()).isEqualTo(store.file().toString());
+    }
+
+    @Test
+    void unreadableTextIsExplainedWithoutQuotingIt() {
+        String secretish = "{\"edgeToken\":\"ovx_edge_leak\",";
+        assertThatThrownBy(() -> IdentityStore.fromJson(secretish, "the vault entry"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("the vault entry is not an edge identity")
+                .hasMessageNotContaining("ovx_edge_leak");
+        String otherFormat = IdentityStore.toJson(identity("ovx_edge_f")).replace("\"format\" : 1", "\"format\" : 9");
+        assertThatThrownBy(() -> IdentityStore.fromJson(otherFormat, "x")).hasMessageContaining("has format 9");
+        assertThatThrownBy(() -> IdentityStore.fromJson("null", "x")).hasMessageContaining("x is not an edge identity");
     }
 
     private static java.math.BigInteger littleEndian(byte[] raw) {
