@@ -124,7 +124,7 @@ class PostgresRestartIT {
 
         // each outage stops progress for its 8 s and the recovery; a minute without any is a stall
         watchdog = new Watchdog("PostgresRestartIT", Duration.ofSeconds(60),
-                new Progress(admin, workspace)::count,
+                new Progress(admin, workspace, (edge, at) -> true)::count,
                 () -> !admin.runs(workspace, RunStatus.QUEUED, 1).runs().isEmpty()
                         || !admin.runs(workspace, RunStatus.RUNNING, 1).runs().isEmpty(),
                 () -> List.of(server, edges.getFirst()),

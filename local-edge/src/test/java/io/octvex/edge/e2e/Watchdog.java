@@ -95,16 +95,25 @@ final class Watchdog implements AutoCloseable {
             }
             Path file = REPORTS.resolve(test + "-stall-" + stamp + "-" + p.log().getFileName() + "-" + p.pid()
                     + ".txt").toAbsolutePath();
-            Process jc = new ProcessBuilder(jcmd, Long.toString(p.pid()), "Thread.print", "-l")
-                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
-            if (!jc.waitFor(60, TimeUnit.SECONDS)) {
-                jc.destroyForcibly();
-            }
+            // Thread.print shows platform threads and their locks; the server's requests run on virtual threads,
+            // which only Thread.dump_to_file lists
+            Path virtual = file.resolveSibling(file.getFileName().toString().replace(".txt", "-all-threads.txt"));
+            jcmd(file, jcmd, Long.toString(p.pid()), "Thread.print", "-l");
+            jcmd(null, jcmd, Long.toString(p.pid()), "Thread.dump_to_file", "-overwrite", virtual.toString());
             Path log = file.resolveSibling(file.getFileName().toString().replace(".txt", ".log"));
             Files.writeString(log, p.output()); // its log up to the stall, before the test's cleanup deletes it
             files.add(file);
         }
         return files;
+    }
+
+    private static void jcmd(Path output, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.redirectOutput(output == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(output.toFile()));
+        Process jc = builder.start();
+        if (!jc.waitFor(60, TimeUnit.SECONDS)) {
+            jc.destroyForcibly();
+        }
     }
 
     @Override
