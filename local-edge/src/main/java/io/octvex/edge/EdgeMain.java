@@ -196,6 +196,14 @@ public final class EdgeMain {
                         + identity.workspaceIds() + "; identity stored in " + store.file());
                 return identity;
             } catch (OctvexApiException e) {
+                if (e.status() == 503 && options.waitUntilInterrupted()) { // its database is restarting
+                    if (attempt++ == 0) {
+                        say(e.getMessage() + "; waiting for it");
+                    }
+                    sleep(e.retryAfter().filter(d -> d.compareTo(Duration.ofSeconds(10)) <= 0)
+                            .orElse(Duration.ofSeconds(3)));
+                    continue;
+                }
                 say("the server refused the enrolment: " + (e.problem().detail() != null ? e.problem().detail()
                         : e.getMessage()) + "\n  Ask an admin for a fresh enrolment token.");
                 return null;
@@ -207,7 +215,9 @@ public final class EdgeMain {
                 if (attempt++ == 0) {
                     say(e.getMessage() + "; waiting for it");
                 }
-                sleep(Duration.ofSeconds(Math.min(30, 1L << Math.min(attempt, 5))));
+                // a server being (re)started answers within seconds: look every 1-3 s, spread over a fleet
+                sleep(Duration.ofMillis(500 + java.util.concurrent.ThreadLocalRandom.current().nextLong(
+                        Math.min(2500, 500L << Math.min(attempt, 3)))));
             } catch (RuntimeException e) {
                 say("cannot store the edge identity: " + e.getMessage());
                 return null;

@@ -164,7 +164,8 @@ public final class EdgeClient {
         int status = response.statusCode();
         String text = response.body();
         if (status >= 400) {
-            throw new OctvexApiException(problem(status, text));
+            throw new OctvexApiException(problem(status, text),
+                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
         }
         if (type == Void.class || text == null || text.isEmpty()) {
             return null;
@@ -186,6 +187,22 @@ public final class EdgeClient {
                     text(node, "detail", null), text(node, "instance", null));
         } catch (JacksonException | IllegalArgumentException e) {
             return new Problem("about:blank", "HTTP " + status, status, null, null);
+        }
+    }
+
+    /**
+     * The delay of a {@code Retry-After} header in seconds (what the Octvex server sends); null when absent, an
+     * HTTP date, or nonsense. Callers bound it.
+     */
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank() || header.strip().length() > 9) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.strip());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

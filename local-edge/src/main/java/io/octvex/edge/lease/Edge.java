@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +93,7 @@ public final class Edge implements AutoCloseable {
     private final Clock clock;
     private final Duration drainTimeout;
     private final Duration maxHeartbeatInterval;
+    private final Sleeper sleeper;
 
     private final ResultReporter reporter;
     private final Semaphore slots;
@@ -117,8 +119,9 @@ public final class Edge implements AutoCloseable {
         this.clock = b.clock;
         this.drainTimeout = b.drainTimeout;
         this.maxHeartbeatInterval = b.maxHeartbeatInterval;
+        this.sleeper = b.sleeper;
         this.slots = new Semaphore(capacity);
-        this.reporter = new ResultReporter(client, clock, this::unauthorised);
+        this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised);
     }
 
     /** An edge acting as {@code identity}, talking to the server the identity enrolled with. */
@@ -234,6 +237,12 @@ public final class Edge implements AutoCloseable {
             } catch (OctvexApiException e) {
                 if (e.status() == 401) {
                     unauthorised();
+                } else if (phase.get() == Phase.RUNNING && unavailable(e)) {
+                    Duration wait = backoff.unavailable(e.retryAfter());
+                    connected = false;
+                    LOG.log(backoff.failures() <= 1 ? Level.WARNING : Level.DEBUG,
+                            "lease request refused: {0}; retrying in {1} ms", e.getMessage(), wait.toMillis());
+                    pause(wait);
                 } else if (phase.get() == Phase.RUNNING) {
                     LOG.log(Level.WARNING, "lease request refused: {0}", e.getMessage());
                     pause(backoff.next());
@@ -261,17 +270,22 @@ public final class Edge implements AutoCloseable {
         backoff.reset();
     }
 
+    /** The server is there but cannot serve for now (its database may be restarting): it will be back soon. */
+    static boolean unavailable(OctvexApiException e) {
+        return e.status() == 502 || e.status() == 503 || e.status() == 504;
+    }
+
     private void disconnected(OctvexConnectionException e, Backoff backoff) {
-        Duration wait = backoff.next();
+        Duration wait = backoff.unavailable(Optional.empty());
         Level level = backoff.failures() <= 1 || connected ? Level.WARNING : Level.DEBUG;
         connected = false;
-        LOG.log(level, "{0}; retrying in {1} s", e.getMessage(), Math.max(1, wait.toSeconds()));
+        LOG.log(level, "{0}; retrying in {1} ms", e.getMessage(), wait.toMillis());
         pause(wait);
     }
 
     private void pause(Duration duration) {
         try {
-            Thread.sleep(duration);
+            sleeper.sleep(duration);
         } catch (InterruptedException e) {
             // woken by drain or stop
         }
@@ -554,6 +568,7 @@ public final class Edge implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration drainTimeout = Duration.ofSeconds(60);
         private Duration maxHeartbeatInterval = Duration.ofSeconds(10);
+        private Sleeper sleeper = Sleeper.REAL;
 
         private Builder(EdgeIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -608,6 +623,12 @@ public final class Edge implements AutoCloseable {
         /** Upper bound of the heartbeat interval (default 10 s; otherwise a third of the lease TTL). */
         public Builder maxHeartbeatInterval(Duration interval) {
             this.maxHeartbeatInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /** For tests: waits between retries that are recorded rather than slept through. */
+        Builder sleeper(Sleeper s) {
+            this.sleeper = Objects.requireNonNull(s);
             return this;
         }
 

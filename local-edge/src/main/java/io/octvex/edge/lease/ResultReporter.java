@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -33,8 +34,11 @@ final class ResultReporter {
 
     /** A 5xx answer: the server is there but cannot record now; retried like an unreachable server. */
     private static final class ServerTrouble extends RuntimeException {
+        private final Optional<Duration> retryAfter;
+
         ServerTrouble(OctvexApiException cause) {
             super(cause.getMessage(), cause, false, false);
+            this.retryAfter = cause.retryAfter();
         }
     }
 
@@ -46,15 +50,17 @@ final class ResultReporter {
 
     private final EdgeClient client;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final Runnable unauthorised;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean batches = true;
     private volatile boolean stopped;
     private volatile Thread sender;
 
-    ResultReporter(EdgeClient client, Clock clock, Runnable unauthorised) {
+    ResultReporter(EdgeClient client, Clock clock, Sleeper sleeper, Runnable unauthorised) {
         this.client = client;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.unauthorised = unauthorised;
     }
 
@@ -130,11 +136,12 @@ final class ResultReporter {
                     }
                 }
                 left.removeIf(p -> p.done().isDone());
-                Duration wait = backoff.next();
+                // the server's database may be back any second: short waits, or the server's Retry-After
+                Duration wait = backoff.unavailable(e instanceof ServerTrouble t ? t.retryAfter : Optional.empty());
                 LOG.log(Level.WARNING, "cannot report {0} result(s) yet: {1}; retrying in {2} ms", left.size(),
                         e.getMessage(), wait.toMillis());
                 try {
-                    Thread.sleep(wait);
+                    sleeper.sleep(wait);
                 } catch (InterruptedException ie) {
                     return; // stop()
                 }

@@ -50,9 +50,13 @@ class PostgresRestartIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Processes.Running server;
     private Postgres postgres;
+    private Watchdog watchdog;
 
     @AfterEach
     void stop() throws Exception {
+        if (watchdog != null) {
+            watchdog.close();
+        }
         for (Processes.Running edge : edges) {
             edge.process().destroyForcibly();
         }
@@ -118,6 +122,13 @@ class PostgresRestartIT {
             }
         });
 
+        // each outage stops progress for its 8 s and the recovery; a minute without any is a stall
+        watchdog = new Watchdog("PostgresRestartIT", Duration.ofSeconds(60),
+                new Progress(admin, workspace, (edge, at) -> true)::count,
+                () -> !admin.runs(workspace, RunStatus.QUEUED, 1).runs().isEmpty()
+                        || !admin.runs(workspace, RunStatus.RUNNING, 1).runs().isEmpty(),
+                () -> List.of(server, edges.getFirst()),
+                () -> "edges: " + Json.write(new AdminHttp(url, token).edges(workspace)));
         List<String> recoveries = new ArrayList<>();
         String[] kinds = {"fast shutdown", "SIGKILL of the postmaster"};
         for (int outage = 0; outage < kinds.length; outage++) {
@@ -139,7 +150,10 @@ class PostgresRestartIT {
             long submitting = System.nanoTime();
             UUID after = latest.get();
             Deadline.await("a run submitted after the restart completes (" + kinds[outage] + ")",
-                    Duration.ofSeconds(90), () -> admin.run(workspace, after).status() == RunStatus.COMPLETED,
+                    Duration.ofSeconds(90), () -> {
+                        watchdog.check();
+                        return admin.run(workspace, after).status() == RunStatus.COMPLETED;
+                    },
                     () -> edges.getFirst().output() + Deadline.tail(server.output(), 4000));
             recoveries.add("%s: submits accepted %.1f s and runs completing %.1f s after PostgreSQL started".formatted(
                     kinds[outage], (submitting - restart) / 1e9, (System.nanoTime() - restart) / 1e9));

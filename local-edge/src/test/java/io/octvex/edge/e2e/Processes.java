@@ -103,10 +103,30 @@ final class Processes {
         throw new IllegalStateException("the server did not start within " + timeout + ":\n" + server.output());
     }
 
+    /**
+     * A class-data archive of a warmed-up edge ({@code -XX:ArchiveClassesAtExit}), made by a test that starts
+     * many edges; used by every edge started after it while it is newer than the edge jar.
+     */
+    static final Path EDGE_ARCHIVE = Path.of("target", "octvex-edge-it.jsa").toAbsolutePath();
+
     /** `octvex-edge ARGS` with OCTVEX_HOME pointing at {@code home}. */
     static Running startEdge(Path home, String name, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar",
-                jar("octvex.edge.jar").toString()));
+        return startEdge(home, name, args, List.of());
+    }
+
+    /**
+     * The same with extra JVM options. Edges start with flags that make a JVM start cheap (C1 only, the serial
+     * collector, the class-data archive when there is one): tests that start many of them are bound by that.
+     */
+    static Running startEdge(Path home, String name, List<String> args, List<String> jvm) throws IOException {
+        Path jar = jar("octvex.edge.jar");
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xshare:auto"));
+        if (jvm.stream().noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit")) && edgeArchiveUsable(jar)) {
+            command.add("-XX:SharedArchiveFile=" + EDGE_ARCHIVE);
+        }
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         Files.createDirectories(home);
         Path log = home.resolveSibling(name + ".log");
@@ -114,5 +134,10 @@ final class Processes {
         builder.environment().put("OCTVEX_HOME", home.toString());
         builder.environment().remove("OCTVEX_ENROLL_TOKEN");
         return new Running(builder.start(), log);
+    }
+
+    static boolean edgeArchiveUsable(Path jar) throws IOException {
+        return Files.exists(EDGE_ARCHIVE)
+                && Files.getLastModifiedTime(EDGE_ARCHIVE).compareTo(Files.getLastModifiedTime(jar)) > 0;
     }
 }

@@ -29,6 +29,12 @@ class EdgeLeaseLoopTest {
     Path work;
     FakeEdgeServer server;
     Edge edge;
+    /** The waits the edge asked for; each is slept for a few milliseconds only. */
+    final List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Sleeper recording = d -> {
+        waits.add(d);
+        Thread.sleep(5);
+    };
 
     @BeforeEach
     void start() throws Exception {
@@ -48,10 +54,14 @@ class EdgeLeaseLoopTest {
     }
 
     private Edge edge(int capacity, Handler... extra) {
-        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", server.url(), List.of(), "t",
+        return edge(server.url(), capacity, extra);
+    }
+
+    private Edge edge(java.net.URI url, int capacity, Handler... extra) {
+        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", url, List.of(), "t",
                 capacity, "pub", "priv", Instant.now());
         var builder = Edge.builder(identity).handler(new NoopHandler()).workRoot(work)
-                .drainTimeout(Duration.ofSeconds(5));
+                .drainTimeout(Duration.ofSeconds(5)).sleeper(recording);
         for (Handler h : extra) {
             builder.handler(h);
         }
@@ -177,6 +187,60 @@ class EdgeLeaseLoopTest {
 
         assertThat(server.results.get(lease.stepId()).status()).isEqualTo(StepStatus.COMPLETED);
         assertThat(server.unavailableResults.get()).isZero();
+    }
+
+    @Test
+    void aLeaseRequestAnswered503WaitsWhatTheServersRetryAfterSaysThenLeases() throws Exception {
+        server.unavailableLeases.set(3);
+        server.retryAfter = "2";
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{}"));
+        server.offers.add(lease);
+
+        edge();
+
+        await(() -> server.results.containsKey(lease.stepId()));
+        assertThat(waits).hasSize(3).allSatisfy(w -> assertThat(w).isBetween(Duration.ofSeconds(2),
+                Duration.ofMillis(2500)));
+    }
+
+    @Test
+    void manyAnswers503WithoutRetryAfterKeepTheWaitsWithinAFewSeconds() throws Exception {
+        server.unavailableLeases.set(12);
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{}"));
+        server.offers.add(lease);
+
+        edge();
+
+        await(() -> server.results.containsKey(lease.stepId()));
+        assertThat(waits).hasSize(12).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Backoff.UNAVAILABLE_CAP));
+        assertThat(waits.subList(0, 1)).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void anUnreachableServerIsAskedAgainWithinAFewSecondsAndTheBackOffStartsOverOnceItAnswers() throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort(); // closed again: connections are refused
+        }
+        edge(java.net.URI.create("http://127.0.0.1:" + port), 2);
+
+        await(() -> waits.size() >= 10);
+        assertThat(waits).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Backoff.UNAVAILABLE_CAP));
+        assertThat(edge.status().connected()).isFalse();
+    }
+
+    @Test
+    void aResultAnswered503IsRetriedAfterTheServersRetryAfter() throws Exception {
+        edge();
+        server.retryAfter = "1";
+        Lease lease = FakeEdgeServer.lease("noop", Json.tree("{}"));
+        server.unavailableResults.set(2);
+        server.offers.add(lease);
+
+        await(() -> server.results.containsKey(lease.stepId()));
+
+        assertThat(waits).hasSize(2).allSatisfy(w -> assertThat(w).isBetween(Duration.ofSeconds(1),
+                Duration.ofMillis(1250)));
     }
 
     @Test

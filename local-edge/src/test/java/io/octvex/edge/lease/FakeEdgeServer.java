@@ -47,6 +47,9 @@ final class FakeEdgeServer implements AutoCloseable {
     final Set<UUID> refuseReports = ConcurrentHashMap.newKeySet();
     /** How many result requests (single or batch) still get a 503, as while the database restarts. */
     final java.util.concurrent.atomic.AtomicInteger unavailableResults = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many lease requests still get a 503, with {@link #retryAfter} as its Retry-After (none if null). */
+    final java.util.concurrent.atomic.AtomicInteger unavailableLeases = new java.util.concurrent.atomic.AtomicInteger();
+    volatile String retryAfter;
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     /** Sizes of the result batches received ({@code POST results}). */
     final java.util.concurrent.atomic.AtomicInteger singles = new java.util.concurrent.atomic.AtomicInteger();
@@ -83,7 +86,12 @@ final class FakeEdgeServer implements AutoCloseable {
                 problem(ex, 401, "edge token refused");
                 return;
             }
-            if (path.equals("leases")) {
+            if (path.equals("leases") && unavailableLeases.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (retryAfter != null) {
+                    ex.getResponseHeaders().add("Retry-After", retryAfter);
+                }
+                problem(ex, 503, "the server cannot reach its database right now");
+            } else if (path.equals("leases")) {
                 LeaseRequest request = Json.read(body, LeaseRequest.class);
                 List<Lease> granted = new ArrayList<>();
                 Lease first = drain ? null : offers.poll(Math.min(request.waitSeconds(), 1), TimeUnit.SECONDS);
@@ -100,6 +108,9 @@ final class FakeEdgeServer implements AutoCloseable {
                 json(ex, 200, new HeartbeatAck(kept, gone, Instant.now().plus(TTL), state));
             } else if (path.equals("results") && !noBatches) {
                 if (unavailableResults.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    if (retryAfter != null) {
+                        ex.getResponseHeaders().add("Retry-After", retryAfter);
+                    }
                     problem(ex, 503, "the server cannot reach its database right now");
                     return;
                 }
