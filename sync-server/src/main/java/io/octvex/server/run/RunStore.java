@@ -112,6 +112,56 @@ class RunStore {
                 .param("ws", workspaceId).param("id", runId).query(RunStore::run).optional();
     }
 
+    /** A run named with its workspace, for the statements that take several runs at once. */
+    record RunKey(UUID workspaceId, UUID runId) {}
+
+    /**
+     * {@link #lockRun} for several runs, in id order (two such batches never wait for each other in a cycle);
+     * each run is matched with its own workspace, so a run is never reached through another workspace's id.
+     */
+    List<RunRow> lockRuns(Collection<RunKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT r.* FROM runs r
+                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                  ON r.workspace_id = k.ws AND r.id = k.id
+                ORDER BY r.id FOR NO KEY UPDATE OF r""")
+                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .query(RunStore::run).list();
+    }
+
+    /** {@link #findRun} for several runs, without locks. */
+    List<RunRow> findRuns(Collection<RunKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT r.* FROM runs r
+                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                  ON r.workspace_id = k.ws AND r.id = k.id""")
+                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .query(RunStore::run).list();
+    }
+
+    /** The steps of several runs, each run matched with its own workspace; by run, then position. */
+    List<StepRow> steps(Collection<RunKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT s.* FROM steps s
+                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                  ON s.workspace_id = k.ws AND s.run_id = k.id
+                ORDER BY s.run_id, s.position""")
+                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .query(RunStore::step).list();
+    }
+
     List<StepRow> steps(UUID workspaceId, UUID runId) {
         return jdbc.sql("SELECT * FROM steps WHERE workspace_id = :ws AND run_id = :run ORDER BY position")
                 .param("ws", workspaceId).param("run", runId).query(RunStore::step).list();
@@ -176,6 +226,68 @@ class RunStore {
                 .param("ws", workspaceId).param("id", stepId)
                 .param("expected", expectedVersion).param("from", from.wire())
                 .update() == 1;
+    }
+
+    /** A step's status change as {@link #transitionSteps} applies it: guarded by its first status and version. */
+    record StepMove(UUID workspaceId, UUID stepId, StepStatus from, long expectedVersion, StepStatus to,
+                    long newVersion, int attempt, JsonNode result, String error, Instant at) {}
+
+    /** A run's status change as {@link #transitionRuns} applies it. */
+    record RunMove(UUID workspaceId, UUID runId, RunStatus from, long expectedVersion, RunStatus to,
+                   long newVersion, Instant at) {}
+
+    /**
+     * {@link #transitionStep} for several steps in one statement; answers how many moved (each row matched with
+     * its workspace, status and version, so the caller knows every one won only when all of them did).
+     */
+    int transitionSteps(List<StepMove> moves) {
+        if (moves.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE steps s SET status = u.to_status, version = u.new_version, updated_at = u.at,
+                                   attempt = u.attempt, result = COALESCE(CAST(u.result AS jsonb), s.result),
+                                   error = COALESCE(u.error, s.error)
+                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:froms AS text[]),
+                            CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
+                            CAST(:attempts AS int[]), CAST(:results AS text[]), CAST(:errors AS text[]),
+                            CAST(CAST(:ats AS text[]) AS timestamptz[]))
+                     AS u(ws, id, from_status, version, to_status, new_version, attempt, result, error, at)
+                WHERE s.workspace_id = u.ws AND s.id = u.id AND s.version = u.version AND s.status = u.from_status""")
+                .param("ws", moves.stream().map(StepMove::workspaceId).toArray(UUID[]::new))
+                .param("ids", moves.stream().map(StepMove::stepId).toArray(UUID[]::new))
+                .param("froms", moves.stream().map(m -> m.from().wire()).toArray(String[]::new))
+                .param("versions", moves.stream().map(StepMove::expectedVersion).toArray(Long[]::new))
+                .param("tos", moves.stream().map(m -> m.to().wire()).toArray(String[]::new))
+                .param("newVersions", moves.stream().map(StepMove::newVersion).toArray(Long[]::new))
+                .param("attempts", moves.stream().map(StepMove::attempt).toArray(Integer[]::new))
+                .param("results", moves.stream().map(m -> m.result() == null ? null : Json.write(m.result()))
+                        .toArray(String[]::new))
+                .param("errors", moves.stream().map(StepMove::error).toArray(String[]::new))
+                .param("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
+                .update();
+    }
+
+    /** {@link #transitionRun} for several runs in one statement; answers how many moved. */
+    int transitionRuns(List<RunMove> moves) {
+        if (moves.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE runs r SET status = u.to_status, version = u.new_version, updated_at = u.at
+                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:froms AS text[]),
+                            CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
+                            CAST(CAST(:ats AS text[]) AS timestamptz[]))
+                     AS u(ws, id, from_status, version, to_status, new_version, at)
+                WHERE r.workspace_id = u.ws AND r.id = u.id AND r.version = u.version AND r.status = u.from_status""")
+                .param("ws", moves.stream().map(RunMove::workspaceId).toArray(UUID[]::new))
+                .param("ids", moves.stream().map(RunMove::runId).toArray(UUID[]::new))
+                .param("froms", moves.stream().map(m -> m.from().wire()).toArray(String[]::new))
+                .param("versions", moves.stream().map(RunMove::expectedVersion).toArray(Long[]::new))
+                .param("tos", moves.stream().map(m -> m.to().wire()).toArray(String[]::new))
+                .param("newVersions", moves.stream().map(RunMove::newVersion).toArray(Long[]::new))
+                .param("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
+                .update();
     }
 
     private static OffsetDateTime at(Instant instant) {
