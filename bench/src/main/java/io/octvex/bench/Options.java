@@ -8,7 +8,7 @@ import java.util.List;
 /** The benchmark's settings; every one has a default that keeps a run to a few minutes. */
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
                List<Integer> depths, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
-               boolean writeDoc, Path serverJar, Path edgeJar, Path results) {
+               boolean writeDoc, Path serverJar, Path edgeJar, Path results, int fillBatch) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
@@ -21,6 +21,8 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --edge-curve LIST  also drain --runs with each number of edges (default: none)
               --depths LIST      also drain backlogs of these sizes with --edges edges (default: none)
               --submitters N     concurrent API clients filling a backlog (default 8)
+              --fill-batch N     fill backlogs through the batch submit, N runs per request (1-100;
+                                 default: one run per request)
               --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
               --peer-threads N   db-scheduler's executor threads (default 16)
               --jfr              record the server with JDK Flight Recorder (bench/results/server.jfr)
@@ -33,7 +35,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
-        int peerThreads = 16;
+        int peerThreads = 16, fillBatch = 0;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
@@ -53,6 +55,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--raw-workers" -> rawWorkers = Integer.parseInt(args[++i]);
                 case "--raw-batch" -> rawBatch = Integer.parseInt(args[++i]);
                 case "--peer-threads" -> peerThreads = Integer.parseInt(args[++i]);
+                case "--fill-batch" -> fillBatch = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = true;
                 case "--waits" -> waits = true;
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
@@ -63,7 +66,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
-                Path.of("bench/results"));
+                Path.of("bench/results"), fillBatch);
     }
 
     private static List<Integer> list(String csv) {

@@ -43,7 +43,8 @@ final class Phases {
     Drain drain(int count, int edges) throws Exception {
         Instant before = Instant.now();
         List<GovernedRuns.Submitted> submitted = runs.backlog(count, submitters);
-        Throughput submission = new Throughput("API submit, " + submitters + " clients", count,
+        Throughput submission = new Throughput("API submit, " + submitters + " clients"
+                + (runs.fillBatch() > 1 ? " (batches of " + runs.fillBatch() + ")" : ""), count,
                 Duration.between(before, Instant.now()));
         WaitSampler.Waits waits;
         stack.startEdges(edgeJar, edges, capacity);

@@ -47,6 +47,79 @@ class RunStore {
                 .update();
     }
 
+    /** A new step with where it may run and how often it is re-offered (null: default), as submits store them. */
+    record NewStep(StepRow step, Placement placement, RetryPolicy retry) {}
+
+    /** Stores new runs and their steps: one statement for the runs and one for the steps, however many. */
+    void insert(List<RunRow> runs, List<NewStep> steps) {
+        jdbc.sql("""
+                INSERT INTO runs (id, workspace_id, parent_id, root_id, depth, status, title, spec, created_by,
+                                  created_at, updated_at, version)
+                SELECT r.id, r.ws, r.parent, r.root, r.depth, r.status, r.title, CAST(r.spec AS jsonb), r.created_by,
+                       CAST(r.created_at AS timestamptz), CAST(r.updated_at AS timestamptz), r.version
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:ws AS uuid[]), CAST(:parents AS uuid[]), CAST(:roots AS uuid[]),
+                            CAST(:depths AS int[]), CAST(:statuses AS text[]), CAST(:titles AS text[]),
+                            CAST(:specs AS text[]), CAST(:createdBy AS uuid[]), CAST(:createdAt AS text[]),
+                            CAST(:updatedAt AS text[]), CAST(:versions AS bigint[]))
+                     AS r(id, ws, parent, root, depth, status, title, spec, created_by, created_at, updated_at, version)""")
+                .param("ids", runs.stream().map(RunRow::id).toArray(UUID[]::new))
+                .param("ws", runs.stream().map(RunRow::workspaceId).toArray(UUID[]::new))
+                .param("parents", runs.stream().map(RunRow::parentId).toArray(UUID[]::new))
+                .param("roots", runs.stream().map(RunRow::rootId).toArray(UUID[]::new))
+                .param("depths", runs.stream().map(RunRow::depth).toArray(Integer[]::new))
+                .param("statuses", runs.stream().map(r -> r.status().wire()).toArray(String[]::new))
+                .param("titles", runs.stream().map(RunRow::title).toArray(String[]::new))
+                .param("specs", runs.stream().map(r -> Json.write(r.spec())).toArray(String[]::new))
+                .param("createdBy", runs.stream().map(RunRow::createdBy).toArray(UUID[]::new))
+                .param("createdAt", runs.stream().map(r -> r.createdAt().toString()).toArray(String[]::new))
+                .param("updatedAt", runs.stream().map(r -> r.updatedAt().toString()).toArray(String[]::new))
+                .param("versions", runs.stream().map(RunRow::version).toArray(Long[]::new))
+                .update();
+        List<StepRow> rows = steps.stream().map(NewStep::step).toList();
+        jdbc.sql("""
+                INSERT INTO steps (id, workspace_id, run_id, key, position, handler, action, input, depends_on,
+                                   status, attempt, result, error, created_at, updated_at, version,
+                                   placement_require, placement_prefer, max_attempts, backoff_seconds)
+                SELECT s.id, s.ws, s.run, s.key, s.position, s.handler, s.action, CAST(s.input AS jsonb),
+                       ARRAY(SELECT jsonb_array_elements_text(CAST(s.depends_on AS jsonb))), s.status, s.attempt,
+                       CAST(s.result AS jsonb), s.error, CAST(s.created_at AS timestamptz),
+                       CAST(s.updated_at AS timestamptz), s.version, CAST(s.require AS jsonb),
+                       CAST(s.prefer AS jsonb), s.max_attempts, s.backoff
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:ws AS uuid[]), CAST(:runs AS uuid[]), CAST(:keys AS text[]),
+                            CAST(:positions AS int[]), CAST(:handlers AS text[]), CAST(:actions AS text[]),
+                            CAST(:inputs AS text[]), CAST(:dependsOn AS text[]), CAST(:statuses AS text[]),
+                            CAST(:attempts AS int[]), CAST(:results AS text[]), CAST(:errors AS text[]),
+                            CAST(:createdAt AS text[]), CAST(:updatedAt AS text[]), CAST(:versions AS bigint[]),
+                            CAST(:requires AS text[]), CAST(:prefers AS text[]), CAST(:maxAttempts AS int[]),
+                            CAST(:backoffs AS int[]))
+                     AS s(id, ws, run, key, position, handler, action, input, depends_on, status, attempt, result,
+                          error, created_at, updated_at, version, require, prefer, max_attempts, backoff)""")
+                .param("ids", rows.stream().map(StepRow::id).toArray(UUID[]::new))
+                .param("ws", rows.stream().map(StepRow::workspaceId).toArray(UUID[]::new))
+                .param("runs", rows.stream().map(StepRow::runId).toArray(UUID[]::new))
+                .param("keys", rows.stream().map(StepRow::key).toArray(String[]::new))
+                .param("positions", rows.stream().map(StepRow::position).toArray(Integer[]::new))
+                .param("handlers", rows.stream().map(StepRow::handler).toArray(String[]::new))
+                .param("actions", rows.stream().map(StepRow::action).toArray(String[]::new))
+                .param("inputs", rows.stream().map(r -> Json.write(r.input())).toArray(String[]::new))
+                .param("dependsOn", rows.stream().map(r -> Json.write(r.dependsOn())).toArray(String[]::new))
+                .param("statuses", rows.stream().map(r -> r.status().wire()).toArray(String[]::new))
+                .param("attempts", rows.stream().map(StepRow::attempt).toArray(Integer[]::new))
+                .param("results", rows.stream().map(r -> r.result() == null ? null : Json.write(r.result()))
+                        .toArray(String[]::new))
+                .param("errors", rows.stream().map(StepRow::error).toArray(String[]::new))
+                .param("createdAt", rows.stream().map(r -> r.createdAt().toString()).toArray(String[]::new))
+                .param("updatedAt", rows.stream().map(r -> r.updatedAt().toString()).toArray(String[]::new))
+                .param("versions", rows.stream().map(StepRow::version).toArray(Long[]::new))
+                .param("requires", steps.stream().map(n -> Json.write(n.placement().require())).toArray(String[]::new))
+                .param("prefers", steps.stream().map(n -> Json.write(n.placement().prefer())).toArray(String[]::new))
+                .param("maxAttempts", steps.stream().map(n -> n.retry() == null ? null : n.retry().maxAttempts())
+                        .toArray(Integer[]::new))
+                .param("backoffs", steps.stream().map(n -> n.retry() == null ? null : n.retry().backoffSeconds())
+                        .toArray(Integer[]::new))
+                .update();
+    }
+
     /** A submit's earlier use of an Idempotency-Key: the hash of its request and the run it made. */
     record EarlierSubmission(byte[] requestHash, UUID runId) {}
 

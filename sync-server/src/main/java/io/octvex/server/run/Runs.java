@@ -7,6 +7,7 @@ import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.protocol.StepView;
 import io.octvex.protocol.SubmitRun;
+import io.octvex.protocol.SubmitRuns;
 import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.web.ApiException;
@@ -108,23 +109,52 @@ public class Runs {
     }
 
     private RunView insert(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId) {
-        Instant now = now();
-        RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
-                principalId, now, now, 0);
-        store.insertRun(run);
-        List<StepRow> steps = new ArrayList<>();
-        for (int i = 0; i < plan.steps().size(); i++) {
-            SubmissionValidator.PlannedStep p = plan.steps().get(i);
-            StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
-                    p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
-            store.insertStep(step, p.placement(), p.retry());
-            steps.add(step);
+        NewRuns batch = new NewRuns();
+        Change change = batch.add(workspaceId, principalId, plan, runId, now());
+        batch.store();
+        return view(change.run, change.steps);
+    }
+
+    /**
+     * Runs being submitted in one transaction: each is planned in memory (its rows, its audit events, its moves
+     * to queued), then all rows are inserted with one statement per table and all moves written with one more
+     * per table.
+     */
+    private final class NewRuns {
+        final List<RunRow> runs = new ArrayList<>();
+        final List<RunStore.NewStep> steps = new ArrayList<>();
+        final Writes writes = new Writes();
+
+        Change add(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId, Instant now) {
+            RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
+                    principalId, now, now, 0);
+            runs.add(run);
+            List<StepRow> rows = new ArrayList<>();
+            for (int i = 0; i < plan.steps().size(); i++) {
+                SubmissionValidator.PlannedStep p = plan.steps().get(i);
+                StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
+                        p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
+                steps.add(new RunStore.NewStep(step, p.placement(), p.retry()));
+                rows.add(step);
+            }
+            return created(workspaceId, principalId, plan, run, rows, now, writes);
         }
+
+        void store() {
+            if (!runs.isEmpty()) {
+                store.insert(runs, steps);
+            }
+            writes.flush();
+        }
+    }
+
+    private Change created(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, RunRow run,
+                           List<StepRow> steps, Instant now, Writes writes) {
+        UUID runId = run.id();
         audit.append(workspaceId, AuditEntry.ofRun("run.created", runId, null, principalId, Map.of(
                 "title", plan.title(),
                 "steps", plan.steps().stream().map(s -> Map.of("key", s.key(), "handler", s.handler(),
                         "action", s.action(), "dependsOn", s.dependsOn())).toList())));
-        Writes writes = new Writes();
         Change change = new Change(workspaceId, principalId, run, steps, now, writes);
         change.moveRun(RunStatus.QUEUED, "submitted");
         for (StepRow step : List.copyOf(change.steps)) {
@@ -132,8 +162,71 @@ public class Runs {
                 change.moveStep(step, StepStatus.QUEUED, null, null);
             }
         }
-        writes.flush();
-        return view(change.run, change.steps);
+        return change;
+    }
+
+    /** Runs in one batch submit. */
+    public static final int MAX_SUBMIT_BATCH = 100;
+
+    /**
+     * Several submits in one transaction, all or none: every run is checked first (400 naming {@code runs[i]},
+     * nothing written), then each keyed run is claimed or found as {@link #submitOnce} does (a key used for a
+     * different request refuses the whole batch, 409), and the new runs are stored together: one commit, one
+     * chain-head lock and a fixed number of statements for the whole batch. Answers one submission per run, in
+     * order.
+     */
+    @Transactional
+    public List<Submission> submitAll(UUID workspaceId, UUID principalId, List<SubmitRuns.Item> items) {
+        if (items == null || items.isEmpty() || items.size() > MAX_SUBMIT_BATCH) {
+            throw ApiException.badRequest("'runs' must hold 1 to " + MAX_SUBMIT_BATCH + " runs, got "
+                    + (items == null ? 0 : items.size()));
+        }
+        List<SubmissionValidator.Plan> plans = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            SubmitRuns.Item item = items.get(i);
+            String where = "runs[" + i + "]";
+            if (item == null) {
+                throw ApiException.badRequest("'" + where + "' is empty");
+            }
+            try {
+                plans.add(plan(workspaceId, item.run()));
+                keys.add(item.idempotencyKey() == null ? null : IdempotencyKeys.check(item.idempotencyKey()));
+            } catch (ApiException e) {
+                if (e.status() != org.springframework.http.HttpStatus.BAD_REQUEST) {
+                    throw e;
+                }
+                throw new ApiException(e.status(), e.title(), where + ": " + e.getMessage());
+            }
+            if (keys.getLast() != null && !seen.add(keys.getLast())) {
+                throw ApiException.badRequest("'" + where + ".idempotencyKey' repeats an earlier run's key");
+            }
+        }
+        Instant now = now();
+        NewRuns batch = new NewRuns();
+        List<Object> answers = new ArrayList<>(); // a Change (new run) or a Submission (replayed)
+        for (int i = 0; i < items.size(); i++) {
+            UUID runId = UUID.randomUUID();
+            String key = keys.get(i);
+            if (key != null) {
+                byte[] hash = IdempotencyKeys.requestHash(items.get(i).run());
+                if (!store.claimSubmission(workspaceId, principalId, key, hash, runId, now)) {
+                    RunStore.EarlierSubmission earlier = store.submission(workspaceId, principalId, key)
+                            .orElseThrow(() -> new IllegalStateException("a claimed Idempotency-Key without its row"));
+                    if (!MessageDigest.isEqual(earlier.requestHash(), hash)) {
+                        throw ApiException.conflict("runs[" + i + "]: this idempotency key was already used for a"
+                                + " different request (run " + earlier.runId() + "); use a new key for a new run.");
+                    }
+                    answers.add(new Submission(get(workspaceId, earlier.runId()), true));
+                    continue;
+                }
+            }
+            answers.add(batch.add(workspaceId, principalId, plans.get(i), runId, now));
+        }
+        batch.store();
+        return answers.stream().map(a -> a instanceof Change c ? new Submission(view(c.run, c.steps), false)
+                : (Submission) a).toList();
     }
 
     /** The run with its steps in submission order; 404 when it is not a run of this workspace. */
