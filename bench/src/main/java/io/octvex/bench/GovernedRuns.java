@@ -166,6 +166,28 @@ final class GovernedRuns {
         return timings;
     }
 
+    /**
+     * How many steps the claims placed and how many runs the result transactions completed, on average: the
+     * events of one transaction share one time, so the distinct times of those events count the transactions.
+     */
+    String transactionSizes(List<Submitted> runs) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE type = 'step.placed') AS placed,
+                       count(DISTINCT at) FILTER (WHERE type = 'step.placed') AS claims,
+                       count(*) FILTER (WHERE type = 'run.transitioned' AND data->>'to' = 'completed') AS completed,
+                       count(DISTINCT at) FILTER (WHERE type = 'run.transitioned' AND data->>'to' = 'completed')
+                           AS completions
+                FROM events WHERE run_id = ANY(?)""")) {
+            s.setArray(1, c.createArrayOf("uuid", runs.stream().map(Submitted::runId).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return String.format("%d claims placed %.1f steps each; %d result transactions completed %.1f runs each",
+                        rs.getLong("claims"), rs.getDouble("placed") / Math.max(1, rs.getLong("claims")),
+                        rs.getLong("completions"), rs.getDouble("completed") / Math.max(1, rs.getLong("completions")));
+            }
+        }
+    }
+
     /** Counts policy decisions recorded for these runs: the proof that each one passed the gate. */
     long decisions(List<Submitted> runs) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(

@@ -58,6 +58,7 @@ final class Phases {
         Instant firstPickup = timings.stream().map(GovernedRuns.Timing::placed).min(Comparator.naturalOrder()).orElseThrow();
         Instant lastDone = timings.stream().map(GovernedRuns.Timing::completed).max(Comparator.naturalOrder()).orElseThrow();
         double events = timings.stream().mapToInt(GovernedRuns.Timing::events).average().orElse(0);
+        System.out.println("bench: drain with " + edges + " edges: " + runs.transactionSizes(submitted));
         return new Drain(edges, submission,
                 new Throughput("Octvex governed runs", count, Duration.between(firstPickup, lastDone)), events,
                 runs.decisions(submitted), waits);

@@ -126,17 +126,18 @@ class Leases {
 
     /** One claim attempt, in the caller's transaction. */
     Attempt claim(UUID edgeId, int maxSteps) {
-        FleetStore.EdgeRow edge = fleet.lockEdge(edgeId)
+        Instant now = now();
+        // locked, seen and counted in one statement (a revoked edge's update is rolled back with the 401)
+        FleetStore.Loaded loaded = fleet.touch(edgeId, now)
                 .orElseThrow(() -> ApiException.unauthorized("the edge is unknown"));
+        FleetStore.EdgeRow edge = loaded.edge();
         if (edge.state() == EdgeState.REVOKED) {
             throw ApiException.unauthorized("the edge was revoked; enrol it again");
         }
-        Instant now = now();
-        fleet.seen(edgeId, now);
         if (edge.state() != EdgeState.ACTIVE) {
             return new Attempt(edge.state(), List.of());
         }
-        int active = fleet.activeLeases(List.of(edgeId), null).getOrDefault(edgeId, 0);
+        int active = loaded.activeLeases();
         int wanted = Math.min(maxSteps, edge.capacity() - active);
         if (wanted <= 0) {
             return new Attempt(edge.state(), List.of());
@@ -150,8 +151,12 @@ class Leases {
         // best has had it on offer for longer than the grace period
         Set<UUID> workspaces = new HashSet<>();
         ready.forEach(r -> workspaces.add(r.workspaceId()));
-        List<FleetStore.EdgeRow> others = fleet.candidates(workspaces);
-        Map<UUID, Integer> load = new HashMap<>(fleet.activeLeases(others.stream().map(FleetStore.EdgeRow::id).toList(), null));
+        List<FleetStore.EdgeRow> others = new ArrayList<>();
+        Map<UUID, Integer> load = new HashMap<>();
+        for (FleetStore.Loaded other : fleet.loadedCandidates(workspaces)) {
+            others.add(other.edge());
+            load.put(other.edge().id(), other.activeLeases());
+        }
         load.put(edgeId, active);
         Map<UUID, Decision> chosen = new LinkedHashMap<>();
         Instant graceEnds = null;
