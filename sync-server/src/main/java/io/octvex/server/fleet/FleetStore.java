@@ -158,7 +158,7 @@ class FleetStore {
                                             AND s.status = 'running') AS active_leases""";
 
     /**
-     * {@link #lockEdge}, {@link #seen} and its {@link #activeLeases} in one statement: the start of every claim
+     * {@link #lockEdge}, marking it seen, and its {@link #activeLeases} in one statement: the start of every claim
      * (the update locks the row as {@code FOR NO KEY UPDATE} would).
      */
     Optional<Loaded> touch(UUID edgeId, Instant now) {
@@ -219,11 +219,6 @@ class FleetStore {
                 WHERE id = :id AND state = :from""")
                 .param("to", to.wire()).param("now", at(now)).param("id", edgeId).param("from", from.wire())
                 .update() == 1;
-    }
-
-    void seen(UUID edgeId, Instant now) {
-        jdbc.sql("UPDATE edges SET last_seen_at = greatest(last_seen_at, :now) WHERE id = :id")
-                .param("now", at(now)).param("id", edgeId).update();
     }
 
     void heartbeat(UUID edgeId, Instant now, Long latencyMillis) {

@@ -244,7 +244,7 @@ class Leases {
     private record Decision(LeaseStore.Ready step, PlacementScorer.Score score, List<PlacementScorer.Score> top,
                             String rule) {}
 
-    /** The requesting edge is seen right now (its row was read before {@link FleetStore#seen}). */
+    /** The requesting edge is seen right now. */
     private static FleetStore.EdgeRow refreshed(FleetStore.EdgeRow e, Instant now) {
         return new FleetStore.EdgeRow(e.id(), e.name(), e.state(), e.labels(), e.capabilities(), e.capacity(),
                 e.softwareVersion(), e.enrolledAt(), now, e.lastHeartbeatAt(), e.latencyMillis(),

@@ -33,20 +33,6 @@ class RunStore {
         this.jdbc = jdbc;
     }
 
-    void insertRun(RunRow run) {
-        jdbc.sql("""
-                INSERT INTO runs (id, workspace_id, parent_id, root_id, depth, status, title, spec, created_by,
-                                  created_at, updated_at, version)
-                VALUES (:id, :ws, :parent, :root, :depth, :status, :title, CAST(:spec AS jsonb), :createdBy,
-                        :createdAt, :updatedAt, :version)""")
-                .param("id", run.id()).param("ws", run.workspaceId()).param("parent", run.parentId())
-                .param("root", run.rootId()).param("depth", run.depth()).param("status", run.status().wire())
-                .param("title", run.title()).param("spec", Json.write(run.spec()))
-                .param("createdBy", run.createdBy()).param("createdAt", at(run.createdAt()))
-                .param("updatedAt", at(run.updatedAt())).param("version", run.version())
-                .update();
-    }
-
     /** A new step with where it may run and how often it is re-offered (null: default), as submits store them. */
     record NewStep(StepRow step, Placement placement, RetryPolicy retry) {}
 
@@ -145,29 +131,6 @@ class RunStore {
                 .param("ws", workspaceId).param("principal", principalId).param("key", key)
                 .query((rs, n) -> new EarlierSubmission(rs.getBytes(1), rs.getObject(2, UUID.class)))
                 .optional();
-    }
-
-    /** Stores a new step with where it may run ({@code placement}) and how often it is re-offered ({@code retry}, null: default). */
-    void insertStep(StepRow step, Placement placement, RetryPolicy retry) {
-        jdbc.sql("""
-                INSERT INTO steps (id, workspace_id, run_id, key, position, handler, action, input, depends_on,
-                                   status, attempt, result, error, created_at, updated_at, version,
-                                   placement_require, placement_prefer, max_attempts, backoff_seconds)
-                VALUES (:id, :ws, :run, :key, :position, :handler, :action, CAST(:input AS jsonb), :dependsOn,
-                        :status, :attempt, CAST(:result AS jsonb), :error, :createdAt, :updatedAt, :version,
-                        CAST(:require AS jsonb), CAST(:prefer AS jsonb), :maxAttempts, :backoff)""")
-                .param("require", Json.write(placement.require())).param("prefer", Json.write(placement.prefer()))
-                .param("maxAttempts", retry == null ? null : retry.maxAttempts())
-                .param("backoff", retry == null ? null : retry.backoffSeconds())
-                .param("id", step.id()).param("ws", step.workspaceId()).param("run", step.runId())
-                .param("key", step.key()).param("position", step.position()).param("handler", step.handler())
-                .param("action", step.action()).param("input", Json.write(step.input()))
-                .param("dependsOn", step.dependsOn().toArray(String[]::new))
-                .param("status", step.status().wire()).param("attempt", step.attempt())
-                .param("result", step.result() == null ? null : Json.write(step.result()))
-                .param("error", step.error()).param("createdAt", at(step.createdAt()))
-                .param("updatedAt", at(step.updatedAt())).param("version", step.version())
-                .update();
     }
 
     Optional<RunRow> findRun(UUID workspaceId, UUID runId) {
