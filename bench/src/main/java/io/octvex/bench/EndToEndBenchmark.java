@@ -46,7 +46,8 @@ public final class EndToEndBenchmark {
             try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, jvm);
                  HikariDataSource octvex = db.pool("octvex", 4)) {
                 say("server up (pid " + stack.serverPid() + ")");
-                Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex),
+                Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex,
+                        options.fillBatch()),
                         options.edgeJar(), options.capacity(), options.submitters(), octvex);
                 say("warm-up: 200 runs");
                 phases.drain(200, options.edges());

@@ -4,6 +4,7 @@ import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.StepSpec;
 import io.octvex.protocol.SubmitRun;
+import io.octvex.protocol.SubmitRuns;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,11 +34,18 @@ final class GovernedRuns {
     private final OctvexClient admin;
     private final UUID workspace;
     private final DataSource db;
+    private final int fillBatch;
 
-    GovernedRuns(OctvexClient admin, UUID workspace, DataSource db) {
+    /** {@code fillBatch} above 1: backlogs are filled through the batch submit, that many runs per request. */
+    GovernedRuns(OctvexClient admin, UUID workspace, DataSource db, int fillBatch) {
+        this.fillBatch = fillBatch;
         this.admin = admin;
         this.workspace = workspace;
         this.db = db;
+    }
+
+    int fillBatch() {
+        return fillBatch;
     }
 
     record Submitted(UUID runId, Instant at) {}
@@ -52,8 +60,13 @@ final class GovernedRuns {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < concurrency; c++) {
                 clients.submit(() -> {
-                    while (next.getAndIncrement() < count) {
-                        submitted.add(submitOne());
+                    int n = Math.max(1, fillBatch);
+                    for (int first = next.getAndAdd(n); first < count; first = next.getAndAdd(n)) {
+                        if (n == 1) {
+                            submitted.add(submitOne());
+                        } else {
+                            submitted.addAll(submitSome(Math.min(n, count - first)));
+                        }
                     }
                     return null;
                 });
@@ -87,6 +100,17 @@ final class GovernedRuns {
         Instant at = Instant.now();
         StepSpec step = new StepSpec("noop", "noop", "run", Json.tree("{}"), List.of());
         return new Submitted(admin.submitRun(workspace, new SubmitRun("bench", null, List.of(step))).id(), at);
+    }
+
+    private List<Submitted> submitSome(int n) {
+        Instant at = Instant.now();
+        StepSpec step = new StepSpec("noop", "noop", "run", Json.tree("{}"), List.of());
+        List<SubmitRuns.Item> items = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            items.add(SubmitRuns.Item.of(new SubmitRun("bench", null, List.of(step)), null));
+        }
+        return admin.submitRuns(workspace, new SubmitRuns(items)).runs().stream()
+                .map(e -> new Submitted(e.run().id(), at)).toList();
     }
 
     /** Waits until every run is terminal; fails when some did not finish within {@code timeout}. */
@@ -196,6 +220,28 @@ final class GovernedRuns {
             throw new IllegalStateException(incomplete + " runs did not complete (or have no events)");
         }
         return timings;
+    }
+
+    /**
+     * How many steps the claims placed and how many runs the result transactions completed, on average: the
+     * events of one transaction share one time, so the distinct times of those events count the transactions.
+     */
+    String transactionSizes(List<Submitted> runs) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE type = 'step.placed') AS placed,
+                       count(DISTINCT at) FILTER (WHERE type = 'step.placed') AS claims,
+                       count(*) FILTER (WHERE type = 'run.transitioned' AND data->>'to' = 'completed') AS completed,
+                       count(DISTINCT at) FILTER (WHERE type = 'run.transitioned' AND data->>'to' = 'completed')
+                           AS completions
+                FROM events WHERE run_id = ANY(?)""")) {
+            s.setArray(1, c.createArrayOf("uuid", runs.stream().map(Submitted::runId).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return String.format("%d claims placed %.1f steps each; %d result transactions completed %.1f runs each",
+                        rs.getLong("claims"), rs.getDouble("placed") / Math.max(1, rs.getLong("claims")),
+                        rs.getLong("completions"), rs.getDouble("completed") / Math.max(1, rs.getLong("completions")));
+            }
+        }
     }
 
     /** Counts policy decisions recorded for these runs: the proof that each one passed the gate. */

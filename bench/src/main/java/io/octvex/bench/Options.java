@@ -7,8 +7,9 @@ import java.util.List;
 
 /** The benchmark's settings; every one has a default that keeps a run to a few minutes. */
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
-               List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch, int peerThreads, boolean jfr, boolean waits,
-               boolean writeDoc, Path serverJar, Path edgeJar, Path results) {
+               List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch,
+               int peerThreads, boolean jfr, boolean waits, boolean writeDoc, Path serverJar, Path edgeJar, Path results,
+               int fillBatch) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
@@ -25,6 +26,8 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --depth-sample N   completions measured at each depth (default 5000; the rest stays queued)
               --approvals N      approval-path samples, one at a time (default 100; 0: none)
               --submitters N     concurrent API clients filling a backlog (default 8)
+              --fill-batch N     fill backlogs through the batch submit, N runs per request (1-100;
+                                 default: one run per request)
               --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
               --peer-threads N   db-scheduler's executor threads (default 16)
               --jfr              record the server with JDK Flight Recorder (bench/results/server.jfr)
@@ -37,7 +40,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
-        int peerThreads = 16, approvals = 100, depthSample = 5000;
+        int peerThreads = 16, approvals = 100, depthSample = 5000, fillBatch = 0;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
@@ -59,6 +62,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--raw-workers" -> rawWorkers = Integer.parseInt(args[++i]);
                 case "--raw-batch" -> rawBatch = Integer.parseInt(args[++i]);
                 case "--peer-threads" -> peerThreads = Integer.parseInt(args[++i]);
+                case "--fill-batch" -> fillBatch = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = true;
                 case "--waits" -> waits = true;
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
@@ -69,7 +73,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, depthSample, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
-                Path.of("bench/results"));
+                Path.of("bench/results"), fillBatch);
     }
 
     private static List<Integer> list(String csv) {

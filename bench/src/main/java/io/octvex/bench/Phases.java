@@ -43,7 +43,8 @@ final class Phases {
     Drain drain(int count, int edges) throws Exception {
         Instant before = Instant.now();
         List<GovernedRuns.Submitted> submitted = runs.backlog(count, submitters);
-        Throughput submission = new Throughput("API submit, " + submitters + " clients", count,
+        Throughput submission = new Throughput("API submit, " + submitters + " clients"
+                + (runs.fillBatch() > 1 ? " (batches of " + runs.fillBatch() + ")" : ""), count,
                 Duration.between(before, Instant.now()));
         WaitSampler.Waits waits;
         stack.startEdges(edgeJar, edges, capacity);
@@ -57,6 +58,7 @@ final class Phases {
         Instant firstPickup = timings.stream().map(GovernedRuns.Timing::placed).min(Comparator.naturalOrder()).orElseThrow();
         Instant lastDone = timings.stream().map(GovernedRuns.Timing::completed).max(Comparator.naturalOrder()).orElseThrow();
         double events = timings.stream().mapToInt(GovernedRuns.Timing::events).average().orElse(0);
+        System.out.println("bench: drain with " + edges + " edges: " + runs.transactionSizes(submitted));
         return new Drain(edges, submission,
                 new Throughput("Octvex governed runs", count, Duration.between(firstPickup, lastDone)), events,
                 runs.decisions(submitted), waits);

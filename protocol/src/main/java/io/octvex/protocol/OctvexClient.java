@@ -141,6 +141,11 @@ public final class OctvexClient {
         return send("POST", ws(workspaceId) + "/runs", request, RunView.class);
     }
 
+    /** Several runs in one request and one transaction, all or none ({@code POST …/runs/batch}). */
+    public SubmittedRuns submitRuns(UUID workspaceId, SubmitRuns request) {
+        return send("POST", ws(workspaceId) + "/runs/batch", request, SubmittedRuns.class);
+    }
+
     public RunView run(UUID workspaceId, UUID runId) {
         return send("GET", ws(workspaceId) + "/runs/" + runId, null, RunView.class);
     }

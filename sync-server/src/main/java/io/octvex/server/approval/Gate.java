@@ -19,6 +19,7 @@ import io.octvex.server.workspace.Workspaces;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,12 +81,50 @@ public class Gate {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public Outcome admit(UUID workspaceId, UUID runId, UUID stepId) {
-        RunView run = runs.get(workspaceId, runId);
-        StepView step = step(run, stepId);
-        if (step == null || step.status() != StepStatus.QUEUED) {
-            return Outcome.of(Admission.NOT_QUEUED);
+        return admitAll(List.of(new Candidate(workspaceId, runId, stepId))).get(stepId);
+    }
+
+    /** A queued step a claim wants to lease. */
+    public record Candidate(UUID workspaceId, UUID runId, UUID stepId) {}
+
+    /**
+     * {@link #admit} for the steps of one claim, by step id in the order given. What is the same for many
+     * steps is read once: their runs (one read for all), and per workspace its name, its active policy and the
+     * memberships of every submitter, so the statements do not grow with the number of steps that are allowed.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Map<UUID, Outcome> admitAll(List<Candidate> candidates) {
+        Map<UUID, RunView> views = runs.getAll(candidates.stream()
+                .map(c -> new Runs.RunRef(c.workspaceId(), c.runId())).toList());
+        Map<UUID, Context> contexts = new HashMap<>();
+        Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
+        for (Candidate c : candidates) {
+            RunView run = views.get(c.runId());
+            StepView step = run == null || !run.workspaceId().equals(c.workspaceId()) ? null : step(run, c.stepId());
+            if (step == null || step.status() != StepStatus.QUEUED) {
+                outcomes.put(c.stepId(), Outcome.of(Admission.NOT_QUEUED));
+                continue;
+            }
+            Context context = contexts.computeIfAbsent(c.workspaceId(), ws -> context(ws, views.values().stream()
+                    .filter(v -> v.workspaceId().equals(ws)).map(RunView::createdBy).distinct().toList()));
+            outcomes.put(c.stepId(), admit(context, run, step));
         }
-        Verdict verdict = decide(run, step, StepActions.of(step));
+        return outcomes;
+    }
+
+    /** What every decision in one workspace needs, read once per claim. */
+    private record Context(DecisionInput.Workspace workspace, Policies.Active policy, Map<UUID, MemberView> members) {}
+
+    private Context context(UUID workspaceId, List<UUID> submitters) {
+        return new Context(new DecisionInput.Workspace(workspaceId, workspaces.name(workspaceId).orElse(null)),
+                policies.activeFor(workspaceId), identities.members(workspaceId, submitters));
+    }
+
+    private Outcome admit(Context context, RunView run, StepView step) {
+        UUID workspaceId = run.workspaceId();
+        UUID runId = run.id();
+        UUID stepId = step.id();
+        Verdict verdict = decide(context, run, step, StepActions.of(step));
         switch (verdict) {
             case Verdict.Refused r -> {
                 runs.gateStep(workspaceId, runId, stepId, StepStatus.FAILED, r.reason(), null);
@@ -118,7 +157,8 @@ public class Gate {
         if (step == null || step.status() != StepStatus.RUNNING) {
             throw ApiException.conflict("the step is not running; nothing may act for it");
         }
-        Verdict verdict = decide(run, step, List.of(new StepActions.Action(action, resource, method,
+        Context context = context(workspaceId, List.of(run.createdBy()));
+        Verdict verdict = decide(context, run, step, List.of(new StepActions.Action(action, resource, method,
                 headerNames == null ? List.of() : headerNames)));
         return switch (verdict) {
             case Verdict.Refused r -> new ActionVerdict(Effect.DENY.wire(), r.reason(), null, null);
@@ -143,21 +183,20 @@ public class Gate {
         record Admitted() implements Verdict {}
     }
 
-    private Verdict decide(RunView run, StepView step, List<StepActions.Action> actions) {
+    private Verdict decide(Context context, RunView run, StepView step, List<StepActions.Action> actions) {
         UUID workspaceId = run.workspaceId();
-        Optional<MemberView> submitter = identities.member(workspaceId, run.createdBy());
+        Optional<MemberView> submitter = Optional.ofNullable(context.members().get(run.createdBy()));
         if (submitter.isEmpty()) {
             return new Verdict.Refused("refused: whoever submitted the run is no longer a member of this workspace");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         DecisionInput.Principal principal = new DecisionInput.Principal(run.createdBy(),
                 submitter.get().principal().name(), submitter.get().principal().kind(), submitter.get().roles());
-        DecisionInput.Workspace workspace = new DecisionInput.Workspace(workspaceId,
-                workspaces.name(workspaceId).orElse(null));
+        DecisionInput.Workspace workspace = context.workspace();
         Verdict verdict = new Verdict.Admitted();
         for (StepActions.Action action : actions) {
             DecisionInput input = input(principal, action, run, now, workspace);
-            GateDecision d = policies.decide(workspaceId, input, run.id(), step.id());
+            GateDecision d = policies.decide(context.policy(), input, run.id(), step.id());
             if (d.effect() == Effect.DENY) {
                 if (d.rateLimited()) {
                     verdict = new Verdict.Deferred(now.plus(d.retryAfter()), d.reason());

@@ -150,6 +150,33 @@ class FleetStore {
                 .param("id", edgeId).query(FleetStore::edge).optional();
     }
 
+    /** An edge with the running steps leased to it. */
+    record Loaded(EdgeRow edge, int activeLeases) {}
+
+    private static final String ACTIVE_LEASES = """
+            (SELECT count(*) FROM steps s WHERE s.edge_id = e.id AND s.lease_expires_at IS NOT NULL
+                                            AND s.status = 'running') AS active_leases""";
+
+    /**
+     * {@link #lockEdge}, marking it seen, and its {@link #activeLeases} in one statement: the start of every claim
+     * (the update locks the row as {@code FOR NO KEY UPDATE} would).
+     */
+    Optional<Loaded> touch(UUID edgeId, Instant now) {
+        return jdbc.sql("UPDATE edges e SET last_seen_at = greatest(e.last_seen_at, :now) WHERE e.id = :id RETURNING "
+                        + EDGE_COLUMNS + ", " + ACTIVE_LEASES)
+                .param("now", at(now)).param("id", edgeId)
+                .query((rs, n) -> new Loaded(edge(rs, n), rs.getInt("active_leases"))).optional();
+    }
+
+    /** {@link #candidates} with the running steps leased to each, in one statement. */
+    List<Loaded> loadedCandidates(Collection<UUID> workspaceIds) {
+        return jdbc.sql("SELECT " + EDGE_COLUMNS + ", " + ACTIVE_LEASES + " " + """
+                 FROM edges e WHERE e.state <> 'revoked' AND EXISTS (SELECT 1 FROM edge_workspaces w
+                        WHERE w.edge_id = e.id AND w.workspace_id = ANY(:ws))""")
+                .param("ws", workspaceIds.toArray(UUID[]::new))
+                .query((rs, n) -> new Loaded(edge(rs, n), rs.getInt("active_leases"))).list();
+    }
+
     List<EdgeRow> edges(UUID workspaceId) {
         return jdbc.sql("SELECT " + EDGE_COLUMNS + """
                  FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id AND w.workspace_id = :ws
@@ -192,11 +219,6 @@ class FleetStore {
                 WHERE id = :id AND state = :from""")
                 .param("to", to.wire()).param("now", at(now)).param("id", edgeId).param("from", from.wire())
                 .update() == 1;
-    }
-
-    void seen(UUID edgeId, Instant now) {
-        jdbc.sql("UPDATE edges SET last_seen_at = greatest(last_seen_at, :now) WHERE id = :id")
-                .param("now", at(now)).param("id", edgeId).update();
     }
 
     void heartbeat(UUID edgeId, Instant now, Long latencyMillis) {

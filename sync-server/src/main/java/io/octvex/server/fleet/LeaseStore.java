@@ -63,19 +63,28 @@ class LeaseStore {
 
     /**
      * The first half of a claim: locks the runs of {@code stepIds}, skipping runs another transaction holds,
-     * and answers those it locked. Runs are locked before their steps, as every run change does: locking a
+     * and answers the steps whose run it locked (step id → run id), at most {@code limit}. Runs are locked before their steps, as every run change does: locking a
      * step and its run together with SKIP LOCKED could keep a step's lock while skipping its run, starving a
      * concurrent claimer of that step. Between the halves the policy gate decides about each step.
      */
-    List<UUID> lockRuns(Collection<UUID> stepIds, Collection<UUID> workspaceIds) {
-        return jdbc.sql("""
-                SELECT r.id FROM runs r
-                WHERE r.workspace_id = ANY(:ws)
-                  AND r.id IN (SELECT s.run_id FROM steps s WHERE s.id = ANY(:ids) AND s.workspace_id = ANY(:ws))
-                ORDER BY r.id
-                FOR NO KEY UPDATE SKIP LOCKED""")
+    Map<UUID, UUID> lockRuns(List<UUID> stepIds, Collection<UUID> workspaceIds, int limit) {
+        // in the order given (the placement's), up to limit steps: rows skipped because another transaction
+        // holds their run do not count, so the claim reaches past them to the next steps. SKIP LOCKED never
+        // waits, so the order of these locks cannot close a cycle with anyone's
+        Map<UUID, UUID> held = new java.util.LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT s.id, r.id AS run_id
+                FROM unnest(CAST(:ids AS uuid[])) WITH ORDINALITY AS c(id, n)
+                JOIN steps s ON s.id = c.id AND s.workspace_id = ANY(:ws)
+                JOIN runs r ON r.id = s.run_id AND r.workspace_id = s.workspace_id
+                ORDER BY c.n LIMIT :limit
+                FOR NO KEY UPDATE OF r SKIP LOCKED""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("ids", stepIds.toArray(UUID[]::new))
-                .query(UUID.class).list();
+                .param("limit", limit)
+                .query(rs -> {
+                    held.put(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class));
+                });
+        return held;
     }
 
     /**
@@ -216,6 +225,22 @@ class LeaseStore {
                   AND (CAST(:before AS timestamptz) IS NULL OR lease_expires_at < :before)""")
                 .param("ws", workspaceId).param("id", stepId).param("edge", edgeId).param("epoch", epoch)
                 .param("before", at(expiredBefore)).update() == 1;
+    }
+
+    /** {@link #release} of several leases held by one edge at the epochs read; answers how many it released. */
+    int releaseAll(UUID edgeId, List<Held> steps) {
+        if (steps.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE steps s SET lease_expires_at = NULL
+                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:epochs AS bigint[])) AS r(ws, id, epoch)
+                WHERE s.workspace_id = r.ws AND s.id = r.id AND s.edge_id = :edge AND s.lease_epoch = r.epoch
+                  AND s.lease_expires_at IS NOT NULL""")
+                .param("ws", steps.stream().map(Held::workspaceId).toArray(UUID[]::new))
+                .param("ids", steps.stream().map(Held::id).toArray(UUID[]::new))
+                .param("epochs", steps.stream().map(Held::epoch).toArray(Long[]::new))
+                .param("edge", edgeId).update();
     }
 
     void holdBack(UUID workspaceId, UUID stepId, Instant notBefore) {

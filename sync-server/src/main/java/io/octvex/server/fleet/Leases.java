@@ -42,6 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class Leases {
     static final int MAX_WAIT_SECONDS = 30;
     static final int MAX_HEARTBEAT_LEASES = 1000;
+    static final Duration CONTENDED_RETRY = Duration.ofMillis(5);
 
     private final FleetStore fleet;
     private final LeaseStore leases;
@@ -99,6 +100,12 @@ class Leases {
             if (left <= 0) {
                 return new LeaseBatch(List.of(), false);
             }
+            if (attempt.contended()) {
+                // there is work, but concurrent claims held every run we chose: they commit within milliseconds
+                // and nothing would wake us (no step becomes queued), so look again almost at once
+                wakeups.await(edge.workspaceIds(), seen, Duration.ofNanos(Math.min(left, CONTENDED_RETRY.toNanos())));
+                continue;
+            }
             long untilGraceEnds = attempt.graceEnds() == null ? Long.MAX_VALUE
                     : Math.max(0, Duration.between(clock.instant(), attempt.graceEnds()).toNanos()) + 1_000_000;
             Duration wait = Duration.ofNanos(Math.min(Math.min(left, properties.pollInterval().toNanos()),
@@ -111,25 +118,26 @@ class Leases {
      * What one claim got. {@code graceEnds}: the earliest end of the grace period of a step this edge passed
      * over for a better-scoring edge; nothing signals that moment, so the long-poll looks again then.
      */
-    record Attempt(EdgeState state, List<Lease> leases, Instant graceEnds) {
+    record Attempt(EdgeState state, List<Lease> leases, Instant graceEnds, boolean contended) {
         Attempt(EdgeState state, List<Lease> leases) {
-            this(state, leases, null);
+            this(state, leases, null, false);
         }
     }
 
     /** One claim attempt, in the caller's transaction. */
     Attempt claim(UUID edgeId, int maxSteps) {
-        FleetStore.EdgeRow edge = fleet.lockEdge(edgeId)
+        Instant now = now();
+        // locked, seen and counted in one statement (a revoked edge's update is rolled back with the 401)
+        FleetStore.Loaded loaded = fleet.touch(edgeId, now)
                 .orElseThrow(() -> ApiException.unauthorized("the edge is unknown"));
+        FleetStore.EdgeRow edge = loaded.edge();
         if (edge.state() == EdgeState.REVOKED) {
             throw ApiException.unauthorized("the edge was revoked; enrol it again");
         }
-        Instant now = now();
-        fleet.seen(edgeId, now);
         if (edge.state() != EdgeState.ACTIVE) {
             return new Attempt(edge.state(), List.of());
         }
-        int active = fleet.activeLeases(List.of(edgeId), null).getOrDefault(edgeId, 0);
+        int active = loaded.activeLeases();
         int wanted = Math.min(maxSteps, edge.capacity() - active);
         if (wanted <= 0) {
             return new Attempt(edge.state(), List.of());
@@ -143,13 +151,17 @@ class Leases {
         // best has had it on offer for longer than the grace period
         Set<UUID> workspaces = new HashSet<>();
         ready.forEach(r -> workspaces.add(r.workspaceId()));
-        List<FleetStore.EdgeRow> others = fleet.candidates(workspaces);
-        Map<UUID, Integer> load = new HashMap<>(fleet.activeLeases(others.stream().map(FleetStore.EdgeRow::id).toList(), null));
+        List<FleetStore.EdgeRow> others = new ArrayList<>();
+        Map<UUID, Integer> load = new HashMap<>();
+        for (FleetStore.Loaded other : fleet.loadedCandidates(workspaces)) {
+            others.add(other.edge());
+            load.put(other.edge().id(), other.activeLeases());
+        }
         load.put(edgeId, active);
         Map<UUID, Decision> chosen = new LinkedHashMap<>();
         Instant graceEnds = null;
         for (LeaseStore.Ready step : ready) {
-            if (chosen.size() >= wanted) {
+            if (chosen.size() >= 2 * wanted) { // as many again in reserve, for when other claims hold the first ones' runs
                 break;
             }
             List<PlacementScorer.Candidate> candidates = new ArrayList<>();
@@ -179,32 +191,36 @@ class Leases {
             }
         }
         if (chosen.isEmpty()) {
-            return new Attempt(edge.state(), List.of(), graceEnds);
+            return new Attempt(edge.state(), List.of(), graceEnds, false);
         }
         Instant expiresAt = now.plus(properties.leaseTtl());
-        List<UUID> held = leases.lockRuns(chosen.keySet(), edge.workspaceIds());
+        // the runs of the first chosen steps no other claim holds (SKIP LOCKED): concurrent claims take
+        // different steps instead of all reaching for the oldest ones and all but one coming back empty
+        Map<UUID, UUID> held = leases.lockRuns(List.copyOf(chosen.keySet()), edge.workspaceIds(), wanted);
+        boolean contended = held.size() < Math.min(wanted, chosen.size());
+        List<Gate.Candidate> candidates = new ArrayList<>();
+        for (UUID stepId : held.keySet()) {
+            LeaseStore.Ready step = chosen.get(stepId).step();
+            candidates.add(new Gate.Candidate(step.workspaceId(), step.runId(), step.id()));
+        }
         List<UUID> admitted = new ArrayList<>();
-        for (Decision d : chosen.values()) {
-            LeaseStore.Ready step = d.step();
-            if (!held.contains(step.runId())) {
-                continue; // another claim holds its run: that one decides
-            }
-            Gate.Outcome outcome = gate.admit(step.workspaceId(), step.runId(), step.id());
+        gate.admitAll(candidates).forEach((stepId, outcome) -> {
             switch (outcome.admission()) {
-                case ADMITTED -> admitted.add(step.id());
-                case DEFERRED -> leases.holdBack(step.workspaceId(), step.id(), outcome.notBefore());
+                case ADMITTED -> admitted.add(stepId);
+                case DEFERRED -> leases.holdBack(chosen.get(stepId).step().workspaceId(), stepId, outcome.notBefore());
                 default -> { } // held for approval, refused, or moved meanwhile: the gate recorded it
             }
-        }
+        });
         if (admitted.isEmpty()) {
-            return new Attempt(edge.state(), List.of());
+            return new Attempt(edge.state(), List.of(), null, contended);
         }
-        List<LeaseStore.Claimed> claimed = leases.claim(edgeId, admitted, held, edge.workspaceIds(),
-                edge.capabilities(), edge.labels(), now, expiresAt, wanted);
+        List<LeaseStore.Claimed> claimed = leases.claim(edgeId, admitted, new HashSet<>(held.values()),
+                edge.workspaceIds(), edge.capabilities(), edge.labels(), now, expiresAt, wanted);
+        // every claimed step to running, and each run with it, in a fixed number of statements
+        runs.updateSteps(claimed.stream().map(c -> new Runs.StepReport(c.workspaceId(), c.runId(), c.id(),
+                new StepUpdate(StepStatus.RUNNING, null, null, c.version()))).toList(), null);
         List<Lease> granted = new ArrayList<>();
         for (LeaseStore.Claimed c : claimed) {
-            runs.updateStep(c.workspaceId(), c.runId(), c.id(), new StepUpdate(StepStatus.RUNNING, null, null,
-                    c.version()), null);
             Decision d = chosen.get(c.id());
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("key", c.key());
@@ -222,13 +238,13 @@ class Leases {
                     credentials.grant(c.workspaceId(), c.runId(), c.id(), edgeId, c.epoch(), c.handler(),
                             c.input())));
         }
-        return new Attempt(edge.state(), granted);
+        return new Attempt(edge.state(), granted, null, contended && granted.isEmpty());
     }
 
     private record Decision(LeaseStore.Ready step, PlacementScorer.Score score, List<PlacementScorer.Score> top,
                             String rule) {}
 
-    /** The requesting edge is seen right now (its row was read before {@link FleetStore#seen}). */
+    /** The requesting edge is seen right now. */
     private static FleetStore.EdgeRow refreshed(FleetStore.EdgeRow e, Instant now) {
         return new FleetStore.EdgeRow(e.id(), e.name(), e.state(), e.labels(), e.capabilities(), e.capacity(),
                 e.softwareVersion(), e.enrolledAt(), now, e.lastHeartbeatAt(), e.latencyMillis(),

@@ -222,6 +222,8 @@ class StepReports {
         return tx.execute(status -> {
             Map<UUID, LeaseStore.Held> held = leases.lockSteps(edge.workspaceIds(), stepIds);
             List<ResultOutcome> outcomes = new ArrayList<>(items.size());
+            List<LeaseStore.Held> released = new ArrayList<>();
+            List<Runs.StepReport> finished = new ArrayList<>();
             boolean succeeded = false;
             for (int i = 0; i < items.size(); i++) {
                 ResultBatch.BatchedResult item = items.get(i);
@@ -233,7 +235,7 @@ class StepReports {
                     outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.FENCED,
                             recordFenced(edge, step, item.epoch())));
                 } else {
-                    leases.release(step.workspaceId(), step.id(), edge.id(), step.epoch(), null);
+                    released.add(step);
                     // the failure count as if reported one by one: a completion resets it, each failure counts
                     if (checked.get(i).status() == StepStatus.COMPLETED) {
                         succeeded = true;
@@ -244,13 +246,19 @@ class StepReports {
                         }
                         health.failed(edge.id(), "step '" + step.key() + "' failed", now());
                     }
-                    finish(step, checked.get(i));
+                    finished.add(report(step, checked.get(i)));
                     outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.RECORDED, null));
                 }
             }
             if (succeeded) {
                 health.succeeded(edge.id());
             }
+            // the steps are locked and their leases checked above: release them and move them (with their runs)
+            // in a fixed number of statements, whatever the batch's size
+            if (leases.releaseAll(edge.id(), released) != released.size()) {
+                throw new IllegalStateException("a lease checked under its lock was not released");
+            }
+            runs.updateSteps(finished, null);
             return new ResultBatchAck(outcomes);
         });
     }
@@ -278,6 +286,11 @@ class StepReports {
                 ? (result.error() == null || result.error().isBlank() ? "the edge reported a failure without a message"
                 : result.error()) : null;
         return new Checked(result.status(), value, error);
+    }
+
+    private static Runs.StepReport report(LeaseStore.Held held, Checked result) {
+        return new Runs.StepReport(held.workspaceId(), held.runId(), held.id(),
+                new StepUpdate(result.status(), result.value(), result.error(), held.version()));
     }
 
     /** Moves the step to its terminal status, with every consequence for its run, in the caller's transaction. */

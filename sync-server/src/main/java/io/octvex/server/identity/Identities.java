@@ -73,6 +73,14 @@ public class Identities {
                 .filter(m -> m.principal().name().equalsIgnoreCase(name)).findFirst();
     }
 
+    /** The memberships of several principals in one workspace, by principal id; non-members are absent. */
+    @Transactional(readOnly = true)
+    public Map<UUID, MemberView> members(UUID workspaceId, java.util.Collection<UUID> principalIds) {
+        Map<UUID, MemberView> members = new java.util.HashMap<>();
+        principals.members(workspaceId, principalIds).forEach(m -> members.put(m.principal().id(), m));
+        return members;
+    }
+
     /** The caller's own membership in a workspace. */
     @Transactional(readOnly = true)
     public Optional<MemberView> member(UUID workspaceId, UUID principalId) {

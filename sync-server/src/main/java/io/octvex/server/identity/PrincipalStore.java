@@ -131,6 +131,16 @@ class PrincipalStore {
                 .param("ws", workspaceId).param("principal", principalId).query(PrincipalStore::member).optional();
     }
 
+    /** {@link #member} for several principals of one workspace; those who are not members are absent. */
+    List<MemberView> members(UUID workspaceId, java.util.Collection<UUID> principalIds) {
+        return jdbc.sql("SELECT " + VIEW_COLUMNS + """
+                , m.roles, m.created_at AS since
+                FROM memberships m JOIN principals p ON p.id = m.principal_id
+                WHERE m.workspace_id = :ws AND m.principal_id = ANY(:principals)""")
+                .param("ws", workspaceId).param("principals", principalIds.toArray(UUID[]::new))
+                .query(PrincipalStore::member).list();
+    }
+
     /** The principal's roles in each workspace it belongs to (the system workspace included, if ever). */
     Map<UUID, List<Role>> membershipsOf(UUID principalId) {
         Map<UUID, List<Role>> result = new LinkedHashMap<>();

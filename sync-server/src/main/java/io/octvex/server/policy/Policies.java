@@ -153,8 +153,46 @@ public class Policies {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public GateDecision decide(UUID workspaceId, DecisionInput input, UUID runId, UUID stepId) {
+        return decide(activeFor(workspaceId), input, runId, stepId);
+    }
+
+    /**
+     * A workspace's active policy as one transaction read it: what {@link #decide(Active, DecisionInput, UUID,
+     * UUID)} evaluates, so a claim of many steps reads the head once. Compiled versions come from the cache (a
+     * version never changes); only the active version's number is read, not its document.
+     */
+    public static final class Active {
+        final UUID workspaceId;
+        final int version;
+        final CompiledPolicy policy;
+
+        private Active(UUID workspaceId, int version, CompiledPolicy policy) {
+            this.workspaceId = workspaceId;
+            this.version = version;
+            this.policy = policy;
+        }
+    }
+
+    /** The workspace's active policy, read in the caller's transaction; its decisions deny when it has none. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Active activeFor(UUID workspaceId) {
+        Integer version = store.activeVersion(workspaceId).orElse(null);
+        if (version == null) {
+            return new Active(workspaceId, 0, null);
+        }
+        CompiledPolicy policy = compiled.get(key(workspaceId, version));
+        if (policy == null) {
+            policy = store.find(workspaceId, version).map(v -> compiled(workspaceId, v)).orElse(null);
+        }
+        return new Active(workspaceId, policy == null ? 0 : version, policy);
+    }
+
+    /** {@link #decide(UUID, DecisionInput, UUID, UUID)} under a policy this transaction already read. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public GateDecision decide(Active active, DecisionInput input, UUID runId, UUID stepId) {
+        UUID workspaceId = active.workspaceId;
         long started = System.nanoTime();
-        Verdict verdict = evaluate(workspaceId, input);
+        Verdict verdict = evaluate(active, input);
         long micros = (System.nanoTime() - started) / 1000;
         Map<String, Object> recorded = RecordedInput.of(input);
         String digest = RecordedInput.digest(recorded);
@@ -183,13 +221,13 @@ public class Policies {
 
     private record Verdict(int version, Decision decision, boolean rateLimited, Duration retryAfter) {}
 
-    private Verdict evaluate(UUID workspaceId, DecisionInput input) {
-        PolicyVersionView active = store.active(workspaceId).orElse(null);
-        if (active == null) {
+    private Verdict evaluate(Active active, DecisionInput input) {
+        UUID workspaceId = active.workspaceId;
+        if (active.policy == null) {
             return new Verdict(0, new Decision(Effect.DENY, null, "the workspace has no active policy (default deny)",
                     List.of(), null), false, null);
         }
-        CompiledPolicy policy = compiled(workspaceId, active);
+        CompiledPolicy policy = active.policy;
         Activation activation = new Activation(input);
         Decision d = engine.decide(policy, activation);
         if (d.effect() == Effect.ALLOW) {
@@ -197,7 +235,7 @@ public class Policies {
             try {
                 limits = engine.rateLimits(policy, activation);
             } catch (IllegalStateException e) {
-                return new Verdict(active.version(), new Decision(Effect.DENY, null, e.getMessage(), d.matched(), null),
+                return new Verdict(active.version, new Decision(Effect.DENY, null, e.getMessage(), d.matched(), null),
                         false, null);
             }
             for (PolicyEngine.Applicable applicable : limits) {
@@ -205,14 +243,14 @@ public class Policies {
                 int burst = limit.burst() == null ? 0 : limit.burst();
                 if (!buckets.take(workspaceId, limit.id(), applicable.key(), limit.limit(), limit.window(), burst)) {
                     Duration oneToken = limit.window().dividedBy(limit.limit());
-                    return new Verdict(active.version(), new Decision(Effect.DENY, limit.id(), "rate limit '" + limit.id()
+                    return new Verdict(active.version, new Decision(Effect.DENY, limit.id(), "rate limit '" + limit.id()
                             + "' exceeded: at most " + limit.limit() + " per " + limit.window()
                             + (burst > 0 ? " (burst " + burst + ")" : ""), d.matched(), null), true,
                             oneToken.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : oneToken);
                 }
             }
         }
-        return new Verdict(active.version(), d, false, null);
+        return new Verdict(active.version, d, false, null);
     }
 
     /** The resource as decisions record it: query values with secret-looking names masked. */

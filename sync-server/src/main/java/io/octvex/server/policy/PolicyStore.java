@@ -60,6 +60,12 @@ class PolicyStore {
                 .param("ws", workspaceId).param("version", version).query(PolicyStore::row).optional();
     }
 
+    /** The number of the workspace's active version; empty when none is active. */
+    Optional<Integer> activeVersion(UUID workspaceId) {
+        return jdbc.sql("SELECT active_version FROM policy_heads WHERE workspace_id = :ws AND active_version IS NOT NULL")
+                .param("ws", workspaceId).query(Integer.class).optional();
+    }
+
     Optional<PolicyVersionView> active(UUID workspaceId) {
         return jdbc.sql("SELECT " + COLUMNS + """
                  FROM policy_versions v JOIN policy_heads h

@@ -6,12 +6,15 @@ import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
 import io.octvex.protocol.Scope;
 import io.octvex.protocol.SubmitRun;
+import io.octvex.protocol.SubmitRuns;
+import io.octvex.protocol.SubmittedRuns;
 import io.octvex.server.identity.Caller;
 import io.octvex.server.identity.WorkspaceAccess;
 import io.octvex.server.web.ApiException;
 import java.net.URI;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,6 +53,25 @@ class RunController {
             return ResponseEntity.ok().location(location).header("Idempotent-Replayed", "true").body(submission.run());
         }
         return ResponseEntity.created(location).body(submission.run());
+    }
+
+    /**
+     * Up to {@value Runs#MAX_SUBMIT_BATCH} runs in one request and one transaction, all or none; each may carry
+     * its own idempotency key. 201 when it made at least one run, 200 when every run was a replay.
+     */
+    @PostMapping("/batch")
+    ResponseEntity<SubmittedRuns> submitAll(Caller caller, @PathVariable UUID workspaceId,
+                                            @RequestBody SubmitRuns request) {
+        access.require(caller, workspaceId, Scope.RUNS_WRITE);
+        if (request == null || request.runs() == null) {
+            throw ApiException.badRequest("a batch submit needs a body: {\"runs\": [{\"title\", \"steps\": [...],"
+                    + " \"idempotencyKey\"?}]}");
+        }
+        List<Runs.Submission> submitted = runs.submitAll(workspaceId, caller.principalId(), request.runs());
+        SubmittedRuns body = new SubmittedRuns(submitted.stream()
+                .map(s -> new SubmittedRuns.Entry(s.run(), s.replayed())).toList());
+        return submitted.stream().allMatch(Runs.Submission::replayed) ? ResponseEntity.ok(body)
+                : ResponseEntity.status(org.springframework.http.HttpStatus.CREATED).body(body);
     }
 
     private static URI location(UUID workspaceId, RunView run) {

@@ -33,17 +33,76 @@ class RunStore {
         this.jdbc = jdbc;
     }
 
-    void insertRun(RunRow run) {
+    /** A new step with where it may run and how often it is re-offered (null: default), as submits store them. */
+    record NewStep(StepRow step, Placement placement, RetryPolicy retry) {}
+
+    /** Stores new runs and their steps: one statement for the runs and one for the steps, however many. */
+    void insert(List<RunRow> runs, List<NewStep> steps) {
         jdbc.sql("""
                 INSERT INTO runs (id, workspace_id, parent_id, root_id, depth, status, title, spec, created_by,
                                   created_at, updated_at, version)
-                VALUES (:id, :ws, :parent, :root, :depth, :status, :title, CAST(:spec AS jsonb), :createdBy,
-                        :createdAt, :updatedAt, :version)""")
-                .param("id", run.id()).param("ws", run.workspaceId()).param("parent", run.parentId())
-                .param("root", run.rootId()).param("depth", run.depth()).param("status", run.status().wire())
-                .param("title", run.title()).param("spec", Json.write(run.spec()))
-                .param("createdBy", run.createdBy()).param("createdAt", at(run.createdAt()))
-                .param("updatedAt", at(run.updatedAt())).param("version", run.version())
+                SELECT r.id, r.ws, r.parent, r.root, r.depth, r.status, r.title, CAST(r.spec AS jsonb), r.created_by,
+                       CAST(r.created_at AS timestamptz), CAST(r.updated_at AS timestamptz), r.version
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:ws AS uuid[]), CAST(:parents AS uuid[]), CAST(:roots AS uuid[]),
+                            CAST(:depths AS int[]), CAST(:statuses AS text[]), CAST(:titles AS text[]),
+                            CAST(:specs AS text[]), CAST(:createdBy AS uuid[]), CAST(:createdAt AS text[]),
+                            CAST(:updatedAt AS text[]), CAST(:versions AS bigint[]))
+                     AS r(id, ws, parent, root, depth, status, title, spec, created_by, created_at, updated_at, version)""")
+                .param("ids", runs.stream().map(RunRow::id).toArray(UUID[]::new))
+                .param("ws", runs.stream().map(RunRow::workspaceId).toArray(UUID[]::new))
+                .param("parents", runs.stream().map(RunRow::parentId).toArray(UUID[]::new))
+                .param("roots", runs.stream().map(RunRow::rootId).toArray(UUID[]::new))
+                .param("depths", runs.stream().map(RunRow::depth).toArray(Integer[]::new))
+                .param("statuses", runs.stream().map(r -> r.status().wire()).toArray(String[]::new))
+                .param("titles", runs.stream().map(RunRow::title).toArray(String[]::new))
+                .param("specs", runs.stream().map(r -> Json.write(r.spec())).toArray(String[]::new))
+                .param("createdBy", runs.stream().map(RunRow::createdBy).toArray(UUID[]::new))
+                .param("createdAt", runs.stream().map(r -> r.createdAt().toString()).toArray(String[]::new))
+                .param("updatedAt", runs.stream().map(r -> r.updatedAt().toString()).toArray(String[]::new))
+                .param("versions", runs.stream().map(RunRow::version).toArray(Long[]::new))
+                .update();
+        List<StepRow> rows = steps.stream().map(NewStep::step).toList();
+        jdbc.sql("""
+                INSERT INTO steps (id, workspace_id, run_id, key, position, handler, action, input, depends_on,
+                                   status, attempt, result, error, created_at, updated_at, version,
+                                   placement_require, placement_prefer, max_attempts, backoff_seconds)
+                SELECT s.id, s.ws, s.run, s.key, s.position, s.handler, s.action, CAST(s.input AS jsonb),
+                       ARRAY(SELECT jsonb_array_elements_text(CAST(s.depends_on AS jsonb))), s.status, s.attempt,
+                       CAST(s.result AS jsonb), s.error, CAST(s.created_at AS timestamptz),
+                       CAST(s.updated_at AS timestamptz), s.version, CAST(s.require AS jsonb),
+                       CAST(s.prefer AS jsonb), s.max_attempts, s.backoff
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:ws AS uuid[]), CAST(:runs AS uuid[]), CAST(:keys AS text[]),
+                            CAST(:positions AS int[]), CAST(:handlers AS text[]), CAST(:actions AS text[]),
+                            CAST(:inputs AS text[]), CAST(:dependsOn AS text[]), CAST(:statuses AS text[]),
+                            CAST(:attempts AS int[]), CAST(:results AS text[]), CAST(:errors AS text[]),
+                            CAST(:createdAt AS text[]), CAST(:updatedAt AS text[]), CAST(:versions AS bigint[]),
+                            CAST(:requires AS text[]), CAST(:prefers AS text[]), CAST(:maxAttempts AS int[]),
+                            CAST(:backoffs AS int[]))
+                     AS s(id, ws, run, key, position, handler, action, input, depends_on, status, attempt, result,
+                          error, created_at, updated_at, version, require, prefer, max_attempts, backoff)""")
+                .param("ids", rows.stream().map(StepRow::id).toArray(UUID[]::new))
+                .param("ws", rows.stream().map(StepRow::workspaceId).toArray(UUID[]::new))
+                .param("runs", rows.stream().map(StepRow::runId).toArray(UUID[]::new))
+                .param("keys", rows.stream().map(StepRow::key).toArray(String[]::new))
+                .param("positions", rows.stream().map(StepRow::position).toArray(Integer[]::new))
+                .param("handlers", rows.stream().map(StepRow::handler).toArray(String[]::new))
+                .param("actions", rows.stream().map(StepRow::action).toArray(String[]::new))
+                .param("inputs", rows.stream().map(r -> Json.write(r.input())).toArray(String[]::new))
+                .param("dependsOn", rows.stream().map(r -> Json.write(r.dependsOn())).toArray(String[]::new))
+                .param("statuses", rows.stream().map(r -> r.status().wire()).toArray(String[]::new))
+                .param("attempts", rows.stream().map(StepRow::attempt).toArray(Integer[]::new))
+                .param("results", rows.stream().map(r -> r.result() == null ? null : Json.write(r.result()))
+                        .toArray(String[]::new))
+                .param("errors", rows.stream().map(StepRow::error).toArray(String[]::new))
+                .param("createdAt", rows.stream().map(r -> r.createdAt().toString()).toArray(String[]::new))
+                .param("updatedAt", rows.stream().map(r -> r.updatedAt().toString()).toArray(String[]::new))
+                .param("versions", rows.stream().map(StepRow::version).toArray(Long[]::new))
+                .param("requires", steps.stream().map(n -> Json.write(n.placement().require())).toArray(String[]::new))
+                .param("prefers", steps.stream().map(n -> Json.write(n.placement().prefer())).toArray(String[]::new))
+                .param("maxAttempts", steps.stream().map(n -> n.retry() == null ? null : n.retry().maxAttempts())
+                        .toArray(Integer[]::new))
+                .param("backoffs", steps.stream().map(n -> n.retry() == null ? null : n.retry().backoffSeconds())
+                        .toArray(Integer[]::new))
                 .update();
     }
 
@@ -74,29 +133,6 @@ class RunStore {
                 .optional();
     }
 
-    /** Stores a new step with where it may run ({@code placement}) and how often it is re-offered ({@code retry}, null: default). */
-    void insertStep(StepRow step, Placement placement, RetryPolicy retry) {
-        jdbc.sql("""
-                INSERT INTO steps (id, workspace_id, run_id, key, position, handler, action, input, depends_on,
-                                   status, attempt, result, error, created_at, updated_at, version,
-                                   placement_require, placement_prefer, max_attempts, backoff_seconds)
-                VALUES (:id, :ws, :run, :key, :position, :handler, :action, CAST(:input AS jsonb), :dependsOn,
-                        :status, :attempt, CAST(:result AS jsonb), :error, :createdAt, :updatedAt, :version,
-                        CAST(:require AS jsonb), CAST(:prefer AS jsonb), :maxAttempts, :backoff)""")
-                .param("require", Json.write(placement.require())).param("prefer", Json.write(placement.prefer()))
-                .param("maxAttempts", retry == null ? null : retry.maxAttempts())
-                .param("backoff", retry == null ? null : retry.backoffSeconds())
-                .param("id", step.id()).param("ws", step.workspaceId()).param("run", step.runId())
-                .param("key", step.key()).param("position", step.position()).param("handler", step.handler())
-                .param("action", step.action()).param("input", Json.write(step.input()))
-                .param("dependsOn", step.dependsOn().toArray(String[]::new))
-                .param("status", step.status().wire()).param("attempt", step.attempt())
-                .param("result", step.result() == null ? null : Json.write(step.result()))
-                .param("error", step.error()).param("createdAt", at(step.createdAt()))
-                .param("updatedAt", at(step.updatedAt())).param("version", step.version())
-                .update();
-    }
-
     Optional<RunRow> findRun(UUID workspaceId, UUID runId) {
         return jdbc.sql("SELECT * FROM runs WHERE workspace_id = :ws AND id = :id")
                 .param("ws", workspaceId).param("id", runId).query(RunStore::run).optional();
@@ -110,6 +146,56 @@ class RunStore {
     Optional<RunRow> lockRun(UUID workspaceId, UUID runId) {
         return jdbc.sql("SELECT * FROM runs WHERE workspace_id = :ws AND id = :id FOR NO KEY UPDATE")
                 .param("ws", workspaceId).param("id", runId).query(RunStore::run).optional();
+    }
+
+    /** A run named with its workspace, for the statements that take several runs at once. */
+    record RunKey(UUID workspaceId, UUID runId) {}
+
+    /**
+     * {@link #lockRun} for several runs, in id order (two such batches never wait for each other in a cycle);
+     * each run is matched with its own workspace, so a run is never reached through another workspace's id.
+     */
+    List<RunRow> lockRuns(Collection<RunKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT r.* FROM runs r
+                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                  ON r.workspace_id = k.ws AND r.id = k.id
+                ORDER BY r.id FOR NO KEY UPDATE OF r""")
+                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .query(RunStore::run).list();
+    }
+
+    /** {@link #findRun} for several runs, without locks. */
+    List<RunRow> findRuns(Collection<RunKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT r.* FROM runs r
+                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                  ON r.workspace_id = k.ws AND r.id = k.id""")
+                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .query(RunStore::run).list();
+    }
+
+    /** The steps of several runs, each run matched with its own workspace; by run, then position. */
+    List<StepRow> steps(Collection<RunKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT s.* FROM steps s
+                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                  ON s.workspace_id = k.ws AND s.run_id = k.id
+                ORDER BY s.run_id, s.position""")
+                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .query(RunStore::step).list();
     }
 
     List<StepRow> steps(UUID workspaceId, UUID runId) {
@@ -176,6 +262,68 @@ class RunStore {
                 .param("ws", workspaceId).param("id", stepId)
                 .param("expected", expectedVersion).param("from", from.wire())
                 .update() == 1;
+    }
+
+    /** A step's status change as {@link #transitionSteps} applies it: guarded by its first status and version. */
+    record StepMove(UUID workspaceId, UUID stepId, StepStatus from, long expectedVersion, StepStatus to,
+                    long newVersion, int attempt, JsonNode result, String error, Instant at) {}
+
+    /** A run's status change as {@link #transitionRuns} applies it. */
+    record RunMove(UUID workspaceId, UUID runId, RunStatus from, long expectedVersion, RunStatus to,
+                   long newVersion, Instant at) {}
+
+    /**
+     * {@link #transitionStep} for several steps in one statement; answers how many moved (each row matched with
+     * its workspace, status and version, so the caller knows every one won only when all of them did).
+     */
+    int transitionSteps(List<StepMove> moves) {
+        if (moves.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE steps s SET status = u.to_status, version = u.new_version, updated_at = u.at,
+                                   attempt = u.attempt, result = COALESCE(CAST(u.result AS jsonb), s.result),
+                                   error = COALESCE(u.error, s.error)
+                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:froms AS text[]),
+                            CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
+                            CAST(:attempts AS int[]), CAST(:results AS text[]), CAST(:errors AS text[]),
+                            CAST(CAST(:ats AS text[]) AS timestamptz[]))
+                     AS u(ws, id, from_status, version, to_status, new_version, attempt, result, error, at)
+                WHERE s.workspace_id = u.ws AND s.id = u.id AND s.version = u.version AND s.status = u.from_status""")
+                .param("ws", moves.stream().map(StepMove::workspaceId).toArray(UUID[]::new))
+                .param("ids", moves.stream().map(StepMove::stepId).toArray(UUID[]::new))
+                .param("froms", moves.stream().map(m -> m.from().wire()).toArray(String[]::new))
+                .param("versions", moves.stream().map(StepMove::expectedVersion).toArray(Long[]::new))
+                .param("tos", moves.stream().map(m -> m.to().wire()).toArray(String[]::new))
+                .param("newVersions", moves.stream().map(StepMove::newVersion).toArray(Long[]::new))
+                .param("attempts", moves.stream().map(StepMove::attempt).toArray(Integer[]::new))
+                .param("results", moves.stream().map(m -> m.result() == null ? null : Json.write(m.result()))
+                        .toArray(String[]::new))
+                .param("errors", moves.stream().map(StepMove::error).toArray(String[]::new))
+                .param("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
+                .update();
+    }
+
+    /** {@link #transitionRun} for several runs in one statement; answers how many moved. */
+    int transitionRuns(List<RunMove> moves) {
+        if (moves.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                UPDATE runs r SET status = u.to_status, version = u.new_version, updated_at = u.at
+                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:froms AS text[]),
+                            CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
+                            CAST(CAST(:ats AS text[]) AS timestamptz[]))
+                     AS u(ws, id, from_status, version, to_status, new_version, at)
+                WHERE r.workspace_id = u.ws AND r.id = u.id AND r.version = u.version AND r.status = u.from_status""")
+                .param("ws", moves.stream().map(RunMove::workspaceId).toArray(UUID[]::new))
+                .param("ids", moves.stream().map(RunMove::runId).toArray(UUID[]::new))
+                .param("froms", moves.stream().map(m -> m.from().wire()).toArray(String[]::new))
+                .param("versions", moves.stream().map(RunMove::expectedVersion).toArray(Long[]::new))
+                .param("tos", moves.stream().map(m -> m.to().wire()).toArray(String[]::new))
+                .param("newVersions", moves.stream().map(RunMove::newVersion).toArray(Long[]::new))
+                .param("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
+                .update();
     }
 
     private static OffsetDateTime at(Instant instant) {

@@ -7,6 +7,7 @@ import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.protocol.StepView;
 import io.octvex.protocol.SubmitRun;
+import io.octvex.protocol.SubmitRuns;
 import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.audit.AuditLog;
 import io.octvex.server.web.ApiException;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -107,30 +109,124 @@ public class Runs {
     }
 
     private RunView insert(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId) {
-        Instant now = now();
-        RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
-                principalId, now, now, 0);
-        store.insertRun(run);
-        List<StepRow> steps = new ArrayList<>();
-        for (int i = 0; i < plan.steps().size(); i++) {
-            SubmissionValidator.PlannedStep p = plan.steps().get(i);
-            StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
-                    p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
-            store.insertStep(step, p.placement(), p.retry());
-            steps.add(step);
+        NewRuns batch = new NewRuns();
+        Change change = batch.add(workspaceId, principalId, plan, runId, now());
+        batch.store();
+        return view(change.run, change.steps);
+    }
+
+    /**
+     * Runs being submitted in one transaction: each is planned in memory (its rows, its audit events, its moves
+     * to queued), then all rows are inserted with one statement per table and all moves written with one more
+     * per table.
+     */
+    private final class NewRuns {
+        final List<RunRow> runs = new ArrayList<>();
+        final List<RunStore.NewStep> steps = new ArrayList<>();
+        final Writes writes = new Writes();
+
+        Change add(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId, Instant now) {
+            RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
+                    principalId, now, now, 0);
+            runs.add(run);
+            List<StepRow> rows = new ArrayList<>();
+            for (int i = 0; i < plan.steps().size(); i++) {
+                SubmissionValidator.PlannedStep p = plan.steps().get(i);
+                StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
+                        p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
+                steps.add(new RunStore.NewStep(step, p.placement(), p.retry()));
+                rows.add(step);
+            }
+            return created(workspaceId, principalId, plan, run, rows, now, writes);
         }
+
+        void store() {
+            if (!runs.isEmpty()) {
+                store.insert(runs, steps);
+            }
+            writes.flush();
+        }
+    }
+
+    private Change created(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, RunRow run,
+                           List<StepRow> steps, Instant now, Writes writes) {
+        UUID runId = run.id();
         audit.append(workspaceId, AuditEntry.ofRun("run.created", runId, null, principalId, Map.of(
                 "title", plan.title(),
                 "steps", plan.steps().stream().map(s -> Map.of("key", s.key(), "handler", s.handler(),
                         "action", s.action(), "dependsOn", s.dependsOn())).toList())));
-        Change change = new Change(workspaceId, principalId, run, steps, now);
+        Change change = new Change(workspaceId, principalId, run, steps, now, writes);
         change.moveRun(RunStatus.QUEUED, "submitted");
         for (StepRow step : List.copyOf(change.steps)) {
             if (step.dependsOn().isEmpty()) {
                 change.moveStep(step, StepStatus.QUEUED, null, null);
             }
         }
-        return view(change.run, change.steps);
+        return change;
+    }
+
+    /** Runs in one batch submit. */
+    public static final int MAX_SUBMIT_BATCH = 100;
+
+    /**
+     * Several submits in one transaction, all or none: every run is checked first (400 naming {@code runs[i]},
+     * nothing written), then each keyed run is claimed or found as {@link #submitOnce} does (a key used for a
+     * different request refuses the whole batch, 409), and the new runs are stored together: one commit, one
+     * chain-head lock and a fixed number of statements for the whole batch. Answers one submission per run, in
+     * order.
+     */
+    @Transactional
+    public List<Submission> submitAll(UUID workspaceId, UUID principalId, List<SubmitRuns.Item> items) {
+        if (items == null || items.isEmpty() || items.size() > MAX_SUBMIT_BATCH) {
+            throw ApiException.badRequest("'runs' must hold 1 to " + MAX_SUBMIT_BATCH + " runs, got "
+                    + (items == null ? 0 : items.size()));
+        }
+        List<SubmissionValidator.Plan> plans = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            SubmitRuns.Item item = items.get(i);
+            String where = "runs[" + i + "]";
+            if (item == null) {
+                throw ApiException.badRequest("'" + where + "' is empty");
+            }
+            try {
+                plans.add(plan(workspaceId, item.run()));
+                keys.add(item.idempotencyKey() == null ? null : IdempotencyKeys.check(item.idempotencyKey()));
+            } catch (ApiException e) {
+                if (e.status() != org.springframework.http.HttpStatus.BAD_REQUEST) {
+                    throw e;
+                }
+                throw new ApiException(e.status(), e.title(), where + ": " + e.getMessage());
+            }
+            if (keys.getLast() != null && !seen.add(keys.getLast())) {
+                throw ApiException.badRequest("'" + where + ".idempotencyKey' repeats an earlier run's key");
+            }
+        }
+        Instant now = now();
+        NewRuns batch = new NewRuns();
+        List<Object> answers = new ArrayList<>(); // a Change (new run) or a Submission (replayed)
+        for (int i = 0; i < items.size(); i++) {
+            UUID runId = UUID.randomUUID();
+            String key = keys.get(i);
+            if (key != null) {
+                byte[] hash = IdempotencyKeys.requestHash(items.get(i).run());
+                if (!store.claimSubmission(workspaceId, principalId, key, hash, runId, now)) {
+                    RunStore.EarlierSubmission earlier = store.submission(workspaceId, principalId, key)
+                            .orElseThrow(() -> new IllegalStateException("a claimed Idempotency-Key without its row"));
+                    if (!MessageDigest.isEqual(earlier.requestHash(), hash)) {
+                        throw ApiException.conflict("runs[" + i + "]: this idempotency key was already used for a"
+                                + " different request (run " + earlier.runId() + "); use a new key for a new run.");
+                    }
+                    answers.add(new Submission(get(workspaceId, earlier.runId()), true));
+                    continue;
+                }
+            }
+            answers.add(batch.add(workspaceId, principalId, plans.get(i), runId, now));
+        }
+        batch.store();
+        return answers.stream().map(a -> a instanceof Change c ? new Submission(view(c.run, c.steps), false)
+                : (Submission) a).toList();
     }
 
     /** The run with its steps in submission order; 404 when it is not a run of this workspace. */
@@ -138,6 +234,24 @@ public class Runs {
     public RunView get(UUID workspaceId, UUID runId) {
         RunRow run = store.findRun(workspaceId, runId).orElseThrow(() -> ApiException.notFound("run " + runId));
         return view(run, store.steps(workspaceId, runId));
+    }
+
+    /** A run named with its workspace. */
+    public record RunRef(UUID workspaceId, UUID runId) {}
+
+    /**
+     * Several runs with their steps, by run id, in two statements; a run that is not in the workspace named
+     * with it is absent. For the policy gate, which decides about the steps of a claim at once.
+     */
+    @Transactional(readOnly = true)
+    public Map<UUID, RunView> getAll(Collection<RunRef> refs) {
+        List<RunStore.RunKey> keys = refs.stream().distinct()
+                .map(r -> new RunStore.RunKey(r.workspaceId(), r.runId())).toList();
+        Map<UUID, List<StepRow>> steps = new HashMap<>();
+        store.steps(keys).forEach(s -> steps.computeIfAbsent(s.runId(), k -> new ArrayList<>()).add(s));
+        Map<UUID, RunView> views = new LinkedHashMap<>();
+        store.findRuns(keys).forEach(r -> views.put(r.id(), view(r, steps.getOrDefault(r.id(), List.of()))));
+        return views;
     }
 
     /**
@@ -181,10 +295,56 @@ public class Runs {
         // what the caller cannot see answers 404 before anything about the body is said; the run is locked
         // first (one read fewer than looking and locking apart: this is every step's hot path), and a 400
         // below rolls back with nothing written
+        Writes writes = new Writes();
         Change change = store.lockRun(workspaceId, runId)
-                .map(run -> new Change(workspaceId, principalId, run, new ArrayList<>(store.steps(workspaceId, runId)), now()))
+                .map(run -> new Change(workspaceId, principalId, run, new ArrayList<>(store.steps(workspaceId, runId)), now(),
+                        writes))
                 .filter(c -> c.steps.stream().anyMatch(s -> s.id().equals(stepId)))
                 .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + runId));
+        RunView view = report(change, stepId, update);
+        writes.flush();
+        return view;
+    }
+
+    /** A worker's report about one step, as {@link #updateSteps} takes several. */
+    public record StepReport(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update) {}
+
+    /**
+     * {@link #updateStep} for several steps, possibly of several runs and workspaces, in one transaction and
+     * with a fixed number of statements: the runs are locked in id order (each with its own workspace), their
+     * steps read at once, every report applied in order exactly as {@link #updateStep} applies one, and the
+     * moves written with one statement for the steps and one for the runs. Any report refused (404, 400, 409)
+     * rolls back the whole batch. Answers the runs as they end, in the order first named.
+     */
+    @Transactional
+    public List<RunView> updateSteps(List<StepReport> reports, UUID principalId) {
+        Map<UUID, RunStore.RunKey> keys = new LinkedHashMap<>();
+        reports.forEach(r -> keys.putIfAbsent(r.runId(), new RunStore.RunKey(r.workspaceId(), r.runId())));
+        Map<UUID, List<StepRow>> steps = new HashMap<>();
+        Map<UUID, RunRow> locked = new HashMap<>();
+        store.lockRuns(keys.values()).forEach(r -> locked.put(r.id(), r));
+        store.steps(keys.values()).forEach(s -> steps.computeIfAbsent(s.runId(), k -> new ArrayList<>()).add(s));
+        Writes writes = new Writes();
+        Instant now = now();
+        Map<UUID, Change> changes = new LinkedHashMap<>();
+        for (StepReport r : reports) {
+            RunRow run = locked.get(r.runId());
+            if (run == null || !run.workspaceId().equals(r.workspaceId())) {
+                throw ApiException.notFound("step " + r.stepId() + " of run " + r.runId());
+            }
+            Change change = changes.computeIfAbsent(r.runId(), id -> new Change(r.workspaceId(), principalId, run,
+                    steps.getOrDefault(id, new ArrayList<>()), now, writes));
+            if (change.steps.stream().noneMatch(s -> s.id().equals(r.stepId()))) {
+                throw ApiException.notFound("step " + r.stepId() + " of run " + r.runId());
+            }
+            report(change, r.stepId(), r.update());
+        }
+        writes.flush();
+        return changes.values().stream().map(c -> view(c.run, c.steps)).toList();
+    }
+
+    /** Checks a worker's report (400) and applies it to the change. */
+    private RunView report(Change change, UUID stepId, StepUpdate update) {
         if (update == null || update.status() == null) {
             throw ApiException.badRequest("'status' is required: one of running, blocked, completed, failed");
         }
@@ -245,6 +405,7 @@ public class Runs {
             }
         }
         change.moveRun(RunStatus.CANCELLED, why);
+        change.writes.flush();
         return view(change.run, change.steps);
     }
 
@@ -255,7 +416,10 @@ public class Runs {
     @Transactional
     RunView moveStep(UUID workspaceId, UUID runId, UUID stepId, StepStatus to, Long expectedVersion,
                      JsonNode result, String error, UUID principalId) {
-        return move(lock(workspaceId, runId, principalId), stepId, to, expectedVersion, result, error);
+        Change change = lock(workspaceId, runId, principalId);
+        RunView view = move(change, stepId, to, expectedVersion, result, error);
+        change.writes.flush();
+        return view;
     }
 
     private RunView move(Change change, UUID stepId, StepStatus to, Long expectedVersion, JsonNode result,
@@ -281,7 +445,43 @@ public class Runs {
 
     private Change lock(UUID workspaceId, UUID runId, UUID principalId) {
         RunRow run = store.lockRun(workspaceId, runId).orElseThrow(() -> ApiException.notFound("run " + runId));
-        return new Change(workspaceId, principalId, run, new ArrayList<>(store.steps(workspaceId, runId)), now());
+        return new Change(workspaceId, principalId, run, new ArrayList<>(store.steps(workspaceId, runId)), now(),
+                new Writes());
+    }
+
+    /**
+     * The row changes of one transaction's moves, written together at its end: one statement for the steps and
+     * one for the runs, however many moved. Each row is guarded by the status and version it had when first
+     * moved here and gets the version it has after the last move, so a row moved twice is written once.
+     */
+    private final class Writes {
+        private final Map<UUID, RunStore.StepMove> steps = new LinkedHashMap<>();
+        private final Map<UUID, RunStore.RunMove> runs = new LinkedHashMap<>();
+
+        void step(RunStore.StepMove move) {
+            steps.merge(move.stepId(), move, (first, last) -> new RunStore.StepMove(first.workspaceId(),
+                    first.stepId(), first.from(), first.expectedVersion(), last.to(), last.newVersion(), last.attempt(),
+                    last.result() != null ? last.result() : first.result(),
+                    last.error() != null ? last.error() : first.error(), last.at()));
+        }
+
+        void run(RunStore.RunMove move) {
+            runs.merge(move.runId(), move, (first, last) -> new RunStore.RunMove(first.workspaceId(), first.runId(),
+                    first.from(), first.expectedVersion(), last.to(), last.newVersion(), last.at()));
+        }
+
+        void flush() {
+            if (store.transitionSteps(List.copyOf(steps.values())) != steps.size()) {
+                throw concurrentChange(steps.size() == 1 ? "step '" + steps.values().iterator().next().stepId() + "'"
+                        : "one of steps " + steps.keySet());
+            }
+            if (store.transitionRuns(List.copyOf(runs.values())) != runs.size()) {
+                throw concurrentChange(runs.size() == 1 ? "run " + runs.keySet().iterator().next()
+                        : "one of runs " + runs.keySet());
+            }
+            steps.clear();
+            runs.clear();
+        }
     }
 
     /** One transaction's view of a locked run and its steps, kept current as rows are moved. */
@@ -291,8 +491,10 @@ public class Runs {
         final Instant now;
         RunRow run;
         final List<StepRow> steps;
+        final Writes writes;
 
-        Change(UUID workspaceId, UUID principalId, RunRow run, List<StepRow> steps, Instant now) {
+        Change(UUID workspaceId, UUID principalId, RunRow run, List<StepRow> steps, Instant now, Writes writes) {
+            this.writes = writes;
             this.workspaceId = workspaceId;
             this.principalId = principalId;
             this.run = run;
@@ -303,9 +505,7 @@ public class Runs {
         void moveRun(RunStatus to, String reason) {
             RunStatus from = run.status();
             RunTransitions.check(from, to);
-            if (!store.transitionRun(workspaceId, run.id(), from, to, run.version(), now)) {
-                throw concurrentChange("run " + run.id());
-            }
+            writes.run(new RunStore.RunMove(workspaceId, run.id(), from, run.version(), to, run.version() + 1, now));
             run = new RunRow(run.id(), run.workspaceId(), run.parentId(), run.rootId(), run.depth(), to, run.title(),
                     run.spec(), run.createdBy(), run.createdAt(), now, run.version() + 1);
             Map<String, Object> data = new LinkedHashMap<>();
@@ -325,9 +525,8 @@ public class Runs {
             StepStatus from = step.status();
             StepTransitions.check(from, to);
             int attempt = to == StepStatus.QUEUED && from != StepStatus.BLOCKED ? step.attempt() + 1 : step.attempt();
-            if (!store.transitionStep(workspaceId, step.id(), from, to, step.version(), attempt, result, error, now)) {
-                throw concurrentChange("step '" + step.key() + "'");
-            }
+            writes.step(new RunStore.StepMove(workspaceId, step.id(), from, step.version(), to, step.version() + 1,
+                    attempt, result, error, now));
             StepRow moved = new StepRow(step.id(), step.workspaceId(), step.runId(), step.key(), step.position(),
                     step.handler(), step.action(), step.input(), step.dependsOn(), to, attempt,
                     result == null ? step.result() : result, error == null ? step.error() : error,

@@ -58,6 +58,9 @@ class LeaseTest {
     @LocalServerPort int port;
     @Autowired JdbcClient jdbc;
     @Autowired StepReports reports;
+    @Autowired LeaseStore leaseStore;
+    @Autowired javax.sql.DataSource dataSource;
+    @Autowired org.springframework.transaction.support.TransactionTemplate tx;
     FleetFixtures fleet;
     UUID ws;
 
@@ -586,5 +589,84 @@ class LeaseTest {
         Lease lease = fleet.lease(theirs, 1, 0).leases().getFirst();
         assertThat(lease.stepId()).isEqualTo(foreignStep);
         assertThat(stored(foreignStep).edgeId()).isEqualTo(theirs.id());
+    }
+
+    @Test
+    void aClaimOfStepsFromSeveralRunsAndSubmittersDecidesEachOnceAndMovesThemTogether() {
+        TestApi api = TestApi.on(port);
+        TestApi.User operator = api.newUser(ws, io.octvex.protocol.Role.OPERATOR);
+        FleetFixtures.Edge edge = fleet.edge(ws, "wide", Map.of(), List.of("http"), 8);
+        RunView two = fleet.submit(ws, step("a"), step("b"));
+        RunView one = fleet.submit(ws, step("c"));
+        TestApi.Response r = api.send("POST", "/api/v1/workspaces/" + ws + "/runs", operator.token(),
+                new io.octvex.protocol.SubmitRun("by operator", null, List.of(step("d"))));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        RunView theirs = Json.read(r.body(), RunView.class);
+
+        List<Lease> leases = fleet.lease(edge, 8, 0).leases();
+        assertThat(leases).extracting(Lease::stepKey).containsExactlyInAnyOrder("a", "b", "c", "d");
+        for (Lease lease : leases) {
+            Stored s = stored(lease.stepId());
+            assertThat(s.status()).isEqualTo("running");
+            assertThat(s.version()).isEqualTo(2); // queued at submit, running at the claim: one write each
+            assertThat(s.leased()).isTrue();
+            assertThat(s.epoch()).isEqualTo(lease.epoch());
+        }
+        // per step: one decision as its run's submitter, one move to running, one placement
+        record Decided(UUID stepId, UUID principal, String name) {}
+        List<Decided> decided = jdbc.sql("""
+                SELECT step_id, principal_id, data->'input'->'principal'->>'name' AS name FROM events
+                WHERE workspace_id = ? AND type = 'policy.decided'""").param(ws)
+                .query((rs, n) -> new Decided(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getString(3))).list();
+        assertThat(decided).hasSize(4);
+        Lease d = leases.stream().filter(l -> l.stepKey().equals("d")).findFirst().orElseThrow();
+        assertThat(decided).filteredOn(x -> x.stepId().equals(d.stepId())).singleElement()
+                .satisfies(x -> assertThat(x.principal()).isEqualTo(operator.id()))
+                .satisfies(x -> assertThat(x.name()).isEqualTo(operator.name()));
+        assertThat(decided).filteredOn(x -> !x.stepId().equals(d.stepId()))
+                .allSatisfy(x -> assertThat(x.principal()).isEqualTo(two.createdBy()));
+        for (RunView run : List.of(two, one, theirs)) {
+            List<Event> events = events(run.id());
+            assertThat(events).filteredOn(e -> e.type().equals("step.placed")).hasSize(run.steps().size());
+            assertThat(events).filteredOn(e -> e.type().equals("step.transitioned")
+                    && e.data().path("to").asString().equals("running")).hasSize(run.steps().size());
+            assertThat(events).filteredOn(e -> e.type().equals("run.transitioned")
+                    && e.data().path("to").asString().equals("running")).hasSize(1);
+            assertThat(run(run.id()).status()).isEqualTo(RunStatus.RUNNING);
+            assertThat(run(run.id()).version()).isEqualTo(run.version() + 1);
+        }
+        TestApi.Response chain = fleet.admin("POST", "/api/v1/workspaces/" + ws + "/events/verify");
+        assertThat(chain.status()).as(chain.body()).isEqualTo(200);
+        assertThat(Json.read(chain.body(), io.octvex.protocol.ChainReport.class).intact()).as(chain.body()).isTrue();
+    }
+
+    @Test
+    void aClaimReachesPastRunsAnotherTransactionHolds() throws Exception {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        RunView first = fleet.submit(ws, step("first"));
+        RunView second = fleet.submit(ws, step("second"));
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (var st = c.prepareStatement("SELECT id FROM runs WHERE id = ? FOR NO KEY UPDATE")) {
+                st.setObject(1, first.id());
+                st.executeQuery().close();
+            }
+            // the oldest step's run is held (another claim deciding about it): this claim takes the next one
+            assertThat(fleet.lease(edge, 1, 0).leases()).extracting(Lease::runId).containsExactly(second.id());
+            c.rollback();
+        }
+        assertThat(fleet.lease(edge, 1, 0).leases()).extracting(Lease::runId).containsExactly(first.id());
+    }
+
+    @Test
+    void aClaimLocksNothingOfAnotherWorkspace() {
+        UUID other = fleet.workspace("lease-other");
+        FleetFixtures.Edge theirs = fleet.edge(other);
+        RunView run = fleet.submit(other, step("t"));
+        UUID stepId = run.steps().getFirst().id();
+        Map<UUID, UUID> held = tx.execute(s -> leaseStore.lockRuns(List.of(stepId), List.of(ws), 4));
+        assertThat(held).isEmpty();
+        assertThat(fleet.lease(theirs, 1, 0).leases()).extracting(Lease::stepId).containsExactly(stepId);
     }
 }

@@ -8,6 +8,7 @@ import io.octvex.protocol.Json;
 import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexClient;
 import io.octvex.protocol.Problem;
+import io.octvex.protocol.SubmittedRuns;
 import io.octvex.protocol.RunPage;
 import io.octvex.protocol.RunStatus;
 import io.octvex.protocol.RunView;
@@ -326,5 +327,60 @@ class RunApiTest {
         assertThat(call("POST", "/api/v1/workspaces/" + other + "/runs/" + run.id() + "/cancel", null).status())
                 .isEqualTo(404);
         assertThat(storedRun(jdbc, run.id())).isEqualTo(new StoredRun("queued", 1));
+    }
+
+    @Test
+    void aBatchSubmitStoresEveryRunInOneTransactionOrNone() throws Exception {
+        String path = "/api/v1/workspaces/" + ws + "/runs/batch";
+        long eventsBefore = events();
+        // one bad run refuses the whole batch, naming it, and writes nothing
+        Answer bad = call("POST", path, """
+                {"runs": [{"title": "fine", "steps": [{"key": "a", "handler": "noop", "action": "x"}]},
+                          {"title": "broken", "steps": []}]}""");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.problem().detail()).startsWith("runs[1]: ");
+        assertThat(events()).isEqualTo(eventsBefore);
+        assertThat(call("POST", path, "{\"runs\": []}").status()).isEqualTo(400);
+
+        String key = UUID.randomUUID().toString();
+        String body = """
+                {"runs": [{"title": "one", "steps": [{"key": "a", "handler": "noop", "action": "x"},
+                                                     {"key": "b", "handler": "noop", "action": "y", "dependsOn": ["a"]}]},
+                          {"title": "two", "idempotencyKey": "%s",
+                           "steps": [{"key": "c", "handler": "noop", "action": "z"}]}]}""".formatted(key);
+        Answer made = call("POST", path, body);
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        SubmittedRuns submitted = Json.read(made.body(), SubmittedRuns.class);
+        assertThat(submitted.runs()).extracting(SubmittedRuns.Entry::replayed).containsExactly(false, false);
+        RunView one = submitted.runs().get(0).run();
+        RunView two = submitted.runs().get(1).run();
+        assertThat(runs.get(ws, one.id())).isEqualTo(one); // what it answered is what it stored
+        assertThat(runs.get(ws, two.id())).isEqualTo(two);
+        assertThat(one.status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(one.steps()).extracting(StepView::status).containsExactly(StepStatus.QUEUED, StepStatus.PENDING);
+        assertThat(one.steps().get(1).dependsOn()).containsExactly("a");
+        // the same trail as two single submits: created, run queued, and each ready step queued
+        assertThat(events() - eventsBefore).isEqualTo(3 + 3);
+
+        // the keyed run again with a new one: the keyed one is a replay, the new one is made
+        Answer again = call("POST", path, """
+                {"runs": [{"title": "two", "idempotencyKey": "%s", "steps": [{"key": "c", "handler": "noop", "action": "z"}]},
+                          {"title": "three", "steps": [{"key": "d", "handler": "noop", "action": "w"}]}]}""".formatted(key));
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        SubmittedRuns second = Json.read(again.body(), SubmittedRuns.class);
+        assertThat(second.runs()).extracting(SubmittedRuns.Entry::replayed).containsExactly(true, false);
+        assertThat(second.runs().get(0).run().id()).isEqualTo(two.id());
+        // the key with another body refuses the whole batch
+        long before = events();
+        Answer clash = call("POST", path, """
+                {"runs": [{"title": "four", "steps": [{"key": "e", "handler": "noop", "action": "v"}]},
+                          {"title": "not two", "idempotencyKey": "%s", "steps": [{"key": "c", "handler": "noop", "action": "z"}]}]}"""
+                .formatted(key));
+        assertThat(clash.status()).as(clash.body()).isEqualTo(409);
+        assertThat(events()).isEqualTo(before);
+    }
+
+    long events() {
+        return jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ?").param(ws).query(Long.class).single();
     }
 }

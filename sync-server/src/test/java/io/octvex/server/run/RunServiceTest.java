@@ -535,4 +535,69 @@ class RunServiceTest {
         assertThat(storedRun(jdbc, run.id())).isEqualTo(before);
         assertThat(counts(jdbc, other)).isEqualTo(new Counts(0, 0, 0));
     }
+
+    @Test
+    void aBatchOfReportsMovesEveryStepAndRunOnceWithTheSameTrailAsOneByOne() {
+        RunView one = submit(step("a"), step("b"), new StepSpec("c", "http", "after a", null, List.of("a")));
+        RunView two = submit(step("x"));
+        long eventsBefore = eventCount();
+        List<RunView> after = runs.updateSteps(List.of(
+                new Runs.StepReport(ws, one.id(), step(one, "a").id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                        step(one, "a").version())),
+                new Runs.StepReport(ws, two.id(), step(two, "x").id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                        null)),
+                new Runs.StepReport(ws, one.id(), step(one, "b").id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                        null)),
+                new Runs.StepReport(ws, one.id(), step(one, "a").id(), new StepUpdate(StepStatus.COMPLETED,
+                        Json.tree("{\"ok\":true}"), null, null))), principal);
+        assertThat(after).extracting(RunView::id).containsExactly(one.id(), two.id());
+        RunView stored = runs.get(ws, one.id());
+        assertThat(after.getFirst()).isEqualTo(stored); // what the batch answered is what it wrote
+        assertThat(stored.status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(step(stored, "a").status()).isEqualTo(StepStatus.COMPLETED);
+        assertThat(step(stored, "a").version()).isEqualTo(step(one, "a").version() + 2); // moved twice, written once
+        assertThat(step(stored, "b").status()).isEqualTo(StepStatus.RUNNING);
+        assertThat(step(stored, "c").status()).isEqualTo(StepStatus.QUEUED); // its dependency completed
+        assertThat(runs.get(ws, two.id()).status()).isEqualTo(RunStatus.RUNNING);
+        // a transition event per move, a run transition per run move: as if reported one at a time
+        assertThat(eventCount() - eventsBefore).isEqualTo(4 + 1 + 2);
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ? AND run_id = ? AND type = "
+                + "'run.transitioned' AND data->>'to' = 'running'").param(ws).param(one.id()).query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aBatchNamingARunUnderAnotherWorkspaceIsRefusedWhole() {
+        UUID other = workspace(jdbc, "runs-other");
+        RunView theirs = runs.submit(other, principal, new SubmitRun("theirs", null, List.of(step("t"))));
+        RunView mine = submit(step("m"));
+        long eventsBefore = eventCount();
+        assertThatThrownBy(() -> runs.updateSteps(List.of(
+                new Runs.StepReport(ws, mine.id(), step(mine, "m").id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                        null)),
+                new Runs.StepReport(ws, theirs.id(), step(theirs, "t").id(), new StepUpdate(StepStatus.RUNNING, null,
+                        null, null))), principal))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
+        assertThat(runs.get(ws, mine.id())).isEqualTo(mine); // rolled back whole
+        assertThat(runs.get(other, theirs.id())).isEqualTo(theirs);
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(runs.getAll(List.of(new Runs.RunRef(ws, theirs.id()), new Runs.RunRef(ws, mine.id()))))
+                .containsOnlyKeys(mine.id());
+    }
+
+    @Test
+    void aBatchWithAStaleVersionIsRefusedWhole() {
+        RunView run = submit(step("a"), step("b"));
+        assertThatThrownBy(() -> runs.updateSteps(List.of(
+                new Runs.StepReport(ws, run.id(), step(run, "a").id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                        null)),
+                new Runs.StepReport(ws, run.id(), step(run, "b").id(), new StepUpdate(StepStatus.RUNNING, null, null,
+                        step(run, "b").version() - 1))), principal))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT));
+        assertThat(runs.get(ws, run.id())).isEqualTo(run);
+    }
+
+    long eventCount() {
+        return jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ?").param(ws).query(Long.class).single();
+    }
 }
