@@ -84,6 +84,7 @@ class Leases {
                     + request.maxSteps());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(request.waitSeconds()).toNanos();
+        long contendedWait = CONTENDED_RETRY.toNanos();
         while (true) {
             if (wakeups.closing()) { // shutting down: hand out nothing, let the edge ask another replica
                 return new LeaseBatch(List.of(), false);
@@ -102,10 +103,13 @@ class Leases {
             }
             if (attempt.contended()) {
                 // there is work, but concurrent claims held every run we chose: they commit within milliseconds
-                // and nothing would wake us (no step becomes queued), so look again almost at once
-                wakeups.await(edge.workspaceIds(), seen, Duration.ofNanos(Math.min(left, CONTENDED_RETRY.toNanos())));
+                // and nothing would wake us (no step becomes queued), so look again almost at once; doubling
+                // while it lasts, up to the poll interval, so a run locked for long is not a busy loop
+                wakeups.await(edge.workspaceIds(), seen, Duration.ofNanos(Math.min(left, contendedWait)));
+                contendedWait = Math.min(contendedWait * 2, properties.pollInterval().toNanos());
                 continue;
             }
+            contendedWait = CONTENDED_RETRY.toNanos();
             long untilGraceEnds = attempt.graceEnds() == null ? Long.MAX_VALUE
                     : Math.max(0, Duration.between(clock.instant(), attempt.graceEnds()).toNanos()) + 1_000_000;
             Duration wait = Duration.ofNanos(Math.min(Math.min(left, properties.pollInterval().toNanos()),
