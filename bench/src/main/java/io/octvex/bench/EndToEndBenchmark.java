@@ -52,6 +52,7 @@ public final class EndToEndBenchmark {
                 say("warm-up: 200 runs");
                 phases.drain(200, options.edges());
                 phases.sampleWaits(options.waits());
+                phases.measureCpu(new CpuMeter(stack, octvex));
                 Phases.Drain drain = phases.drain(options.runs(), options.edges());
                 say(drain.submission());
                 report.ours(say(drain));

@@ -102,6 +102,11 @@ final class OctvexStack implements AutoCloseable {
         return server.pid();
     }
 
+    /** The edge processes running now. */
+    java.util.stream.Stream<ProcessHandle> edgeProcesses() {
+        return edges.stream().filter(Process::isAlive).map(Process::toHandle);
+    }
+
     /** Enrols and starts {@code count} edges of {@code capacity} slots each; returns once all are live. */
     void startEdges(Path edgeJar, int count, int capacity) throws Exception {
         IssuedEnrollment enrollment = post("/api/v1/workspaces/" + workspace + "/edges/enrollments",

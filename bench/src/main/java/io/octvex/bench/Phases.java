@@ -17,6 +17,7 @@ final class Phases {
     private final int submitters;
     private final DataSource db;
     private boolean sampleWaits;
+    private CpuMeter cpu;
 
     Phases(OctvexStack stack, GovernedRuns runs, Path edgeJar, int capacity, int submitters, DataSource db) {
         this.db = db;
@@ -27,6 +28,11 @@ final class Phases {
         this.submitters = submitters;
     }
 
+    /** Drains from now on also measure the CPU time of each part of the stack. */
+    void measureCpu(CpuMeter meter) {
+        cpu = meter;
+    }
+
     /** Whether the next phases sample the database's wait events. */
     void sampleWaits(boolean on) {
         sampleWaits = on;
@@ -34,7 +40,7 @@ final class Phases {
 
     /** A backlog drained by edges started after it was submitted. */
     record Drain(int edges, Throughput submission, Throughput execution, double eventsPerRun, long decisions,
-                 WaitSampler.Waits waits) {}
+                 WaitSampler.Waits waits, CpuMeter.Use cpu) {}
 
     /** Open-loop load at a fixed rate, edges already running. */
     record Flow(int edges, double offered, Throughput achieved, Percentiles submitToComplete,
@@ -47,9 +53,12 @@ final class Phases {
                 + (runs.fillBatch() > 1 ? " (batches of " + runs.fillBatch() + ")" : ""), count,
                 Duration.between(before, Instant.now()));
         WaitSampler.Waits waits;
+        CpuMeter.Use used = null;
         stack.startEdges(edgeJar, edges, capacity);
         try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
+            CpuMeter.Reading reading = cpu == null ? null : cpu.start(); // edges enrolled: their start-up is not in it
             runs.awaitFinished(submitted, Duration.ofMinutes(20));
+            used = reading == null ? null : reading.since();
             waits = WaitSampler.waitsOf(sampler);
         } finally {
             stack.stopEdges();
@@ -61,7 +70,7 @@ final class Phases {
         System.out.println("bench: drain with " + edges + " edges: " + runs.transactionSizes(submitted));
         return new Drain(edges, submission,
                 new Throughput("Octvex governed runs", count, Duration.between(firstPickup, lastDone)), events,
-                runs.decisions(submitted), waits);
+                runs.decisions(submitted), waits, used);
     }
 
     Flow flow(double perSecond, Duration duration, int edges) throws Exception {

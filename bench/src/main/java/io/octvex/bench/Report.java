@@ -70,6 +70,11 @@ final class Report {
         md.append("| submit → complete | ").append(flow.submitToComplete().row()).append(" |\n");
         md.append("| enqueue → edge pickup | ").append(flow.enqueueToPickup().row()).append(" |\n");
         md.append("| pickup → complete | ").append(flow.pickupToComplete().row()).append(" |\n");
+        if (ours.cpu() != null) {
+            md.append("\nCPU time charged by the OS during the headline drain (edges enrolled → last run finished, ")
+                    .append(String.format("%.1f s", ours.cpu().wallSeconds())).append("): ")
+                    .append(ours.cpu().perRun(options.runs())).append(".\n");
+        }
         if (ours.waits() != null) {
             md.append("\nDatabase sessions of the server (pg_stat_activity every ").append(WaitSampler.PERIOD_MILLIS)
                     .append(" ms), headline drain: ").append(ours.waits()).append(".\n");
@@ -79,8 +84,9 @@ final class Report {
         }
         if (!edgeCurve.isEmpty()) {
             md.append("\n| Edges (× ").append(options.capacity()).append(" slots), backlog ").append(options.runs())
-                    .append(" | runs/s |\n|---|---|\n");
-            edgeCurve.forEach(d -> md.append(String.format("| %d | %.0f |%n", d.edges(), d.execution().perSecond())));
+                    .append(" | runs/s | CPU per run, by part |\n|---|---|---|\n");
+            edgeCurve.forEach(d -> md.append(String.format("| %d | %.0f | %s |%n", d.edges(), d.execution().perSecond(),
+                    d.cpu() == null ? "–" : d.cpu().perRun(options.runs()))));
         }
         if (!depths.isEmpty()) {
             md.append("\n| Waiting steps (").append(options.edges())
