@@ -53,6 +53,7 @@ public final class EndToEndBenchmark {
                 phases.drain(200, options.edges());
                 phases.sampleWaits(options.waits());
                 phases.measureCpu(new CpuMeter(stack, octvex));
+                phases.warmEdges(options.edgeWarmup());
                 Phases.Drain drain = phases.drain(options.runs(), options.edges());
                 say(drain.submission());
                 report.ours(say(drain));

@@ -163,21 +163,29 @@ final class GovernedRuns {
     }
 
     /**
-     * Waits for {@code count} runs to complete in events after {@code afterSeq}; answers the span from the first
-     * pickup to the {@code count}-th completion among those events (their times are set at commit).
+     * Waits until {@code skip + count} runs completed in events after {@code afterSeq}; answers the span from
+     * the {@code skip}-th completion (the first pickup when none is skipped) to the last of them, from the
+     * events' times (set at commit).
      */
-    Duration awaitCompletions(long afterSeq, int count, Duration timeout) throws Exception {
+    Duration awaitCompletions(long afterSeq, int skip, int count, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                    SELECT (SELECT min(at) FROM events WHERE workspace_id = ? AND type = 'step.placed' AND seq > ?),
+                    SELECT CASE WHEN ? = 0
+                                THEN (SELECT min(at) FROM events WHERE workspace_id = ? AND type = 'step.placed' AND seq > ?)
+                                ELSE (SELECT at FROM events WHERE workspace_id = ? AND type = 'run.transitioned' AND seq > ?
+                                      AND data->>'to' = 'completed' ORDER BY seq OFFSET greatest(? - 1, 0) LIMIT 1) END,
                            (SELECT at FROM events WHERE workspace_id = ? AND type = 'run.transitioned' AND seq > ?
                                    AND data->>'to' = 'completed' ORDER BY seq OFFSET ? LIMIT 1)""")) {
-                s.setObject(1, workspace);
-                s.setLong(2, afterSeq);
-                s.setObject(3, workspace);
-                s.setLong(4, afterSeq);
-                s.setInt(5, count - 1);
+                s.setInt(1, skip);
+                s.setObject(2, workspace);
+                s.setLong(3, afterSeq);
+                s.setObject(4, workspace);
+                s.setLong(5, afterSeq);
+                s.setInt(6, skip);
+                s.setObject(7, workspace);
+                s.setLong(8, afterSeq);
+                s.setInt(9, skip + count - 1);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     Instant first = instant(rs, 1);

@@ -1,6 +1,7 @@
 package io.octvex.bench;
 
 import io.octvex.protocol.CreateEnrollment;
+import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
 import io.octvex.protocol.IssuedEnrollment;
 import io.octvex.protocol.Json;
@@ -135,7 +136,7 @@ final class OctvexStack implements AutoCloseable {
      * them (a stopped edge would otherwise count as a live candidate for its live window).
      */
     void stopEdges() throws Exception {
-        for (EdgeView edge : activeEdges()) {
+        for (EdgeView edge : edgesIn(EdgeState.ACTIVE, EdgeState.QUARANTINED)) {
             post("/api/v1/workspaces/" + workspace + "/edges/" + edge.id() + "/revoke", null, JsonNode.class);
         }
         for (Process edge : edges) {
@@ -146,7 +147,24 @@ final class OctvexStack implements AutoCloseable {
         edges.clear();
     }
 
+    /** Quarantines the live edges: they stay connected and warm but get no work until {@link #releaseEdges}. */
+    void holdEdges() throws Exception {
+        for (EdgeView edge : edgesIn(EdgeState.ACTIVE)) {
+            post("/api/v1/workspaces/" + workspace + "/edges/" + edge.id() + "/quarantine", null, JsonNode.class);
+        }
+    }
+
+    void releaseEdges() throws Exception {
+        for (EdgeView edge : edgesIn(EdgeState.QUARANTINED)) {
+            post("/api/v1/workspaces/" + workspace + "/edges/" + edge.id() + "/release", null, JsonNode.class);
+        }
+    }
+
     private List<EdgeView> activeEdges() throws Exception {
+        return edgesIn(EdgeState.ACTIVE);
+    }
+
+    private List<EdgeView> edgesIn(EdgeState... states) throws Exception {
         HttpResponse<String> response = http.send(request("/api/v1/workspaces/" + workspace + "/edges").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         check("GET edges", response);
@@ -154,7 +172,8 @@ final class OctvexStack implements AutoCloseable {
         for (JsonNode node : Json.tree(response.body())) {
             all.add(Json.mapper().treeToValue(node, EdgeView.class));
         }
-        return all.stream().filter(e -> e.state() == io.octvex.protocol.EdgeState.ACTIVE).toList();
+        List<EdgeState> wanted = List.of(states);
+        return all.stream().filter(e -> wanted.contains(e.state())).toList();
     }
 
     private <T> T post(String path, Object body, Class<T> type) throws Exception {

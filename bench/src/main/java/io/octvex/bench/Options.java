@@ -9,7 +9,7 @@ import java.util.List;
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
                List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch,
                int peerThreads, boolean jfr, boolean waits, boolean writeDoc, Path serverJar, Path edgeJar, Path results,
-               int fillBatch) {
+               int fillBatch, int edgeWarmup) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
@@ -24,6 +24,8 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --depths LIST      then, with --edges edges, top the backlog up to each number of waiting
                                  steps and measure the drain rate over --depth-sample completions (default: none)
               --depth-sample N   completions measured at each depth (default 5000; the rest stays queued)
+              --edge-warmup N    runs each phase's new edges complete before it measures (default 500; 0: cold
+                                 edges, as before 2026-11-24 10:30); at a depth, the first N completions are skipped
               --approvals N      approval-path samples, one at a time (default 100; 0: none)
               --submitters N     concurrent API clients filling a backlog (default 8)
               --fill-batch N     fill backlogs through the batch submit, N runs per request (1-100;
@@ -40,7 +42,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
-        int peerThreads = 16, approvals = 100, depthSample = 5000, fillBatch = 0;
+        int peerThreads = 16, approvals = 100, depthSample = 5000, fillBatch = 0, edgeWarmup = 500;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
@@ -57,6 +59,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--edge-curve" -> edgeCurve = list(args[++i]);
                 case "--depths" -> depths = list(args[++i]);
                 case "--depth-sample" -> depthSample = Integer.parseInt(args[++i]);
+                case "--edge-warmup" -> edgeWarmup = Integer.parseInt(args[++i]);
                 case "--approvals" -> approvals = Integer.parseInt(args[++i]);
                 case "--submitters" -> submitters = Integer.parseInt(args[++i]);
                 case "--raw-workers" -> rawWorkers = Integer.parseInt(args[++i]);
@@ -73,7 +76,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, depthSample, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
-                Path.of("bench/results"), fillBatch);
+                Path.of("bench/results"), fillBatch, edgeWarmup);
     }
 
     private static List<Integer> list(String csv) {

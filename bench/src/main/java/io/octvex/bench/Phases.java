@@ -17,6 +17,7 @@ final class Phases {
     private final int submitters;
     private final DataSource db;
     private boolean sampleWaits;
+    private int edgeWarmup;
     private CpuMeter cpu;
 
     Phases(OctvexStack stack, GovernedRuns runs, Path edgeJar, int capacity, int submitters, DataSource db) {
@@ -26,6 +27,23 @@ final class Phases {
         this.edgeJar = edgeJar;
         this.capacity = capacity;
         this.submitters = submitters;
+    }
+
+    /**
+     * Runs each phase's new edges through {@code runs} runs before it measures: a fleet's edges are long-lived,
+     * so their JIT warm-up (several ms of CPU per run at first) is not what a drain costs. 0: cold edges.
+     */
+    void warmEdges(int runs) {
+        edgeWarmup = runs;
+    }
+
+    /** Starts the edges, warms them up, and holds them (quarantined, connected) until the caller releases them. */
+    private void startHeldEdges(int edges) throws Exception {
+        stack.startEdges(edgeJar, edges, capacity);
+        if (edgeWarmup > 0) {
+            runs.awaitFinished(runs.backlog(edgeWarmup, submitters), Duration.ofMinutes(10));
+        }
+        stack.holdEdges();
     }
 
     /** Drains from now on also measure the CPU time of each part of the stack. */
@@ -47,6 +65,7 @@ final class Phases {
                 Percentiles enqueueToPickup, Percentiles pickupToComplete, WaitSampler.Waits waits) {}
 
     Drain drain(int count, int edges) throws Exception {
+        startHeldEdges(edges);
         Instant before = Instant.now();
         List<GovernedRuns.Submitted> submitted = runs.backlog(count, submitters);
         Throughput submission = new Throughput("API submit, " + submitters + " clients"
@@ -54,9 +73,9 @@ final class Phases {
                 Duration.between(before, Instant.now()));
         WaitSampler.Waits waits;
         CpuMeter.Use used = null;
-        stack.startEdges(edgeJar, edges, capacity);
         try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
-            CpuMeter.Reading reading = cpu == null ? null : cpu.start(); // edges enrolled: their start-up is not in it
+            CpuMeter.Reading reading = cpu == null ? null : cpu.start(); // edges up: their start-up is not in it
+            stack.releaseEdges();
             runs.awaitFinished(submitted, Duration.ofMinutes(20));
             used = reading == null ? null : reading.since();
             waits = WaitSampler.waitsOf(sampler);
@@ -74,7 +93,8 @@ final class Phases {
     }
 
     Flow flow(double perSecond, Duration duration, int edges) throws Exception {
-        stack.startEdges(edgeJar, edges, capacity);
+        startHeldEdges(edges);
+        stack.releaseEdges();
         List<GovernedRuns.Submitted> submitted;
         WaitSampler.Waits waits;
         try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
@@ -94,13 +114,13 @@ final class Phases {
                 Percentiles.of(timings.stream().map(t -> millis(t.placed(), t.completed())).toList()), waits);
     }
 
-    /** The drain rate with {@code depth} steps waiting: the first {@code sample} completions after edges start. */
+    /** The drain rate with {@code depth} steps waiting: {@code sample} completions after the edges' warm-up. */
     record Depth(int depth, long waitingBefore, Throughput fill, Throughput execution, long waitingAfter) {}
 
     /**
      * Tops the backlog up to {@code depth} waiting steps (what earlier depths left counts), starts the edges and
-     * measures the first {@code sample} completions: a deep queue is measured without draining it all, so 100k
-     * fits a benchmark run. The rest stays queued for the next, deeper phase.
+     * measures {@code sample} completions after their first warm-up ones: a deep queue is measured without
+     * draining it all, so 100k fits a benchmark run. The rest stays queued for the next, deeper phase.
      */
     Depth depth(int depth, int sample, int edges) throws Exception {
         long waiting = runs.waiting();
@@ -109,13 +129,14 @@ final class Phases {
         runs.backlog(fill, submitters);
         Throughput filled = new Throughput("API submit, " + submitters + " clients", fill,
                 Duration.between(before, Instant.now()));
-        int measured = (int) Math.min(sample, waiting + fill);
+        int skipped = (int) Math.min(edgeWarmup, (waiting + fill) / 4); // warm-up, as the drains have
+        int measured = (int) Math.min(sample, waiting + fill - skipped);
         long after = runs.lastSeq();
-        stack.startEdges(edgeJar, edges, capacity);
         Throughput execution;
+        stack.startEdges(edgeJar, edges, capacity);
         try {
-            execution = new Throughput("Octvex governed runs", measured, runs.awaitCompletions(after, measured,
-                    Duration.ofMinutes(20)));
+            execution = new Throughput("Octvex governed runs", measured, runs.awaitCompletions(after, skipped,
+                    measured, Duration.ofMinutes(20)));
         } finally {
             stack.stopEdges();
         }
@@ -124,8 +145,9 @@ final class Phases {
 
     /** The approval path ({@link ApprovalPath}), edges running; it leaves the approval policy active. */
     ApprovalPath.Result approvals(ApprovalPath path, int samples, int edges) throws Exception {
-        stack.startEdges(edgeJar, edges, capacity);
+        startHeldEdges(edges);
         try {
+            stack.releaseEdges();
             return path.measure(samples);
         } finally {
             stack.stopEdges();

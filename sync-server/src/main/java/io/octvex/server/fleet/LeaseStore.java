@@ -263,19 +263,26 @@ class LeaseStore {
     /**
      * Queued, ready steps for which no active edge fits at all, not yet reported as unplaced. Only in
      * workspaces that have an edge: one without any fleet (the interim worker API) is not told so on every run.
+     * The queue's distinct (workspace, handler, required labels) are held against the fleet, not each step: every
+     * sweep runs this, and per-step checks cost a deep queue seconds of database time a minute.
      */
     List<Ready> unplaced(Instant now, int limit) {
         return jdbc.sql("""
+                WITH stuck AS (
+                    SELECT g.workspace_id, g.handler, g.placement_require
+                    FROM (SELECT DISTINCT workspace_id, handler, placement_require FROM steps
+                          WHERE status = 'queued' AND unplaced_reason IS NULL) g
+                    WHERE EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
+                                  WHERE w.workspace_id = g.workspace_id AND e.state <> 'revoked')
+                      AND NOT EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
+                                      WHERE w.workspace_id = g.workspace_id AND e.state = 'active'
+                                        AND g.handler = ANY(e.capabilities) AND g.placement_require <@ e.labels))
                 SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.placement_require, s.placement_prefer,
                        s.updated_at AS ready_since
-                FROM steps s
+                FROM steps s JOIN stuck g ON g.workspace_id = s.workspace_id AND g.handler = s.handler
+                                         AND g.placement_require = s.placement_require
                 WHERE s.status = 'queued' AND s.unplaced_reason IS NULL
                   AND (s.not_before IS NULL OR s.not_before <= :now)
-                  AND EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
-                              WHERE w.workspace_id = s.workspace_id AND e.state <> 'revoked')
-                  AND NOT EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
-                                  WHERE w.workspace_id = s.workspace_id AND e.state = 'active'
-                                    AND s.handler = ANY(e.capabilities) AND s.placement_require <@ e.labels)
                 ORDER BY s.updated_at LIMIT :limit""")
                 .param("now", at(now)).param("limit", limit)
                 .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
