@@ -38,16 +38,23 @@ class LeaseStore {
         }
     }
 
-    /** Queued steps this edge may take (hard constraints in SQL), oldest in the queue first. No locks. */
+    /**
+     * Queued steps this edge may take (hard constraints in SQL), oldest in the queue first. No locks. Each
+     * workspace's queue is read on its own, in the order of its index, stopping at the limit: with
+     * {@code workspace_id = ANY(…)} the planner sorts every queued step of the workspaces instead, a cost that
+     * grows with the queue.
+     */
     List<Ready> ready(Collection<UUID> workspaceIds, Collection<String> capabilities, Map<String, String> labels,
                       Instant now, int limit) {
         return jdbc.sql("""
-                SELECT id, workspace_id, run_id, key, handler, placement_require, placement_prefer,
-                       greatest(updated_at, coalesce(not_before, updated_at)) AS ready_since
-                FROM steps
-                WHERE status = 'queued' AND workspace_id = ANY(:ws) AND handler = ANY(:caps)
-                  AND placement_require <@ CAST(:labels AS jsonb) AND (not_before IS NULL OR not_before <= :now)
-                ORDER BY updated_at, id LIMIT :limit""")
+                SELECT s.* FROM unnest(CAST(:ws AS uuid[])) AS w(id) CROSS JOIN LATERAL (
+                    SELECT id, workspace_id, run_id, key, handler, placement_require, placement_prefer, updated_at,
+                           greatest(updated_at, coalesce(not_before, updated_at)) AS ready_since
+                    FROM steps
+                    WHERE status = 'queued' AND workspace_id = w.id AND handler = ANY(:caps)
+                      AND placement_require <@ CAST(:labels AS jsonb) AND (not_before IS NULL OR not_before <= :now)
+                    ORDER BY updated_at, id LIMIT :limit) s
+                ORDER BY s.updated_at, s.id LIMIT :limit""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("caps", capabilities.toArray(String[]::new))
                 .param("labels", Json.write(labels)).param("now", at(now)).param("limit", limit)
                 .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
