@@ -88,7 +88,11 @@ public final class Edge implements AutoCloseable {
     private final EdgeIdentity identity;
     private final EdgeClient client;
     private final Map<String, Handler> handlers;
+    /** How long a lease request may wait for more slots to free while steps run ({@link #gatherSlots}). */
+    static final Duration GATHER = Duration.ofMillis(5);
+
     private final int capacity;
+    private final Duration gather;
     private final Path workRoot;
     private final Clock clock;
     private final Duration drainTimeout;
@@ -120,6 +124,7 @@ public final class Edge implements AutoCloseable {
         this.drainTimeout = b.drainTimeout;
         this.maxHeartbeatInterval = b.maxHeartbeatInterval;
         this.sleeper = b.sleeper;
+        this.gather = b.gather;
         this.slots = new Semaphore(capacity);
         this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised);
     }
@@ -214,6 +219,7 @@ public final class Edge implements AutoCloseable {
             try {
                 slots.acquire();
                 free = 1 + slots.drainPermits();
+                free += gatherSlots(free);
                 if (phase.get() != Phase.RUNNING) {
                     break;
                 }
@@ -260,6 +266,28 @@ public final class Edge implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * While steps still run and fewer than half the slots are free, waits a few milliseconds for more to free:
+     * one claim of several steps costs the server and this edge less than several claims of one (a fast handler
+     * frees its slot almost at once). Answers the slots it took meanwhile; they are the caller's to release.
+     */
+    private int gatherSlots(int free) {
+        int gathered = 0;
+        long deadline = System.nanoTime() + gather.toNanos();
+        try {
+            while (free + gathered < (capacity + 1) / 2 && !active.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                gathered += 1 + slots.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // drain or stop: the loop looks at the phase next
+        }
+        return gathered;
     }
 
     private void reconnected(Backoff backoff) {
@@ -569,6 +597,7 @@ public final class Edge implements AutoCloseable {
         private Duration drainTimeout = Duration.ofSeconds(60);
         private Duration maxHeartbeatInterval = Duration.ofSeconds(10);
         private Sleeper sleeper = Sleeper.REAL;
+        private Duration gather = GATHER;
 
         private Builder(EdgeIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -627,6 +656,12 @@ public final class Edge implements AutoCloseable {
         }
 
         /** For tests: waits between retries that are recorded rather than slept through. */
+        /** How long a lease request waits for more slots to free while steps run (tests widen it). */
+        Builder gather(Duration window) {
+            this.gather = Objects.requireNonNull(window);
+            return this;
+        }
+
         Builder sleeper(Sleeper s) {
             this.sleeper = Objects.requireNonNull(s);
             return this;

@@ -58,10 +58,14 @@ class EdgeLeaseLoopTest {
     }
 
     private Edge edge(java.net.URI url, int capacity, Handler... extra) {
+        return edge(url, capacity, Edge.GATHER, extra);
+    }
+
+    private Edge edge(java.net.URI url, int capacity, Duration gather, Handler... extra) {
         var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", url, List.of(), "t",
                 capacity, "pub", "priv", Instant.now());
         var builder = Edge.builder(identity).handler(new NoopHandler()).workRoot(work)
-                .drainTimeout(Duration.ofSeconds(5)).sleeper(recording);
+                .drainTimeout(Duration.ofSeconds(5)).sleeper(recording).gather(gather);
         for (Handler h : extra) {
             builder.handler(h);
         }
@@ -115,6 +119,20 @@ class EdgeLeaseLoopTest {
         assertThat(server.results.get(boom.stepId()).error()).isEqualTo("internal error in handler boom");
         assertThat(server.results.get(failing.stepId()).error()).isEqualTo("target said no");
         assertThat(server.results.values()).allMatch(r -> r.status() == StepStatus.FAILED);
+    }
+
+    @Test
+    void whileStepsRunAFreedSlotWaitsForOthersSoOneLeaseRequestAsksForSeveral() throws Exception {
+        // steps ending 0.2 s, 0.6 s and 1 s in, one running on: without gathering the next request asks for 1
+        for (int millis : new int[] {200, 600, 1000, 60_000}) {
+            server.offers.add(FakeEdgeServer.lease("noop", Json.tree("{\"sleepMillis\":" + millis + "}")));
+        }
+        edge(server.url(), 4, Duration.ofSeconds(5));
+
+        await(() -> server.asked.size() >= 2);
+
+        assertThat(server.asked.getFirst()).isEqualTo(4);
+        assertThat(server.asked.get(1)).as("the second request, once half the slots were free").isEqualTo(2);
     }
 
     @Test

@@ -40,6 +40,8 @@ final class FakeEdgeServer implements AutoCloseable {
 
     final HttpServer server;
     final BlockingQueue<Lease> offers = new LinkedBlockingQueue<>();
+    /** The {@code maxSteps} of every lease request, in order. */
+    final List<Integer> asked = new CopyOnWriteArrayList<>();
     final Map<UUID, StepResult> results = new ConcurrentHashMap<>();
     final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
     final List<String> progress = new CopyOnWriteArrayList<>();
@@ -93,6 +95,7 @@ final class FakeEdgeServer implements AutoCloseable {
                 problem(ex, 503, "the server cannot reach its database right now");
             } else if (path.equals("leases")) {
                 LeaseRequest request = Json.read(body, LeaseRequest.class);
+                asked.add(request.maxSteps());
                 List<Lease> granted = new ArrayList<>();
                 Lease first = drain ? null : offers.poll(Math.min(request.waitSeconds(), 1), TimeUnit.SECONDS);
                 if (first != null) {
