@@ -62,6 +62,8 @@ public final class Edge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Edge.class.getName());
     /** How long one lease request may wait on the server (the protocol allows at most 30). */
     static final int POLL_WAIT_SECONDS = 25;
+    /** How long a lease request may wait for more slots to free while steps run ({@link #gatherSlots}). */
+    static final Duration GATHER = Duration.ofMillis(5);
     /** Assumed until the first lease or heartbeat tells the real TTL. */
     private static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
 
@@ -88,9 +90,6 @@ public final class Edge implements AutoCloseable {
     private final EdgeIdentity identity;
     private final EdgeClient client;
     private final Map<String, Handler> handlers;
-    /** How long a lease request may wait for more slots to free while steps run ({@link #gatherSlots}). */
-    static final Duration GATHER = Duration.ofMillis(5);
-
     private final int capacity;
     private final Duration gather;
     private final Path workRoot;
@@ -655,13 +654,13 @@ public final class Edge implements AutoCloseable {
             return this;
         }
 
-        /** For tests: waits between retries that are recorded rather than slept through. */
         /** How long a lease request waits for more slots to free while steps run (tests widen it). */
         Builder gather(Duration window) {
             this.gather = Objects.requireNonNull(window);
             return this;
         }
 
+        /** For tests: waits between retries that are recorded rather than slept through. */
         Builder sleeper(Sleeper s) {
             this.sleeper = Objects.requireNonNull(s);
             return this;
