@@ -140,20 +140,17 @@ final class GovernedRuns {
 
     /** Steps waiting for an edge (queued). */
     long waiting() throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM steps WHERE workspace_id = ? AND status = 'queued'")) {
-            s.setObject(1, workspace);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return workspaceNumber("SELECT count(*) FROM steps WHERE workspace_id = ? AND status = 'queued'");
     }
 
     /** The workspace's newest event: phases that measure "from now" start after it. */
     long lastSeq() throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT coalesce(max(seq), 0) FROM events WHERE workspace_id = ?")) {
+        return workspaceNumber("SELECT coalesce(max(seq), 0) FROM events WHERE workspace_id = ?");
+    }
+
+    /** One number about this workspace: {@code sql} takes its id as the only parameter. */
+    private long workspaceNumber(String sql) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setObject(1, workspace);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
