@@ -7,13 +7,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${JAVA_HOME:?run this through ./octvex bench, which finds a JDK 21+}"
 command -v dbus-daemon >/dev/null || { echo "bench notify needs dbus-daemon (apt-get install dbus-daemon)" >&2; exit 1; }
-if [ "${OCTVEX_BENCH_BUILT:-}" != 1 ]; then
-  ./mvnw -q -B -pl protocol,sync-server,local-edge,desk-app -am -DskipTests package
-fi
-./mvnw -q -B -pl desk-app dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath
+# one reactor build, so the classpath names this tree's modules (a fresh machine has none of them in ~/.m2)
+./mvnw -q -B -pl protocol,sync-server,local-edge,desk-app -am -DskipTests package dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p bench/results
-# this tree's modules first: the classpath file may name SNAPSHOTs from ~/.m2
 CP="desk-app/target/test-classes:desk-app/target/classes:local-edge/target/classes:protocol/target/classes:$(cat desk-app/target/bench.classpath)"
 exec "$JAVA_HOME/bin/java" -Djava.awt.headless=true -Doctvex.server.jar=sync-server/target/octvex-server.jar \
   -Dbench.out=bench/results/desk-notify.json -cp "$CP" io.octvex.desk.e2e.NotifyLatencyBenchmark "$@"

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${JAVA_HOME:?run this through ./octvex bench e2e, which finds a JDK 21+}"
-./mvnw -q -B -pl protocol,sync-server,local-edge,bench -am -DskipTests package
-./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
-# this tree's protocol first: the classpath file may name an octvex-protocol SNAPSHOT from ~/.m2
+# one reactor build, so the bench's classpath names this tree's protocol jar (a fresh machine has none in ~/.m2)
+./mvnw -q -B -pl protocol,sync-server,local-edge,bench -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath
 CP="bench/target/classes:protocol/target/classes:$(cat bench/target/bench.classpath)"
 exec "$JAVA_HOME/bin/java" -Xmx1g -cp "$CP" io.octvex.bench.EndToEndBenchmark "$@"

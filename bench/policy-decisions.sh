@@ -5,11 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${JAVA_HOME:?run this through ./octvex bench, which finds a JDK 21+}"
-./mvnw -q -B -pl protocol,sync-server -am -DskipTests test-compile
-./mvnw -q -B -pl sync-server dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench.classpath
+./mvnw -q -B -pl protocol,sync-server -am -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p bench/results
-# this tree's protocol first: the classpath file may name an octvex-protocol SNAPSHOT from ~/.m2
+# one reactor build above, so the classpath names this tree's protocol (none in ~/.m2 on a fresh machine)
 CP="sync-server/target/test-classes:sync-server/target/classes:protocol/target/classes:$(cat sync-server/target/bench.classpath)"
 exec "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main PolicyDecisionBenchmark \
   -rf json -rff bench/results/policy-decisions.json "$@"

@@ -26,8 +26,13 @@ final class BenchDatabase implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    static BenchDatabase start(Path dataDirectory) throws IOException, SQLException {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+    /** Starts PostgreSQL; with {@code statements}, it loads pg_stat_statements (see {@link StatementStats}). */
+    static BenchDatabase start(Path dataDirectory, boolean statements) throws IOException, SQLException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (statements) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        EmbeddedPostgres postgres = builder
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(true)
                 .setServerConfig("fsync", "on")

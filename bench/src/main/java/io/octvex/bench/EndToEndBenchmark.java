@@ -31,7 +31,7 @@ public final class EndToEndBenchmark {
         Path work = Files.createTempDirectory("octvex-bench-");
         Files.createDirectories(options.results());
         say("working in " + work);
-        try (BenchDatabase db = BenchDatabase.start(work.resolve("pgdata"))) {
+        try (BenchDatabase db = BenchDatabase.start(work.resolve("pgdata"), options.statements())) {
             say("PostgreSQL on port " + db.port());
             try (HikariDataSource baseline = db.pool("baseline", Math.max(options.rawWorkers(), options.peerThreads()) + 4)) {
                 report.raw(say(new SkipLockedBaseline(baseline, options.rawWorkers(), options.rawBatch())
@@ -46,6 +46,9 @@ public final class EndToEndBenchmark {
             try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, jvm);
                  HikariDataSource octvex = db.pool("octvex", 4)) {
                 say("server up (pid " + stack.serverPid() + ")");
+                if (options.jfr()) {
+                    stack.recordEdges(options.results());
+                }
                 Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex,
                         options.fillBatch()),
                         options.edgeJar(), options.capacity(), options.submitters(), octvex);
@@ -54,7 +57,13 @@ public final class EndToEndBenchmark {
                 phases.sampleWaits(options.waits());
                 phases.measureCpu(new CpuMeter(stack, octvex));
                 phases.warmEdges(options.edgeWarmup());
+                StatementStats statements = options.statements() ? StatementStats.reset(octvex) : null;
                 Phases.Drain drain = phases.drain(options.runs(), options.edges());
+                if (statements != null) {
+                    String top = statements.top(options.runs());
+                    Files.writeString(options.results().resolve("statements.txt"), top);
+                    say("statements of the headline drain (bench/results/statements.txt):\n" + top);
+                }
                 say(drain.submission());
                 report.ours(say(drain));
                 double rate = options.rate() != null ? options.rate() : Math.max(1, drain.execution().perSecond() / 4);

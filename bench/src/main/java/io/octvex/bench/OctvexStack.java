@@ -38,6 +38,7 @@ final class OctvexStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Process> edges = new ArrayList<>();
     private int edgeCount;
+    private Path edgeRecordings;
 
     private OctvexStack(Path root, Process server, String url) {
         this.root = root;
@@ -108,6 +109,11 @@ final class OctvexStack implements AutoCloseable {
         return edges.stream().filter(Process::isAlive).map(Process::toHandle);
     }
 
+    /** Each edge started from now on records itself with JDK Flight Recorder into {@code dir}/NAME.jfr. */
+    void recordEdges(Path dir) {
+        this.edgeRecordings = dir.toAbsolutePath();
+    }
+
     /** Enrols and starts {@code count} edges of {@code capacity} slots each; returns once all are live. */
     void startEdges(Path edgeJar, int count, int capacity) throws Exception {
         IssuedEnrollment enrollment = post("/api/v1/workspaces/" + workspace + "/edges/enrollments",
@@ -116,9 +122,15 @@ final class OctvexStack implements AutoCloseable {
             String name = "bench-edge-" + (++edgeCount);
             Path home = root.resolve(name);
             Files.createDirectories(home);
-            ProcessBuilder builder = new ProcessBuilder(java(), "-Xmx256m", "-jar", edgeJar.toString(),
-                    "--server", url, "--name", name, "--capacity", Integer.toString(capacity), "--home",
-                    home.toString()).redirectErrorStream(true).redirectOutput(root.resolve(name + ".log").toFile());
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+            if (edgeRecordings != null) {
+                command.add("-XX:StartFlightRecording=filename=" + edgeRecordings.resolve(name + ".jfr")
+                        + ",settings=profile,dumponexit=true");
+            }
+            command.addAll(List.of("-jar", edgeJar.toString(), "--server", url, "--name", name, "--capacity",
+                    Integer.toString(capacity), "--home", home.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(root.resolve(name + ".log").toFile());
             builder.environment().put("OCTVEX_ENROLL_TOKEN", enrollment.token());
             edges.add(builder.start());
         }

@@ -9,12 +9,12 @@ import java.util.List;
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
                List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch,
                int peerThreads, boolean jfr, boolean waits, boolean writeDoc, Path serverJar, Path edgeJar, Path results,
-               int fillBatch, int edgeWarmup) {
+               int fillBatch, int edgeWarmup, boolean statements) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
                                       [--edge-curve 1,2,4] [--depths 1000,10000] [--approvals N]
-                                      [--jfr] [--waits] [--doc]
+                                      [--jfr] [--waits] [--statements] [--doc]
               --runs N           backlog drained by each system for the throughput ratio (default 2000)
               --edges N          edge processes for the headline figures (default 2)
               --capacity N       slots per edge (default 8)
@@ -32,9 +32,12 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                                  default: one run per request)
               --raw-workers N, --raw-batch N   the SKIP LOCKED loop (default 4 workers, batches of 16)
               --peer-threads N   db-scheduler's executor threads (default 16)
-              --jfr              record the server with JDK Flight Recorder (bench/results/server.jfr)
+              --jfr              record the server and each edge with JDK Flight Recorder
+                                 (bench/results/server.jfr, bench/results/bench-edge-N.jfr)
               --waits            sample the server's database sessions (pg_stat_activity) every 250 ms
                                  during the headline drain and the open loop; report what they wait on
+              --statements       load pg_stat_statements and list the statements of the server's database
+                                 by total time over the headline drain (bench/results/statements.txt)
               --server-jar P, --edge-jar P   the jars to run (default: this tree's, as built); for
                                  comparing two builds back to back
               --doc              also write the figures into docs/benchmarks.md (between its e2e markers)
@@ -47,7 +50,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
         Path edgeJar = Path.of("local-edge/target/octvex-edge.jar");
-        boolean jfr = false, doc = false, waits = false;
+        boolean jfr = false, doc = false, waits = false, statements = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -68,6 +71,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--fill-batch" -> fillBatch = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = true;
                 case "--waits" -> waits = true;
+                case "--statements" -> statements = true;
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
                 case "--edge-jar" -> edgeJar = Path.of(args[++i]);
                 case "--doc" -> doc = true;
@@ -76,7 +80,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, depthSample, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
-                Path.of("bench/results"), fillBatch, edgeWarmup);
+                Path.of("bench/results"), fillBatch, edgeWarmup, statements);
     }
 
     private static List<Integer> list(String csv) {

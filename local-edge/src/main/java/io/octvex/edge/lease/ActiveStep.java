@@ -15,10 +15,14 @@ import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexConnectionException;
 import io.octvex.protocol.ProgressReport;
 import io.octvex.protocol.SealedCredential;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -39,6 +43,8 @@ final class ActiveStep implements StepContext {
     private volatile Thread thread;
     private volatile String lostReason;
     private volatile boolean abandoned;
+    private volatile boolean workDirMade;
+    private volatile boolean finished;
 
     ActiveStep(Lease lease, Edge edge, Path workDir) {
         this.lease = lease;
@@ -102,9 +108,32 @@ final class ActiveStep implements StepContext {
         return input == null || input.isNull() || input.isMissingNode() ? JsonNodeFactory.instance.objectNode() : input;
     }
 
+    /** Made on first use: most handlers never need one, and a folder per step costs every step. */
     @Override
     public Path workDir() {
+        if (!workDirMade) {
+            try {
+                Files.createDirectories(workDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the step's work folder " + workDir, e);
+            }
+            workDirMade = true;
+        }
         return workDir;
+    }
+
+    /** The work folder if the handler made one, to remove when the step ends. */
+    Optional<Path> madeWorkDir() {
+        return workDirMade ? Optional.of(workDir) : Optional.empty();
+    }
+
+    /** The handler has returned: from now on a new lease of the same step (a retry) may take its place. */
+    void finish() {
+        finished = true;
+    }
+
+    boolean finished() {
+        return finished;
     }
 
     @Override

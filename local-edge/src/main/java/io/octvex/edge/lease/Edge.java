@@ -125,7 +125,7 @@ public final class Edge implements AutoCloseable {
         this.sleeper = b.sleeper;
         this.gather = b.gather;
         this.slots = new Semaphore(capacity);
-        this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised);
+        this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised, new Refill());
     }
 
     /** An edge acting as {@code identity}, talking to the server the identity enrolled with. */
@@ -321,12 +321,13 @@ public final class Edge implements AutoCloseable {
     private boolean launch(Lease lease) {
         ActiveStep step = new ActiveStep(lease, this, workRoot.resolve(lease.stepId() + "-" + lease.epoch()));
         learnTtl(lease.expiresAt(), 0);
-        if (active.putIfAbsent(lease.stepId(), step) != null) {
+        // a retry of a step whose handler has returned here (its failure being reported) takes its place
+        if (active.compute(lease.stepId(), (id, old) -> old == null || old.finished() ? step : old) != step) {
             LOG.log(Level.WARNING, "the server leased step {0} again while it still runs here; ignoring the new "
                     + "lease", lease.stepId());
             return false;
         }
-        LOG.log(Level.INFO, "leased {0}: handler {1}", step.describe(), lease.handler());
+        LOG.log(Level.DEBUG, "leased {0}: handler {1}", step.describe(), lease.handler());
         Thread runner = Thread.ofVirtual().name("step-" + lease.stepKey()).unstarted(() -> runStep(step));
         step.bind(runner);
         runner.start();
@@ -334,19 +335,45 @@ public final class Edge implements AutoCloseable {
     }
 
     private void runStep(ActiveStep step) {
-        Lease lease = step.lease();
+        boolean slotPassedOn = false;
         try {
             StepResult result = execute(step);
+            step.finish();
             if (result != null && !step.lost() && !step.abandoned()) {
-                reporter.report(step, result);
+                slotPassedOn = reporter.report(step, result);
             }
         } finally {
-            active.remove(lease.stepId());
-            slots.release();
-            deleteRecursively(step.workDir());
+            active.remove(step.lease().stepId(), step);
+            if (!slotPassedOn) {
+                slots.release();
+            }
+            step.madeWorkDir().ifPresent(Edge::deleteRecursively);
             synchronized (idle) {
                 idle.notifyAll();
             }
+        }
+    }
+
+    /** Takes the steps the server leased with a result report (ADR 0034), each in a reported step's slot. */
+    private final class Refill implements ResultReporter.Refill {
+        @Override
+        public int wanted(int reported) {
+            return phase.get() == Phase.RUNNING ? reported : 0;
+        }
+
+        @Override
+        public boolean launch(Lease lease) { // while draining too: a granted step runs rather than waits to expire
+            return phase.get() != Phase.STOPPED && Edge.this.launch(lease);
+        }
+
+        @Override
+        public int running() {
+            return active.size();
+        }
+
+        @Override
+        public void drain() {
+            requestDrain("the server asked this edge to drain");
         }
     }
 
@@ -361,7 +388,6 @@ public final class Edge implements AutoCloseable {
             return failed(lease, error);
         }
         try {
-            Files.createDirectories(step.workDir());
             JsonNode output = handler.run(step);
             if (step.lost() || step.abandoned()) {
                 return null;

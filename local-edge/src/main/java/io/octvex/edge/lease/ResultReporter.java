@@ -1,6 +1,7 @@
 package io.octvex.edge.lease;
 
 import io.octvex.edge.client.EdgeClient;
+import io.octvex.protocol.Lease;
 import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexConnectionException;
 import io.octvex.protocol.ResultBatch;
@@ -16,11 +17,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports terminal results (ADR 0027). A finished step hands its result here and waits; one sender takes
  * every result waiting and reports them in one request ({@code POST /edge/results}), so results that finish
- * while a report is in flight travel together in the next one, with no delay added. A server without that
+ * while a report is in flight travel together in the next one. While other steps still run, the sender waits
+ * up to {@link #LINGER} for their results too: steps leased together usually end together. The report also
+ * asks for as many new steps as it frees slots (ADR 0034); those the server leases in its answer start at
+ * once, each in the slot of a reported step, so one request per cycle both reports and refills. A server without that
  * endpoint (404 or 405) gets one request per result, as before, and so does a batch the server refuses as
  * a whole (400, or a 5xx such as a lost deadlock), so that one bad result does not hold back the others. While the
  * server is unreachable or answers 5xx (its database may be restarting) a result is retried for up to five
@@ -31,6 +37,23 @@ final class ResultReporter {
     private static final System.Logger LOG = System.getLogger(ResultReporter.class.getName());
     static final int MAX_BATCH = 256;
     static final Duration RETRY_LIMIT = Duration.ofMinutes(5);
+    /** How long a report waits for the results of steps still running, so they travel together. */
+    static final Duration LINGER = Duration.ofMillis(2);
+
+    /** How the edge takes the steps leased with a report (ADR 0034). */
+    interface Refill {
+        /** How many new steps to ask for with a report of {@code reported} results (0 for none: draining). */
+        int wanted(int reported);
+
+        /** Starts {@code lease} in the slot of a reported step; false when it cannot take it. */
+        boolean launch(Lease lease);
+
+        /** Steps running or reporting on this edge now. */
+        int running();
+
+        /** The server asked the edge to drain. */
+        void drain();
+    }
 
     /** A 5xx answer: the server is there but cannot record now; retried like an unreachable server. */
     private static final class ServerTrouble extends RuntimeException {
@@ -42,7 +65,9 @@ final class ResultReporter {
         }
     }
 
-    private record Pending(ActiveStep step, StepResult result, Instant giveUp, CompletableFuture<Void> done) {
+    /** A result waiting to be recorded; {@code slotPassedOn}: a step leased with its report took its slot. */
+    private record Pending(ActiveStep step, StepResult result, Instant giveUp, CompletableFuture<Void> done,
+                           AtomicBoolean slotPassedOn) {
         boolean dropped() {
             return step.lost() || step.abandoned();
         }
@@ -52,12 +77,14 @@ final class ResultReporter {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Runnable unauthorised;
+    private final Refill refill;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean batches = true;
     private volatile boolean stopped;
     private volatile Thread sender;
 
-    ResultReporter(EdgeClient client, Clock clock, Sleeper sleeper, Runnable unauthorised) {
+    ResultReporter(EdgeClient client, Clock clock, Sleeper sleeper, Runnable unauthorised, Refill refill) {
+        this.refill = refill;
         this.client = client;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -78,14 +105,19 @@ final class ResultReporter {
         releaseWaiting();
     }
 
-    /** Reports {@code result}; returns once it is recorded, refused, given up, or its step lost or abandoned. */
-    void report(ActiveStep step, StepResult result) {
-        Pending pending = new Pending(step, result, clock.instant().plus(RETRY_LIMIT), new CompletableFuture<>());
+    /**
+     * Reports {@code result}; returns once it is recorded, refused, given up, or its step lost or abandoned:
+     * true when a step leased with the report took the caller's slot (the caller must not free it then).
+     */
+    boolean report(ActiveStep step, StepResult result) {
+        Pending pending = new Pending(step, result, clock.instant().plus(RETRY_LIMIT), new CompletableFuture<>(),
+                new AtomicBoolean());
         queue.add(pending);
         if (stopped) {
             releaseWaiting();
         }
         pending.done().join();
+        return pending.slotPassedOn().get();
     }
 
     private void releaseWaiting() {
@@ -103,6 +135,7 @@ final class ResultReporter {
                 continue; // stop(): the loop condition decides
             }
             queue.drainTo(batch, MAX_BATCH - 1);
+            linger(batch);
             try {
                 send(batch);
             } catch (RuntimeException e) {
@@ -112,6 +145,24 @@ final class ResultReporter {
             }
         }
         releaseWaiting();
+    }
+
+    /** Waits up to {@link #LINGER} for the results of the steps still running, while they may join. */
+    private void linger(List<Pending> batch) {
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        try {
+            while (batch.size() < Math.min(refill.running(), MAX_BATCH)) {
+                long left = deadline - System.nanoTime();
+                Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (next == null) {
+                    return;
+                }
+                batch.add(next);
+                queue.drainTo(batch, MAX_BATCH - batch.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop(): the batch is released by the caller
+        }
     }
 
     /** Sends {@code batch}, retrying while the server is unreachable; results finished meanwhile join it. */
@@ -156,8 +207,10 @@ final class ResultReporter {
     private void deliver(List<Pending> left) {
         if (batches) {
             try {
+                int wanted = refill.wanted(left.size());
                 ResultBatchAck ack = client.results(new ResultBatch(left.stream()
-                        .map(p -> ResultBatch.BatchedResult.of(p.step().lease().stepId(), p.result())).toList()));
+                        .map(p -> ResultBatch.BatchedResult.of(p.step().lease().stepId(), p.result())).toList(),
+                        wanted > 0 ? wanted : null));
                 apply(left, ack);
                 return;
             } catch (OctvexApiException e) {
@@ -186,6 +239,19 @@ final class ResultReporter {
 
     private void apply(List<Pending> sent, ResultBatchAck ack) {
         List<ResultOutcome> outcomes = ack == null || ack.outcomes() == null ? List.of() : ack.outcomes();
+        List<Lease> leased = ack == null ? List.of() : ack.leased();
+        int slot = 0;
+        for (Lease lease : leased) { // before the reported steps end and free their slots
+            if (slot == sent.size()) {
+                LOG.log(Level.WARNING, "the server leased more steps than the {0} asked for with a report; step "
+                        + "{1} is left to expire", sent.size(), lease.stepId());
+            } else if (refill.launch(lease)) {
+                sent.get(slot++).slotPassedOn().set(true);
+            }
+        }
+        if (ack != null && ack.draining()) {
+            refill.drain();
+        }
         for (Pending p : sent) {
             ResultOutcome outcome = outcomes.stream().filter(o -> p.step().lease().stepId().equals(o.stepId()))
                     .findFirst().orElse(null);

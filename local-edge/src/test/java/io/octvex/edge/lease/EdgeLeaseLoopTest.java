@@ -151,6 +151,92 @@ class EdgeLeaseLoopTest {
     }
 
     @Test
+    void aReportAsksForAsManyStepsAsItFreesAndTheStepsLeasedWithItsAnswerRunInThoseSlots() throws Exception {
+        List<Integer> requestsSeenAtStart = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostRunning = new java.util.concurrent.atomic.AtomicInteger();
+        Handler probe = new Handler() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public JsonNode run(StepContext context) throws InterruptedException {
+                requestsSeenAtStart.add(server.asked.size());
+                mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(context.input().path("sleepMillis").asInt());
+                } finally {
+                    running.decrementAndGet();
+                }
+                return null;
+            }
+        };
+        List<Lease> first = List.of(FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":300}")),
+                FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":300}")));
+        List<Lease> refilled = List.of(FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":0}")),
+                FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":0}")));
+        server.offers.addAll(first);
+        server.refills.addAll(refilled); // only a result report's answer hands these out
+        edge(2, probe);
+
+        await(() -> server.results.keySet().containsAll(refilled.stream().map(Lease::stepId).toList()));
+
+        assertThat(server.results.keySet()).containsAll(first.stream().map(Lease::stepId).toList());
+        assertThat(server.refillAsked).as("each report asks for the slots it frees").isEqualTo(server.batches);
+        assertThat(requestsSeenAtStart).as("no lease request between the first and the refilled steps")
+                .containsOnly(1);
+        assertThat(mostRunning.get()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aRetryLeasedWithTheReportOfTheFailedAttemptRunsAgain() throws Exception {
+        Lease failing = FakeEdgeServer.lease("noop", Json.tree("{\"fail\":\"try again\"}"));
+        Lease retry = new Lease(failing.workspaceId(), failing.runId(), failing.stepId(), failing.stepKey(), "noop",
+                failing.action(), Json.tree("{}"), 2, failing.epoch() + 1, failing.expiresAt(), null, null);
+        server.offers.add(failing);
+        server.refills.add(retry);
+        edge(1);
+
+        await(() -> server.results.containsKey(failing.stepId())
+                && server.results.get(failing.stepId()).status() == StepStatus.COMPLETED);
+
+        assertThat(server.results.get(failing.stepId()).epoch()).isEqualTo(failing.epoch() + 1);
+    }
+
+    @Test
+    void aWorkFolderIsMadeOnlyForAHandlerThatAsksForOneAndRemovedWhenItsStepEnds() throws Exception {
+        List<Path> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler writer = new Handler() {
+            @Override
+            public String name() {
+                return "writer";
+            }
+
+            @Override
+            public JsonNode run(StepContext context) throws Exception {
+                java.nio.file.Files.writeString(context.workDir().resolve("notes.txt"), "kept while the step runs");
+                made.add(context.workDir());
+                return null;
+            }
+        };
+        Lease writes = FakeEdgeServer.lease("writer", null);
+        Lease none = FakeEdgeServer.lease("noop", null);
+        server.offers.addAll(List.of(writes, none));
+        edge(2, writer);
+
+        await(() -> server.results.keySet().containsAll(List.of(writes.stepId(), none.stepId())));
+        await(() -> edge.status().activeSteps() == 0);
+
+        assertThat(server.results.get(writes.stepId()).status()).isEqualTo(StepStatus.COMPLETED);
+        assertThat(made).singleElement().satisfies(dir -> assertThat(dir).startsWithRaw(work).doesNotExist());
+        try (var left = java.nio.file.Files.list(work)) {
+            assertThat(left).as("no folder for the no-op step, none left by the writer").isEmpty();
+        }
+    }
+
+    @Test
     void aServerWithoutResultBatchesGetsOneResultPerRequest() throws Exception {
         server.noBatches = true;
         edge(4);

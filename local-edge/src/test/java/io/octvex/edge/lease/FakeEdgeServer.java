@@ -40,6 +40,10 @@ final class FakeEdgeServer implements AutoCloseable {
 
     final HttpServer server;
     final BlockingQueue<Lease> offers = new LinkedBlockingQueue<>();
+    /** Steps handed out only with the answer to a result batch that asks for some ({@code lease}). */
+    final BlockingQueue<Lease> refills = new LinkedBlockingQueue<>();
+    /** The {@code lease} of every result batch (0 when absent), in order. */
+    final List<Integer> refillAsked = new CopyOnWriteArrayList<>();
     /** The {@code maxSteps} of every lease request, in order. */
     final List<Integer> asked = new CopyOnWriteArrayList<>();
     final Map<UUID, StepResult> results = new ConcurrentHashMap<>();
@@ -129,7 +133,13 @@ final class FakeEdgeServer implements AutoCloseable {
                         outcomes.add(new ResultOutcome(r.stepId(), ResultOutcome.RECORDED, null));
                     }
                 }
-                json(ex, 200, new ResultBatchAck(outcomes));
+                int wanted = batch.lease() == null ? 0 : batch.lease();
+                refillAsked.add(wanted);
+                List<Lease> refilled = new ArrayList<>();
+                if (!drain) {
+                    refills.drainTo(refilled, wanted);
+                }
+                json(ex, 200, new ResultBatchAck(outcomes, refilled, drain));
             } else if (path.startsWith("steps/")) {
                 String[] parts = path.split("/");
                 UUID stepId = UUID.fromString(parts[1]);

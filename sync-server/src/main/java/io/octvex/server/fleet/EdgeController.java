@@ -107,10 +107,14 @@ class EdgeController {
         reports.result(edge, stepId, result);
     }
 
-    /** Terminal results of several steps, each fenced by its own lease, recorded in one transaction. */
+    /**
+     * Terminal results of several steps, each fenced by its own lease, recorded in one transaction; then, when
+     * the batch asks ({@code lease}), more steps leased in the slots they freed, in the same answer.
+     */
     @PostMapping("/results")
     ResultBatchAck results(AuthenticatedEdge edge, @RequestBody ResultBatch batch) {
-        return reports.results(edge, batch);
+        int refill = Leases.refillOf(batch);
+        return leases.refill(edge, reports.results(edge, batch), refill);
     }
 
     /** Before an action the step's input did not name: allow, deny, or require_approval (the step blocks). */

@@ -8,6 +8,8 @@ import io.octvex.protocol.Lease;
 import io.octvex.protocol.LeaseBatch;
 import io.octvex.protocol.LeaseRef;
 import io.octvex.protocol.LeaseRequest;
+import io.octvex.protocol.ResultBatch;
+import io.octvex.protocol.ResultBatchAck;
 import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.server.approval.Gate;
@@ -29,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,6 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class Leases {
+    private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
     static final int MAX_WAIT_SECONDS = 30;
     static final int MAX_HEARTBEAT_LEASES = 1000;
     static final Duration CONTENDED_RETRY = Duration.ofMillis(5);
@@ -115,6 +120,38 @@ class Leases {
             Duration wait = Duration.ofNanos(Math.min(Math.min(left, properties.pollInterval().toNanos()),
                     untilGraceEnds));
             wakeups.await(edge.workspaceIds(), seen, wait);
+        }
+    }
+
+    /** The refill a result batch asks for (0 when none); a 400 before anything of the batch is written. */
+    static int refillOf(ResultBatch batch) {
+        Integer wanted = batch == null ? null : batch.lease();
+        if (wanted == null) {
+            return 0;
+        }
+        if (wanted < 0 || wanted > EdgeInputs.MAX_CAPACITY) {
+            throw ApiException.badRequest("'lease' must be between 0 and the edge's free slots (at most "
+                    + EdgeInputs.MAX_CAPACITY + "), got " + wanted);
+        }
+        return wanted;
+    }
+
+    /**
+     * The refill a result report asked for ({@link ResultBatch#lease()}): one claim, no wait, after the results
+     * were committed, so the slots they freed count as free. Those results are recorded whatever happens here:
+     * a claim that fails (the database gone, a revocation in between) leaves the answer without leases, and
+     * the edge's lease loop asks again.
+     */
+    ResultBatchAck refill(AuthenticatedEdge edge, ResultBatchAck recorded, int wanted) {
+        if (wanted <= 0 || wakeups.closing()) {
+            return recorded;
+        }
+        try {
+            Attempt attempt = tx.execute(status -> claim(edge.id(), wanted));
+            return new ResultBatchAck(recorded.outcomes(), attempt.leases(), attempt.state() == EdgeState.DRAINING);
+        } catch (RuntimeException e) {
+            LOG.warn("no refill for edge {} after its results: {}", edge.id(), e.getMessage());
+            return recorded;
         }
     }
 

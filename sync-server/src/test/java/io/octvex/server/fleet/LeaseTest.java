@@ -339,6 +339,65 @@ class LeaseTest {
     }
 
     @Test
+    void aResultBatchAsksForMoreStepsAndGetsThemInTheSlotsItFreed() {
+        FleetFixtures.Edge edge = fleet.edge(ws, "refiller", Map.of(), List.of("http"), 2);
+        List<Lease> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            fleet.submit(ws, FleetFixtures.step("first" + i));
+        }
+        held.addAll(fleet.lease(edge, 2, 0).leases());
+        assertThat(held).hasSize(2);
+        for (int i = 0; i < 3; i++) {
+            fleet.submit(ws, FleetFixtures.step("next" + i));
+        }
+        Lease done = held.getFirst();
+        long eventsBefore = eventCount();
+
+        // a refill outside 0..the capacity limit is refused before the result is recorded
+        for (String bad : List.of("-1", "100000", "\"two\"")) {
+            TestApi.Response refused = fleet.results(edge, Json.tree("""
+                    {"results": [{"stepId": "%s", "epoch": %d, "status": "completed"}], "lease": %s}"""
+                    .formatted(done.stepId(), done.epoch(), bad)));
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.detail()).as(bad).contains("lease");
+        }
+        assertThat(stored(done.stepId()).status()).isEqualTo("running");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+
+        // one result frees one slot of two: asking for 3 gets 1, leased to this edge and running
+        TestApi.Response answered = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
+                done.stepId(), new StepResult(done.epoch(), StepStatus.COMPLETED, null, null))), 3));
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+        ResultBatchAck ack = Json.read(answered.body(), ResultBatchAck.class);
+        assertThat(ack.outcomes()).extracting(ResultOutcome::outcome).containsExactly(ResultOutcome.RECORDED);
+        assertThat(ack.drain()).isFalse();
+        assertThat(ack.leases()).hasSize(1);
+        Lease refilled = ack.leases().getFirst();
+        assertThat(refilled.stepKey()).isEqualTo("next0");
+        assertThat(stored(refilled.stepId())).extracting(Stored::status, Stored::edgeId, Stored::leased)
+                .containsExactly("running", edge.id(), true);
+        assertThat(stored(done.stepId()).status()).isEqualTo("completed");
+
+        // without a refill the answer has no leases; with the edge draining, it says so and leases nothing
+        // (the answer without a refill is the one edges that never ask always got: no 'leases', no 'drain')
+        Lease second = held.get(1);
+        TestApi.Response plain = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
+                second.stepId(), new StepResult(second.epoch(), StepStatus.COMPLETED, null, null)))));
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(Json.tree(plain.body()).propertyNames()).containsExactly("outcomes");
+        assertThat(fleet.admin("POST", "/api/v1/workspaces/" + ws + "/edges/" + edge.id() + "/drain").status())
+                .isEqualTo(200);
+        ResultBatchAck draining = Json.read(fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
+                refilled.stepId(), new StepResult(refilled.epoch(), StepStatus.COMPLETED, null, null))), 2)).body(),
+                ResultBatchAck.class);
+        assertThat(draining.outcomes()).extracting(ResultOutcome::outcome).containsExactly(ResultOutcome.RECORDED);
+        assertThat(draining.drain()).isTrue();
+        assertThat(draining.leases()).isEmpty();
+        assertThat(jdbc.sql("SELECT count(*) FROM steps WHERE workspace_id = ? AND status = 'queued'").param(ws)
+                .query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
     void aStepWhoseLeaseIsLostTooOftenFails() {
         FleetFixtures.Edge edge = fleet.edge(ws);
         RunView run = fleet.submit(ws, retrying("doomed", 2, 0));

@@ -1,0 +1,51 @@
+package io.octvex.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * What the server's database spent its time on over one phase, from pg_stat_statements (loaded only with
+ * {@code --statements}): the statements by total execution time, with calls and rows, so a hot spot in
+ * PostgreSQL's share of a run's CPU is named by its SQL.
+ */
+final class StatementStats {
+    private static final int TOP = 25;
+    private final DataSource db;
+
+    private StatementStats(DataSource db) {
+        this.db = db;
+    }
+
+    /** Creates the extension in {@code db}'s database and forgets what it counted so far. */
+    static StatementStats reset(DataSource db) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            s.execute("SELECT pg_stat_statements_reset()");
+        }
+        return new StatementStats(db);
+    }
+
+    /** The top statements since {@link #reset}, one per line, per run of {@code runs}. */
+    String top(int runs) throws SQLException {
+        StringBuilder out = new StringBuilder(String.format(
+                "%9s %9s %8s %9s %9s  %s%n", "calls", "total ms", "ms/call", "rows", "ms/run", "statement"));
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
+                     FROM pg_stat_statements
+                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     ORDER BY total_exec_time DESC LIMIT %d""".formatted(TOP))) {
+            while (rs.next()) {
+                long calls = rs.getLong(1);
+                double total = rs.getDouble(2);
+                String query = rs.getString(4);
+                out.append(String.format("%9d %9.0f %8.3f %9d %9.3f  %s%n", calls, total, total / Math.max(1, calls),
+                        rs.getLong(3), total / Math.max(1, runs), query.length() > 160 ? query.substring(0, 160) + "…" : query));
+            }
+        }
+        return out.toString();
+    }
+}
