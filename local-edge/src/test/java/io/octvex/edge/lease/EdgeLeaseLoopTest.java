@@ -96,17 +96,9 @@ class EdgeLeaseLoopTest {
 
     @Test
     void anUnknownHandlerAndAnExplodingHandlerFailClearly() throws Exception {
-        edge(new Handler() {
-            @Override
-            public String name() {
-                return "boom";
-            }
-
-            @Override
-            public JsonNode run(StepContext context) {
-                throw new IllegalStateException("secret internals");
-            }
-        });
+        edge(handler("boom", context -> {
+            throw new IllegalStateException("secret internals");
+        }));
         Lease unknown = FakeEdgeServer.lease("browser", null);
         Lease boom = FakeEdgeServer.lease("boom", null);
         Lease failing = FakeEdgeServer.lease("noop", Json.tree("{\"fail\":\"target said no\"}"));
@@ -155,24 +147,16 @@ class EdgeLeaseLoopTest {
         List<Integer> requestsSeenAtStart = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        Handler probe = new Handler() {
-            @Override
-            public String name() {
-                return "probe";
+        Handler probe = handler("probe", context -> {
+            requestsSeenAtStart.add(server.asked.size());
+            mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(context.input().path("sleepMillis").asInt());
+            } finally {
+                running.decrementAndGet();
             }
-
-            @Override
-            public JsonNode run(StepContext context) throws InterruptedException {
-                requestsSeenAtStart.add(server.asked.size());
-                mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-                try {
-                    Thread.sleep(context.input().path("sleepMillis").asInt());
-                } finally {
-                    running.decrementAndGet();
-                }
-                return null;
-            }
-        };
+            return null;
+        });
         List<Lease> first = List.of(FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":300}")),
                 FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":300}")));
         List<Lease> refilled = List.of(FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":0}")),
@@ -208,19 +192,11 @@ class EdgeLeaseLoopTest {
     @Test
     void aWorkFolderIsMadeOnlyForAHandlerThatAsksForOneAndRemovedWhenItsStepEnds() throws Exception {
         List<Path> made = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Handler writer = new Handler() {
-            @Override
-            public String name() {
-                return "writer";
-            }
-
-            @Override
-            public JsonNode run(StepContext context) throws Exception {
-                java.nio.file.Files.writeString(context.workDir().resolve("notes.txt"), "kept while the step runs");
-                made.add(context.workDir());
-                return null;
-            }
-        };
+        Handler writer = handler("writer", context -> {
+            java.nio.file.Files.writeString(context.workDir().resolve("notes.txt"), "kept while the step runs");
+            made.add(context.workDir());
+            return null;
+        });
         Lease writes = FakeEdgeServer.lease("writer", null);
         Lease none = FakeEdgeServer.lease("noop", null);
         server.offers.addAll(List.of(writes, none));
@@ -393,6 +369,25 @@ class EdgeLeaseLoopTest {
         assertThat(edge.stopped().get(5, TimeUnit.SECONDS)).isEqualTo(Edge.Stop.DRAINED);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         assertThat(edge.status().phase()).isEqualTo(Edge.Phase.STOPPED);
+    }
+
+    /** What a test handler does with a step. */
+    private interface Body {
+        JsonNode run(StepContext context) throws Exception;
+    }
+
+    private static Handler handler(String name, Body body) {
+        return new Handler() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public JsonNode run(StepContext context) throws Exception {
+                return body.run(context);
+            }
+        };
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
