@@ -37,7 +37,8 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --waits            sample the server's database sessions (pg_stat_activity) every 250 ms
                                  during the headline drain and the open loop; report what they wait on
               --statements       load pg_stat_statements and list the statements of the server's database
-                                 by total time over the headline drain (bench/results/statements.txt)
+                                 by total time over the headline drain, its fill included
+                                 (bench/results/statements.txt)
               --server-jar P, --edge-jar P   the jars to run (default: this tree's, as built); for
                                  comparing two builds back to back
               --doc              also write the figures into docs/benchmarks.md (between its e2e markers)
