@@ -32,6 +32,14 @@ final class BenchDatabase implements AutoCloseable {
         if (statements) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
         }
+        // profiling aid: extra server settings, e.g. auto_explain (OCTVEX_BENCH_PG_CONFIG="name=value;name=value")
+        String extra = System.getenv().getOrDefault("OCTVEX_BENCH_PG_CONFIG", "");
+        for (String setting : extra.split(";")) {
+            int eq = setting.indexOf('=');
+            if (eq > 0) {
+                builder.setServerConfig(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+            }
+        }
         EmbeddedPostgres postgres = builder
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(true)

@@ -31,19 +31,21 @@ final class StatementStats {
     /** The top statements since {@link #reset}, one per line, per run of {@code runs}. */
     String top(int runs) throws SQLException {
         StringBuilder out = new StringBuilder(String.format(
-                "%9s %9s %8s %9s %9s  %s%n", "calls", "total ms", "ms/call", "rows", "ms/run", "statement"));
+                "%9s %9s %8s %8s %9s %9s  %s%n", "calls", "total ms", "ms/call", "plan ms", "rows", "ms/run",
+                "statement"));
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("""
-                     SELECT calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
+                     SELECT calls, total_exec_time + total_plan_time, rows, regexp_replace(query, '\\s+', ' ', 'g'),
+                            total_plan_time
                      FROM pg_stat_statements
                      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                     ORDER BY total_exec_time DESC LIMIT %d""".formatted(TOP))) {
+                     ORDER BY total_exec_time + total_plan_time DESC LIMIT %d""".formatted(TOP))) {
             while (rs.next()) {
                 long calls = rs.getLong(1);
                 double total = rs.getDouble(2);
                 String query = rs.getString(4);
-                out.append(String.format("%9d %9.0f %8.3f %9d %9.3f  %s%n", calls, total, total / Math.max(1, calls),
-                        rs.getLong(3), total / Math.max(1, runs), query.length() > 160 ? query.substring(0, 160) + "…" : query));
+                out.append(String.format("%9d %9.0f %8.3f %8.0f %9d %9.3f  %s%n", calls, total, total / Math.max(1, calls),
+                        rs.getDouble(5), rs.getLong(3), total / Math.max(1, runs), query.length() > 160 ? query.substring(0, 160) + "…" : query));
             }
         }
         return out.toString();

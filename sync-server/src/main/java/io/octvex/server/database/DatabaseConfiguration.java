@@ -50,6 +50,9 @@ class DatabaseConfiguration {
         // answered 503 (DatabaseUnavailable) instead of hanging for Hikari's default 30 s
         config.setConnectionTimeout(5_000);
         config.addDataSourceProperty("ApplicationName", "octvex-server");
+        // plan each statement for its own arguments (ADR 0035): a cached generic plan made while a table was
+        // small (every fresh database) kept scanning it whole long after it had grown
+        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
         return new HikariDataSource(config);
     }
 

@@ -109,12 +109,11 @@ class EdgeController {
 
     /**
      * Terminal results of several steps, each fenced by its own lease, recorded in one transaction; then, when
-     * the batch asks ({@code lease}), more steps leased in the slots they freed, in the same answer.
+     * the batch asks ({@code lease}), more steps leased in the slots they freed, in the same transaction and answer.
      */
     @PostMapping("/results")
     ResultBatchAck results(AuthenticatedEdge edge, @RequestBody ResultBatch batch) {
-        int refill = Leases.refillOf(batch);
-        return leases.refill(edge, reports.results(edge, batch), refill);
+        return leases.report(edge, batch);
     }
 
     /** Before an action the step's input did not name: allow, deny, or require_approval (the step blocks). */

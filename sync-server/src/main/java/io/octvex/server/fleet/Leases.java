@@ -60,9 +60,12 @@ class Leases {
     private final Clock clock;
     private final Gate gate;
     private final CredentialLeases credentials;
+    private final StepReports reports;
 
     Leases(FleetStore fleet, LeaseStore leases, Runs runs, AuditLog audit, StepWakeups wakeups,
-           TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate, CredentialLeases credentials) {
+           TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate, CredentialLeases credentials,
+           StepReports reports) {
+        this.reports = reports;
         this.gate = gate;
         this.credentials = credentials;
         this.fleet = fleet;
@@ -137,15 +140,41 @@ class Leases {
     }
 
     /**
-     * The refill a result report asked for ({@link ResultBatch#lease()}): one claim, no wait, after the results
-     * were committed, so the slots they freed count as free. Those results are recorded whatever happens here:
-     * a claim that fails (the database gone, a revocation in between) leaves the answer without leases, and
-     * the edge's lease loop asks again.
+     * A result report ({@code POST /edge/results}) with the refill it asks for ({@link ResultBatch#lease()}):
+     * the results and one claim (no wait) for the slots they free, in one transaction (ADR 0035), so a busy
+     * edge's cycle costs one commit and one lock of the chain head. The claim follows the results, so the
+     * slots they freed count as free; its locks come after theirs (run, step, then the edge row; the runs it
+     * claims are taken with SKIP LOCKED), the order every other transaction follows.
+     * <p>
+     * Results must be recorded whatever happens to the claim: if that transaction fails (a revocation in
+     * between, a deadlock victim, any error), nothing of it was written, so the results are recorded again on
+     * their own and the claim tried after them in a transaction of its own ({@link #refill}).
      */
-    ResultBatchAck refill(AuthenticatedEdge edge, ResultBatchAck recorded, int wanted) {
-        if (wanted <= 0 || wakeups.closing()) {
-            return recorded;
+    ResultBatchAck report(AuthenticatedEdge edge, ResultBatch batch) {
+        int wanted = refillOf(batch);
+        StepReports.CheckedBatch checked = reports.check(batch); // 400s before anything is written
+        if (wanted == 0 || wakeups.closing()) {
+            return tx.execute(status -> reports.record(edge, checked));
         }
+        try {
+            return tx.execute(status -> {
+                ResultBatchAck recorded = reports.record(edge, checked);
+                Attempt attempt = claim(edge.id(), wanted);
+                return new ResultBatchAck(recorded.outcomes(), attempt.leases(), attempt.state() == EdgeState.DRAINING);
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("results of edge {} with their refill failed ({}); recording them alone", edge.id(),
+                    e.getMessage());
+            return refill(edge, tx.execute(status -> reports.record(edge, checked)), wanted);
+        }
+    }
+
+    /**
+     * The refill after results recorded in a transaction of their own: one claim, no wait. Those results stay
+     * recorded whatever happens here: a claim that fails (the database gone, a revocation in between) leaves
+     * the answer without leases, and the edge's lease loop asks again.
+     */
+    private ResultBatchAck refill(AuthenticatedEdge edge, ResultBatchAck recorded, int wanted) {
         try {
             Attempt attempt = tx.execute(status -> claim(edge.id(), wanted));
             return new ResultBatchAck(recorded.outcomes(), attempt.leases(), attempt.state() == EdgeState.DRAINING);

@@ -190,14 +190,11 @@ class StepReports {
         });
     }
 
-    /**
-     * Several results in one transaction (ADR 0027). The whole body is checked first (400, nothing written);
-     * then, under the locks of all their runs, each result is checked against its own lease exactly as a
-     * single report is: recorded, fenced (audited as {@code lease.fenced}, like a single report's 409), or
-     * unknown (like its 404). A step's run reaches completion at most once whatever is resent: a second report
-     * of the same result finds the lease released and is fenced.
-     */
-    ResultBatchAck results(AuthenticatedEdge edge, ResultBatch batch) {
+    /** A result batch whose body passed {@link #check(ResultBatch)}: what {@link #record} writes. */
+    record CheckedBatch(List<ResultBatch.BatchedResult> items, Set<UUID> stepIds, List<Checked> checked) {}
+
+    /** Checks a result batch's whole body; a 400 naming the field, before anything is written. */
+    CheckedBatch check(ResultBatch batch) {
         if (batch == null || batch.results() == null || batch.results().isEmpty()) {
             throw ApiException.badRequest("a result batch needs a body: {\"results\": [{\"stepId\", \"epoch\", "
                     + "\"status\": \"completed\"/\"failed\", \"result\", \"error\"}]}");
@@ -217,54 +214,64 @@ class StepReports {
             if (!stepIds.add(item.stepId())) {
                 throw ApiException.badRequest("'results' lists step " + item.stepId() + " twice");
             }
-            checked.add(check(item.toResult(), "results[" + i + "].")); // 400 before anything is written
+            checked.add(check(item.toResult(), "results[" + i + "]."));
         }
-        return tx.execute(status -> {
-            Map<UUID, LeaseStore.Held> held = leases.lockSteps(edge.workspaceIds(), stepIds);
-            List<ResultOutcome> outcomes = new ArrayList<>(items.size());
-            List<LeaseStore.Held> released = new ArrayList<>();
-            List<Runs.StepReport> finished = new ArrayList<>();
-            boolean succeeded = false;
-            for (int i = 0; i < items.size(); i++) {
-                ResultBatch.BatchedResult item = items.get(i);
-                LeaseStore.Held step = held.get(item.stepId());
-                if (step == null) {
-                    outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.UNKNOWN,
-                            "step " + item.stepId() + " is not visible to this edge"));
-                } else if (!step.heldBy(edge.id(), item.epoch())) {
-                    outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.FENCED,
-                            recordFenced(edge, step, item.epoch())));
+        return new CheckedBatch(items, stepIds, checked);
+    }
+
+    /**
+     * Records several results in the caller's transaction (ADR 0027; {@link Leases#report} adds the refill).
+     * Under the locks of all their runs, each result is checked against its own lease exactly as a single
+     * report is: recorded, fenced (audited as {@code lease.fenced}, like a single report's 409), or unknown
+     * (like its 404). A step's run reaches completion at most once whatever is resent: a second report of the
+     * same result finds the lease released and is fenced.
+     */
+    ResultBatchAck record(AuthenticatedEdge edge, CheckedBatch batch) {
+        List<ResultBatch.BatchedResult> items = batch.items();
+        Map<UUID, LeaseStore.Held> held = leases.lockSteps(edge.workspaceIds(), batch.stepIds());
+        List<ResultOutcome> outcomes = new ArrayList<>(items.size());
+        List<LeaseStore.Held> released = new ArrayList<>();
+        List<Runs.StepReport> finished = new ArrayList<>();
+        boolean succeeded = false;
+        for (int i = 0; i < items.size(); i++) {
+            ResultBatch.BatchedResult item = items.get(i);
+            LeaseStore.Held step = held.get(item.stepId());
+            if (step == null) {
+                outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.UNKNOWN,
+                        "step " + item.stepId() + " is not visible to this edge"));
+            } else if (!step.heldBy(edge.id(), item.epoch())) {
+                outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.FENCED,
+                        recordFenced(edge, step, item.epoch())));
+            } else {
+                released.add(step);
+                // the failure count as if reported one by one: a completion resets it, each failure counts
+                if (batch.checked().get(i).status() == StepStatus.COMPLETED) {
+                    succeeded = true;
                 } else {
-                    released.add(step);
-                    // the failure count as if reported one by one: a completion resets it, each failure counts
-                    if (checked.get(i).status() == StepStatus.COMPLETED) {
-                        succeeded = true;
-                    } else {
-                        if (succeeded) {
-                            health.succeeded(edge.id());
-                            succeeded = false;
-                        }
-                        health.failed(edge.id(), "step '" + step.key() + "' failed", now());
+                    if (succeeded) {
+                        health.succeeded(edge.id());
+                        succeeded = false;
                     }
-                    finished.add(report(step, checked.get(i)));
-                    outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.RECORDED, null));
+                    health.failed(edge.id(), "step '" + step.key() + "' failed", now());
                 }
+                finished.add(report(step, batch.checked().get(i)));
+                outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.RECORDED, null));
             }
-            if (succeeded) {
-                health.succeeded(edge.id());
-            }
-            // the steps are locked and their leases checked above: release them and move them (with their runs)
-            // in a fixed number of statements, whatever the batch's size
-            if (leases.releaseAll(edge.id(), released) != released.size()) {
-                throw new IllegalStateException("a lease checked under its lock was not released");
-            }
-            runs.updateSteps(finished, null);
-            return new ResultBatchAck(outcomes);
-        });
+        }
+        if (succeeded) {
+            health.succeeded(edge.id());
+        }
+        // the steps are locked and their leases checked above: release them and move them (with their runs)
+        // in a fixed number of statements, whatever the batch's size
+        if (leases.releaseAll(edge.id(), released) != released.size()) {
+            throw new IllegalStateException("a lease checked under its lock was not released");
+        }
+        runs.updateSteps(finished, null);
+        return new ResultBatchAck(outcomes);
     }
 
     /** A terminal result as checked: what {@link #finish} stores. */
-    private record Checked(StepStatus status, JsonNode value, String error) {}
+    record Checked(StepStatus status, JsonNode value, String error) {}
 
     /** Checks a result's body (400 naming the field, prefixed with {@code where}). */
     private static Checked check(StepResult result, String where) {

@@ -377,6 +377,9 @@ class LeaseTest {
         assertThat(stored(refilled.stepId())).extracting(Stored::status, Stored::edgeId, Stored::leased)
                 .containsExactly("running", edge.id(), true);
         assertThat(stored(done.stepId()).status()).isEqualTo("completed");
+        // the result and the refill are one transaction: the completion's events and the lease's were written
+        // by the same one (ADR 0035)
+        assertThat(writtenBy(done.stepId(), "step.transitioned")).isEqualTo(writtenBy(refilled.stepId(), "step.placed"));
 
         // without a refill the answer has no leases; with the edge draining, it says so and leases nothing
         // (the answer without a refill is the one edges that never ask always got: no 'leases', no 'drain')
@@ -395,6 +398,50 @@ class LeaseTest {
         assertThat(draining.leases()).isEmpty();
         assertThat(jdbc.sql("SELECT count(*) FROM steps WHERE workspace_id = ? AND status = 'queued'").param(ws)
                 .query(Long.class).single()).isEqualTo(2);
+    }
+
+    /** The transaction that wrote a step's last event of a type. */
+    private String writtenBy(UUID stepId, String type) {
+        return jdbc.sql("SELECT xmin::text FROM events WHERE workspace_id = ? AND step_id = ? AND type = ? "
+                + "ORDER BY seq DESC LIMIT 1").param(ws).param(stepId).param(type).query(String.class).single();
+    }
+
+    @Test
+    void aRefillThatCannotBeClaimedLeavesTheResultsItFollowedRecorded() {
+        FleetFixtures.Edge edge = fleet.edge(ws, "unlucky", Map.of(), List.of("http"), 1);
+        fleet.submit(ws, FleetFixtures.step("first"));
+        Lease first = fleet.lease(edge, 1, 0).leases().getFirst();
+        String poisoned = "poisoned-" + UUID.randomUUID();
+        RunView next = fleet.submit(ws, FleetFixtures.step(poisoned));
+        // a real failure inside the claim: PostgreSQL refuses to lease that one step
+        jdbc.sql("""
+                CREATE FUNCTION refuse_lease() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.key = '%s' AND NEW.edge_id IS NOT NULL THEN
+                        RAISE EXCEPTION 'injected: this step cannot be leased';
+                    END IF;
+                    RETURN NEW;
+                END $$""".formatted(poisoned)).update();
+        jdbc.sql("CREATE TRIGGER refuse_lease BEFORE UPDATE ON steps FOR EACH ROW EXECUTE FUNCTION refuse_lease()")
+                .update();
+        TestApi.Response answered;
+        try {
+            answered = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(first.stepId(),
+                    new StepResult(first.epoch(), StepStatus.COMPLETED, null, null))), 1));
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_lease ON steps").update();
+            jdbc.sql("DROP FUNCTION refuse_lease()").update();
+        }
+        assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+        ResultBatchAck ack = Json.read(answered.body(), ResultBatchAck.class);
+        assertThat(ack.outcomes()).extracting(ResultOutcome::outcome).containsExactly(ResultOutcome.RECORDED);
+        assertThat(ack.leased()).isEmpty(); // no leases: the answer an edge that did not ask gets
+        assertThat(stored(first.stepId())).extracting(Stored::status, Stored::leased).containsExactly("completed", false);
+        UUID nextStep = run(next.id()).steps().getFirst().id();
+        assertThat(stored(nextStep)).extracting(Stored::status, Stored::leased).containsExactly("queued", false);
+        assertThat(types(next.id())).doesNotContain("step.placed");
+        // once it can be leased, the edge's next ask gets it
+        assertThat(fleet.lease(edge, 1, 0).leases()).extracting(Lease::stepKey).containsExactly(poisoned);
     }
 
     @Test
