@@ -1,10 +1,14 @@
 package io.octvex.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -13,9 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Json {
     private static final JsonMapper MAPPER = configure(JsonMapper.builder()).build();
-    private static final JsonMapper CANONICAL = configure(JsonMapper.builder())
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
 
     private Json() {}
 
@@ -50,13 +51,37 @@ public final class Json {
 
     /**
      * A canonical text for hashing: object keys sorted at every depth, no insignificant whitespace.
-     * The same tree always gives the same text, whatever key order it was written or stored in.
+     * The same tree always gives the same text, whatever key order it was written or stored in. Written in
+     * one walk of the tree (audit hashes every event with it, inside the commit).
      */
     public static String canonical(JsonNode node) {
-        try {
-            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(node, Object.class));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = MAPPER.createGenerator(out)) {
+            writeCanonical(generator, node);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not canonicalisable JSON", e);
+        }
+        return out.toString();
+    }
+
+    private static void writeCanonical(JsonGenerator generator, JsonNode node) {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>(node.propertyNames());
+            Collections.sort(names);
+            generator.writeStartObject();
+            for (String name : names) {
+                generator.writeName(name);
+                writeCanonical(generator, node.get(name));
+            }
+            generator.writeEndObject();
+        } else if (node.isArray()) {
+            generator.writeStartArray();
+            for (JsonNode item : node) {
+                writeCanonical(generator, item);
+            }
+            generator.writeEndArray();
+        } else {
+            generator.writeTree(node);
         }
     }
 }

@@ -3,11 +3,19 @@ package io.octvex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 class JsonTest {
     @Test
@@ -49,6 +57,70 @@ class JsonTest {
         String b = Json.canonical(Json.tree("{ \"a\": {\"x\": null, \"y\": [1, {\"p\": 1, \"q\": 2}]}, \"b\": 1 }"));
         assertThat(a).isEqualTo(b).isEqualTo("{\"a\":{\"x\":null,\"y\":[1,{\"p\":1,\"q\":2}]},\"b\":1}");
         assertThat(Json.canonical(Json.tree("[2,1]"))).isNotEqualTo(Json.canonical(Json.tree("[1,2]")));
+    }
+
+    /**
+     * Audit chains already stored were hashed with the first canonical writer (the tree turned into maps,
+     * written with sorted map entries); the one-walk writer must give byte for byte the same text.
+     */
+    @Test
+    void canonicalTextIsTheTextEveryStoredHashWasMadeOf() {
+        JsonMapper sortedMaps = Json.configure(JsonMapper.builder())
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        for (int i = 0; i < 2_000; i++) {
+            JsonNode tree = randomTree(random, 0);
+            // as stored: written, then read back from text (what verify() hashes)
+            JsonNode stored = Json.tree(Json.write(tree));
+            for (JsonNode node : List.of(tree, stored)) {
+                String reference = sortedMaps.writeValueAsString(sortedMaps.treeToValue(node, Object.class));
+                assertThat(Json.canonical(node)).as("seed %d, tree %s", seed, node).isEqualTo(reference);
+            }
+        }
+    }
+
+    private static JsonNode randomTree(Random random, int depth) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        int kind = random.nextInt(depth >= 4 ? 8 : 10);
+        return switch (kind) {
+            case 0 -> nodes.nullNode();
+            case 1 -> nodes.booleanNode(random.nextBoolean());
+            case 2 -> nodes.numberNode(random.nextInt());
+            case 3 -> nodes.numberNode(random.nextLong());
+            case 4 -> nodes.numberNode(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+            case 5 -> nodes.numberNode(new BigDecimal(random.nextLong()).movePointLeft(random.nextInt(12)));
+            case 6, 7 -> nodes.stringNode(randomText(random));
+            case 8 -> {
+                ArrayNode array = nodes.arrayNode();
+                for (int i = random.nextInt(5); i > 0; i--) {
+                    array.add(randomTree(random, depth + 1));
+                }
+                yield array;
+            }
+            default -> {
+                ObjectNode object = nodes.objectNode();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    object.set(randomText(random), randomTree(random, depth + 1));
+                }
+                yield object;
+            }
+        };
+    }
+
+    private static String randomText(Random random) {
+        String alphabet = "aAbZ09_-. \"\\/\n\t\u0001\u00e9\u4e2d\ud83d\ude00<>&'";
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(8); i > 0; i--) {
+            int at = random.nextInt(alphabet.length());
+            char c = alphabet.charAt(at);
+            if (Character.isHighSurrogate(c) && at + 1 < alphabet.length()) {
+                text.append(c).append(alphabet.charAt(at + 1)); // keep the pair whole
+            } else if (!Character.isLowSurrogate(c)) {
+                text.append(c);
+            }
+        }
+        return text.toString();
     }
 
     @Test

@@ -28,6 +28,8 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The append-only, hash-chained audit/event log of every workspace. Appends join the caller's transaction
@@ -274,7 +276,7 @@ public class AuditLog {
 
     /** SHA-256 over the previous hash and the canonical JSON of everything the row says. */
     static String hash(EventView e) {
-        Map<String, Object> content = new LinkedHashMap<>();
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
         content.put("workspaceId", e.workspaceId().toString());
         content.put("seq", e.seq());
         content.put("id", e.id().toString());
@@ -283,8 +285,8 @@ public class AuditLog {
         content.put("stepId", e.stepId() == null ? null : e.stepId().toString());
         content.put("principalId", e.principalId() == null ? null : e.principalId().toString());
         content.put("at", e.at().toString());
-        content.put("data", e.data());
-        String canonical = Json.canonical(Json.toTree(content));
+        content.set("data", e.data());
+        String canonical = Json.canonical(content);
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(e.prevHash().getBytes(StandardCharsets.US_ASCII));
