@@ -154,7 +154,7 @@ class Leases {
         int wanted = refillOf(batch);
         StepReports.CheckedBatch checked = reports.check(batch); // 400s before anything is written
         if (wanted == 0 || wakeups.closing()) {
-            return tx.execute(status -> reports.record(edge, checked));
+            return recordAlone(edge, checked);
         }
         try {
             return tx.execute(status -> {
@@ -165,8 +165,12 @@ class Leases {
         } catch (RuntimeException e) {
             LOG.debug("results of edge {} with their refill failed ({}); recording them alone", edge.id(),
                     e.getMessage());
-            return refill(edge, tx.execute(status -> reports.record(edge, checked)), wanted);
+            return refill(edge, recordAlone(edge, checked), wanted);
         }
+    }
+
+    private ResultBatchAck recordAlone(AuthenticatedEdge edge, StepReports.CheckedBatch checked) {
+        return tx.execute(status -> reports.record(edge, checked));
     }
 
     /**
