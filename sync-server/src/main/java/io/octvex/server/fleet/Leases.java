@@ -160,13 +160,18 @@ class Leases {
             return tx.execute(status -> {
                 ResultBatchAck recorded = reports.record(edge, checked);
                 Attempt attempt = claim(edge.id(), wanted);
-                return new ResultBatchAck(recorded.outcomes(), attempt.leases(), attempt.state() == EdgeState.DRAINING);
+                return refilled(recorded, attempt);
             });
         } catch (RuntimeException e) {
             LOG.debug("results of edge {} with their refill failed ({}); recording them alone", edge.id(),
                     e.getMessage());
             return refill(edge, recordAlone(edge, checked), wanted);
         }
+    }
+
+    /** The answer to a report: its outcomes, the steps leased in the slots it freed, and whether to drain. */
+    private static ResultBatchAck refilled(ResultBatchAck recorded, Attempt attempt) {
+        return new ResultBatchAck(recorded.outcomes(), attempt.leases(), attempt.state() == EdgeState.DRAINING);
     }
 
     private ResultBatchAck recordAlone(AuthenticatedEdge edge, StepReports.CheckedBatch checked) {
@@ -181,7 +186,7 @@ class Leases {
     private ResultBatchAck refill(AuthenticatedEdge edge, ResultBatchAck recorded, int wanted) {
         try {
             Attempt attempt = tx.execute(status -> claim(edge.id(), wanted));
-            return new ResultBatchAck(recorded.outcomes(), attempt.leases(), attempt.state() == EdgeState.DRAINING);
+            return refilled(recorded, attempt);
         } catch (RuntimeException e) {
             LOG.warn("no refill for edge {} after its results: {}", edge.id(), e.getMessage());
             return recorded;
