@@ -19,8 +19,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The lease columns of {@code steps} (V030). Status changes never happen here: they go through the
- * {@code Runs} facade. This class only claims (one statement), extends, fences and releases leases, and
- * every statement is bounded by the workspaces of the edge or the step at hand.
+ * {@code Runs} facade, and so does the lease a claimed step is handed with, in the same row update as its move
+ * to running; a move out of running or blocked ends the lease there too (ADR 0036). This class picks and
+ * locks the steps a claim takes, extends, fences and releases leases, and every statement is bounded by the
+ * workspaces of the edge or the step at hand.
  */
 @Repository
 class LeaseStore {
@@ -64,7 +66,10 @@ class LeaseStore {
                 .list();
     }
 
-    /** A step just leased: what the edge needs to run it, and the version its status change must expect. */
+    /**
+     * A step a claim holds: what the edge needs to run it, the epoch its lease gets, and the version its move
+     * to running must expect.
+     */
     record Claimed(UUID id, UUID workspaceId, UUID runId, String key, String handler, String action, JsonNode input,
                    int attempt, long epoch, long version, JsonNode checkpoint) {}
 
@@ -96,26 +101,22 @@ class LeaseStore {
 
     /**
      * The second half: in one statement, those of {@code stepIds} whose run we hold that are still queued and
-     * within the edge's hard constraints are leased to the edge with the next epoch, at most {@code limit},
-     * oldest first.
+     * within the edge's hard constraints are locked, at most {@code limit}, oldest first, each with the next
+     * epoch. The caller moves them to running with their leases through {@code Runs} (one row update each).
      */
-    List<Claimed> claim(UUID edgeId, Collection<UUID> stepIds, Collection<UUID> runs, Collection<UUID> workspaceIds,
-                        Collection<String> capabilities, Map<String, String> labels, Instant now, Instant expiresAt,
-                        int limit) {
+    List<Claimed> claim(Collection<UUID> stepIds, Collection<UUID> runs, Collection<UUID> workspaceIds,
+                        Collection<String> capabilities, Map<String, String> labels, Instant now, int limit) {
         return jdbc.sql("""
-                UPDATE steps SET edge_id = :edge, lease_epoch = lease_epoch + 1, lease_expires_at = :expires,
-                                 unplaced_reason = NULL, not_before = NULL
-                WHERE id IN (
-                    SELECT s.id FROM steps s
-                    WHERE s.id = ANY(:ids) AND s.run_id = ANY(:runs) AND s.status = 'queued'
-                      AND s.workspace_id = ANY(:ws)
-                      AND s.handler = ANY(:caps) AND s.placement_require <@ CAST(:labels AS jsonb)
-                      AND (s.not_before IS NULL OR s.not_before <= :now)
-                    ORDER BY s.updated_at, s.id LIMIT :limit
-                    FOR NO KEY UPDATE OF s SKIP LOCKED)
-                RETURNING id, workspace_id, run_id, key, handler, action, input, attempt, lease_epoch, version,
-                          checkpoint, updated_at""")
-                .param("edge", edgeId).param("expires", at(expiresAt)).param("ids", stepIds.toArray(UUID[]::new))
+                SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.action, s.input, s.attempt,
+                       s.lease_epoch + 1 AS lease_epoch, s.version, s.checkpoint
+                FROM steps s
+                WHERE s.id = ANY(:ids) AND s.run_id = ANY(:runs) AND s.status = 'queued'
+                  AND s.workspace_id = ANY(:ws)
+                  AND s.handler = ANY(:caps) AND s.placement_require <@ CAST(:labels AS jsonb)
+                  AND (s.not_before IS NULL OR s.not_before <= :now)
+                ORDER BY s.updated_at, s.id LIMIT :limit
+                FOR NO KEY UPDATE OF s SKIP LOCKED""")
+                .param("ids", stepIds.toArray(UUID[]::new))
                 .param("runs", runs.toArray(UUID[]::new))
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("caps", capabilities.toArray(String[]::new))
                 .param("labels", Json.write(labels)).param("now", at(now)).param("limit", limit)
@@ -234,22 +235,6 @@ class LeaseStore {
                 .param("before", at(expiredBefore)).update() == 1;
     }
 
-    /** {@link #release} of several leases held by one edge at the epochs read; answers how many it released. */
-    int releaseAll(UUID edgeId, List<Held> steps) {
-        if (steps.isEmpty()) {
-            return 0;
-        }
-        return jdbc.sql("""
-                UPDATE steps s SET lease_expires_at = NULL
-                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:epochs AS bigint[])) AS r(ws, id, epoch)
-                WHERE s.workspace_id = r.ws AND s.id = r.id AND s.edge_id = :edge AND s.lease_epoch = r.epoch
-                  AND s.lease_expires_at IS NOT NULL""")
-                .param("ws", steps.stream().map(Held::workspaceId).toArray(UUID[]::new))
-                .param("ids", steps.stream().map(Held::id).toArray(UUID[]::new))
-                .param("epochs", steps.stream().map(Held::epoch).toArray(Long[]::new))
-                .param("edge", edgeId).update();
-    }
-
     void holdBack(UUID workspaceId, UUID stepId, Instant notBefore) {
         jdbc.sql("UPDATE steps SET not_before = :at WHERE workspace_id = :ws AND id = :id")
                 .param("at", at(notBefore)).param("ws", workspaceId).param("id", stepId).update();
@@ -258,13 +243,6 @@ class LeaseStore {
     void storeCheckpoint(UUID workspaceId, UUID stepId, JsonNode checkpoint) {
         jdbc.sql("UPDATE steps SET checkpoint = CAST(:cp AS jsonb) WHERE workspace_id = :ws AND id = :id")
                 .param("cp", Json.write(checkpoint)).param("ws", workspaceId).param("id", stepId).update();
-    }
-
-    /** Leases left on steps that finished another way (cancelled runs): nothing holds them any more. */
-    int clearFinished() {
-        return jdbc.sql("""
-                UPDATE steps SET lease_expires_at = NULL
-                WHERE lease_expires_at IS NOT NULL AND status NOT IN ('running', 'blocked')""").update();
     }
 
     /**

@@ -76,7 +76,6 @@ class LeaseSweeper {
                 return -1;
             }
             try {
-                leases.clearFinished();
                 int handled = 0;
                 for (LeaseStore.Held step : leases.expired(now(), BATCH)) {
                     try {

@@ -38,8 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Leasing: an edge asks for work and long-polls until steps it may take are queued; each claim picks steps
- * by the placement rules, passes each through the policy {@link Gate}, leases those it admits with the next
- * fencing epoch and moves them to running through the {@link Runs} facade, all in one transaction. Heartbeats extend the leases that are still the edge's.
+ * by the placement rules, passes each through the policy {@link Gate}, and moves those it admits to running
+ * with a lease at the next fencing epoch through the {@link Runs} facade, all in one transaction. Heartbeats
+ * extend the leases that are still the edge's.
  * No connection is held while a request waits.
  */
 @Service
@@ -293,11 +294,13 @@ class Leases {
         if (admitted.isEmpty()) {
             return new Attempt(edge.state(), List.of(), null, contended);
         }
-        List<LeaseStore.Claimed> claimed = leases.claim(edgeId, admitted, new HashSet<>(held.values()),
-                edge.workspaceIds(), edge.capabilities(), edge.labels(), now, expiresAt, wanted);
-        // every claimed step to running, and each run with it, in a fixed number of statements
+        List<LeaseStore.Claimed> claimed = leases.claim(admitted, new HashSet<>(held.values()), edge.workspaceIds(),
+                edge.capabilities(), edge.labels(), now, wanted);
+        // every claimed step to running with its lease (one row update each), and each run with it, in a fixed
+        // number of statements
         runs.updateSteps(claimed.stream().map(c -> new Runs.StepReport(c.workspaceId(), c.runId(), c.id(),
-                new StepUpdate(StepStatus.RUNNING, null, null, c.version()))).toList(), null);
+                new StepUpdate(StepStatus.RUNNING, null, null, c.version()),
+                new Runs.StepLease(edgeId, c.epoch(), expiresAt))).toList(), null);
         List<Lease> granted = new ArrayList<>();
         for (LeaseStore.Claimed c : claimed) {
             Decision d = chosen.get(c.id());

@@ -177,8 +177,7 @@ class StepReports {
     void result(AuthenticatedEdge edge, UUID stepId, StepResult result) {
         fenced(edge, stepId, result == null ? null : result.epoch(), result == null, held -> {
             Checked checked = check(result, "");
-            return () -> {
-                leases.release(held.workspaceId(), held.id(), edge.id(), held.epoch(), null);
+            return () -> { // the move to its terminal status ends the lease (ADR 0036)
                 if (checked.status() == StepStatus.COMPLETED) {
                     health.succeeded(edge.id());
                 } else {
@@ -230,7 +229,6 @@ class StepReports {
         List<ResultBatch.BatchedResult> items = batch.items();
         Map<UUID, LeaseStore.Held> held = leases.lockSteps(edge.workspaceIds(), batch.stepIds());
         List<ResultOutcome> outcomes = new ArrayList<>(items.size());
-        List<LeaseStore.Held> released = new ArrayList<>();
         List<Runs.StepReport> finished = new ArrayList<>();
         boolean succeeded = false;
         for (int i = 0; i < items.size(); i++) {
@@ -243,7 +241,6 @@ class StepReports {
                 outcomes.add(new ResultOutcome(item.stepId(), ResultOutcome.FENCED,
                         recordFenced(edge, step, item.epoch())));
             } else {
-                released.add(step);
                 // the failure count as if reported one by one: a completion resets it, each failure counts
                 if (batch.checked().get(i).status() == StepStatus.COMPLETED) {
                     succeeded = true;
@@ -261,11 +258,8 @@ class StepReports {
         if (succeeded) {
             health.succeeded(edge.id());
         }
-        // the steps are locked and their leases checked above: release them and move them (with their runs)
-        // in a fixed number of statements, whatever the batch's size
-        if (leases.releaseAll(edge.id(), released) != released.size()) {
-            throw new IllegalStateException("a lease checked under its lock was not released");
-        }
+        // the steps are locked and their leases checked above: move them (with their runs) in a fixed number of
+        // statements, whatever the batch's size; each move out of running ends its lease in the same row update
         runs.updateSteps(finished, null);
         return new ResultBatchAck(outcomes);
     }

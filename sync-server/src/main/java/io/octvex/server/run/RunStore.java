@@ -255,7 +255,8 @@ class RunStore {
                            int attempt, JsonNode result, String error, Instant now) {
         return jdbc.sql("""
                 UPDATE steps SET status = :to, version = version + 1, updated_at = :now, attempt = :attempt,
-                                 result = COALESCE(CAST(:result AS jsonb), result), error = COALESCE(:error, error)
+                                 result = COALESCE(CAST(:result AS jsonb), result), error = COALESCE(:error, error),
+                                 lease_expires_at = CASE WHEN :to IN ('running', 'blocked') THEN lease_expires_at END
                 WHERE workspace_id = :ws AND id = :id AND version = :expected AND status = :from""")
                 .param("to", to.wire()).param("now", at(now)).param("attempt", attempt)
                 .param("result", result == null ? null : Json.write(result)).param("error", error)
@@ -264,9 +265,12 @@ class RunStore {
                 .update() == 1;
     }
 
-    /** A step's status change as {@link #transitionSteps} applies it: guarded by its first status and version. */
+    /**
+     * A step's status change as {@link #transitionSteps} applies it: guarded by its first status and version;
+     * {@code lease}, when given, is the lease a step moving to running is handed with.
+     */
     record StepMove(UUID workspaceId, UUID stepId, StepStatus from, long expectedVersion, StepStatus to,
-                    long newVersion, int attempt, JsonNode result, String error, Instant at) {}
+                    long newVersion, int attempt, JsonNode result, String error, Instant at, Runs.StepLease lease) {}
 
     /** A run's status change as {@link #transitionRuns} applies it. */
     record RunMove(UUID workspaceId, UUID runId, RunStatus from, long expectedVersion, RunStatus to,
@@ -274,7 +278,9 @@ class RunStore {
 
     /**
      * {@link #transitionStep} for several steps in one statement; answers how many moved (each row matched with
-     * its workspace, status and version, so the caller knows every one won only when all of them did).
+     * its workspace, status and version, so the caller knows every one won only when all of them did). The
+     * lease columns change in the same row update (ADR 0036): a move handed a lease takes it (and is no longer
+     * unplaced or held back), and a move out of running or blocked ends the lease the step had.
      */
     int transitionSteps(List<StepMove> moves) {
         if (moves.isEmpty()) {
@@ -283,12 +289,20 @@ class RunStore {
         return jdbc.sql("""
                 UPDATE steps s SET status = u.to_status, version = u.new_version, updated_at = u.at,
                                    attempt = u.attempt, result = COALESCE(CAST(u.result AS jsonb), s.result),
-                                   error = COALESCE(u.error, s.error)
+                                   error = COALESCE(u.error, s.error),
+                                   edge_id = COALESCE(u.edge, s.edge_id),
+                                   lease_epoch = COALESCE(u.epoch, s.lease_epoch),
+                                   lease_expires_at = CASE WHEN u.to_status IN ('running', 'blocked')
+                                                           THEN COALESCE(u.expires, s.lease_expires_at) END,
+                                   unplaced_reason = CASE WHEN u.edge IS NULL THEN s.unplaced_reason END,
+                                   not_before = CASE WHEN u.edge IS NULL THEN s.not_before END
                 FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:froms AS text[]),
                             CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
                             CAST(:attempts AS int[]), CAST(:results AS text[]), CAST(:errors AS text[]),
-                            CAST(CAST(:ats AS text[]) AS timestamptz[]))
-                     AS u(ws, id, from_status, version, to_status, new_version, attempt, result, error, at)
+                            CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(:edges AS uuid[]),
+                            CAST(:epochs AS bigint[]), CAST(CAST(:expires AS text[]) AS timestamptz[]))
+                     AS u(ws, id, from_status, version, to_status, new_version, attempt, result, error, at, edge,
+                          epoch, expires)
                 WHERE s.workspace_id = u.ws AND s.id = u.id AND s.version = u.version AND s.status = u.from_status""")
                 .param("ws", moves.stream().map(StepMove::workspaceId).toArray(UUID[]::new))
                 .param("ids", moves.stream().map(StepMove::stepId).toArray(UUID[]::new))
@@ -301,6 +315,12 @@ class RunStore {
                         .toArray(String[]::new))
                 .param("errors", moves.stream().map(StepMove::error).toArray(String[]::new))
                 .param("ats", moves.stream().map(m -> m.at().toString()).toArray(String[]::new))
+                .param("edges", moves.stream().map(m -> m.lease() == null ? null : m.lease().edgeId())
+                        .toArray(UUID[]::new))
+                .param("epochs", moves.stream().map(m -> m.lease() == null ? null : m.lease().epoch())
+                        .toArray(Long[]::new))
+                .param("expires", moves.stream().map(m -> m.lease() == null ? null : m.lease().expiresAt().toString())
+                        .toArray(String[]::new))
                 .update();
     }
 

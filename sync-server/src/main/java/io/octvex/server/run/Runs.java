@@ -301,13 +301,26 @@ public class Runs {
                         writes))
                 .filter(c -> c.steps.stream().anyMatch(s -> s.id().equals(stepId)))
                 .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + runId));
-        RunView view = report(change, stepId, update);
+        RunView view = report(change, stepId, update, null);
         writes.flush();
         return view;
     }
 
-    /** A worker's report about one step, as {@link #updateSteps} takes several. */
-    public record StepReport(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update) {}
+    /**
+     * A worker's report about one step, as {@link #updateSteps} takes several; {@code lease}, only with a move
+     * to running, is the lease the step is handed with, written in the same row update as the move (ADR 0036).
+     */
+    public record StepReport(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update, StepLease lease) {
+        public StepReport(UUID workspaceId, UUID runId, UUID stepId, StepUpdate update) {
+            this(workspaceId, runId, stepId, update, null);
+        }
+    }
+
+    /**
+     * A lease on a step: the edge holding it, its fencing epoch and when it runs out. A step holds one only
+     * while running or blocked: every move out of those states ends it (the database checks this).
+     */
+    public record StepLease(UUID edgeId, long epoch, Instant expiresAt) {}
 
     /**
      * {@link #updateStep} for several steps, possibly of several runs and workspaces, in one transaction and
@@ -337,14 +350,14 @@ public class Runs {
             if (change.steps.stream().noneMatch(s -> s.id().equals(r.stepId()))) {
                 throw ApiException.notFound("step " + r.stepId() + " of run " + r.runId());
             }
-            report(change, r.stepId(), r.update());
+            report(change, r.stepId(), r.update(), r.lease());
         }
         writes.flush();
         return changes.values().stream().map(c -> view(c.run, c.steps)).toList();
     }
 
     /** Checks a worker's report (400) and applies it to the change. */
-    private RunView report(Change change, UUID stepId, StepUpdate update) {
+    private RunView report(Change change, UUID stepId, StepUpdate update, StepLease lease) {
         if (update == null || update.status() == null) {
             throw ApiException.badRequest("'status' is required: one of running, blocked, completed, failed");
         }
@@ -362,7 +375,11 @@ public class Runs {
         if (result != null) {
             SubmissionValidator.refuseControls(result, "result");
         }
-        return move(change, stepId, update.status(), update.expectedVersion(), result, cleanError(update.error()));
+        if (lease != null && update.status() != StepStatus.RUNNING) {
+            throw new IllegalArgumentException("a lease is handed only with a move to running");
+        }
+        return move(change, stepId, update.status(), update.expectedVersion(), result, cleanError(update.error()),
+                lease);
     }
 
     /**
@@ -417,13 +434,13 @@ public class Runs {
     RunView moveStep(UUID workspaceId, UUID runId, UUID stepId, StepStatus to, Long expectedVersion,
                      JsonNode result, String error, UUID principalId) {
         Change change = lock(workspaceId, runId, principalId);
-        RunView view = move(change, stepId, to, expectedVersion, result, error);
+        RunView view = move(change, stepId, to, expectedVersion, result, error, null);
         change.writes.flush();
         return view;
     }
 
     private RunView move(Change change, UUID stepId, StepStatus to, Long expectedVersion, JsonNode result,
-                         String error) {
+                         String error, StepLease lease) {
         StepRow step = change.steps.stream().filter(s -> s.id().equals(stepId)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("step " + stepId + " of run " + change.run.id()));
         if (expectedVersion != null && expectedVersion != step.version()) {
@@ -431,7 +448,7 @@ public class Runs {
                     + expectedVersion + ": it changed since it was read; read the run again");
         }
         StepTransitions.check(step.status(), to);
-        StepRow moved = change.moveStep(step, to, result, error);
+        StepRow moved = change.moveStep(step, to, result, error, lease);
         switch (to) {
             case COMPLETED -> change.activateDependants();
             case FAILED, SKIPPED, CANCELLED -> change.skipDependantsOf(moved);
@@ -462,7 +479,8 @@ public class Runs {
             steps.merge(move.stepId(), move, (first, last) -> new RunStore.StepMove(first.workspaceId(),
                     first.stepId(), first.from(), first.expectedVersion(), last.to(), last.newVersion(), last.attempt(),
                     last.result() != null ? last.result() : first.result(),
-                    last.error() != null ? last.error() : first.error(), last.at()));
+                    last.error() != null ? last.error() : first.error(), last.at(),
+                    last.lease() != null ? last.lease() : first.lease()));
         }
 
         void run(RunStore.RunMove move) {
@@ -522,11 +540,15 @@ public class Runs {
          * approved step offered again ({@code blocked → queued}): it never started, it continues in place.
          */
         StepRow moveStep(StepRow step, StepStatus to, JsonNode result, String error) {
+            return moveStep(step, to, result, error, null);
+        }
+
+        StepRow moveStep(StepRow step, StepStatus to, JsonNode result, String error, StepLease lease) {
             StepStatus from = step.status();
             StepTransitions.check(from, to);
             int attempt = to == StepStatus.QUEUED && from != StepStatus.BLOCKED ? step.attempt() + 1 : step.attempt();
             writes.step(new RunStore.StepMove(workspaceId, step.id(), from, step.version(), to, step.version() + 1,
-                    attempt, result, error, now));
+                    attempt, result, error, now, lease));
             StepRow moved = new StepRow(step.id(), step.workspaceId(), step.runId(), step.key(), step.position(),
                     step.handler(), step.action(), step.input(), step.dependsOn(), to, attempt,
                     result == null ? step.result() : result, error == null ? step.error() : error,

@@ -2,6 +2,7 @@ package io.octvex.server.fleet;
 
 import static io.octvex.server.fleet.FleetFixtures.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.octvex.protocol.ArtifactUpload;
@@ -442,6 +443,79 @@ class LeaseTest {
         assertThat(types(next.id())).doesNotContain("step.placed");
         // once it can be leased, the edge's next ask gets it
         assertThat(fleet.lease(edge, 1, 0).leases()).extracting(Lease::stepKey).containsExactly(poisoned);
+    }
+
+    /** The statuses a step's row was written with, in order, while {@code body} ran (a trigger counts them). */
+    List<String> rowWritesDuring(Runnable body, UUID... stepIds) {
+        jdbc.sql("CREATE TABLE step_writes (n bigserial, step_id uuid, status text)").update();
+        jdbc.sql("""
+                CREATE FUNCTION count_step_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO step_writes (step_id, status) VALUES (NEW.id, NEW.status);
+                    RETURN NEW;
+                END $$""").update();
+        jdbc.sql("CREATE TRIGGER count_step_writes AFTER UPDATE ON steps FOR EACH ROW EXECUTE FUNCTION count_step_write()")
+                .update();
+        try {
+            body.run();
+            return jdbc.sql("SELECT status FROM step_writes WHERE step_id = ANY(?) ORDER BY n")
+                    .param(stepIds).query(String.class).list();
+        } finally {
+            jdbc.sql("DROP TRIGGER count_step_writes ON steps").update();
+            jdbc.sql("DROP FUNCTION count_step_write()").update();
+            jdbc.sql("DROP TABLE step_writes").update();
+        }
+    }
+
+    @Test
+    void aStepIsWrittenOnceWhenLeasedAndOnceWhenItsResultEndsTheLease() {
+        FleetFixtures.Edge edge = fleet.edge(ws, "frugal", Map.of(), List.of("http"), 2);
+        UUID batched = fleet.submit(ws, step("batched")).steps().getFirst().id();
+        UUID single = fleet.submit(ws, step("single")).steps().getFirst().id();
+        List<Lease> leased = new ArrayList<>();
+        List<String> claimWrites = rowWritesDuring(() -> leased.addAll(fleet.lease(edge, 2, 0).leases()),
+                batched, single);
+        assertThat(leased).extracting(Lease::stepId).containsExactlyInAnyOrder(batched, single);
+        assertThat(claimWrites).containsExactly("running", "running"); // the lease came with the move
+        assertThat(stored(batched)).isEqualTo(new Stored("running", 1, 1, 2, edge.id(), true));
+        Lease b = leased.stream().filter(l -> l.stepId().equals(batched)).findFirst().orElseThrow();
+        Lease s = leased.stream().filter(l -> l.stepId().equals(single)).findFirst().orElseThrow();
+
+        List<String> reportWrites = rowWritesDuring(() -> {
+            TestApi.Response batch = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
+                    batched, new StepResult(b.epoch(), StepStatus.COMPLETED, null, null))), null));
+            assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+            TestApi.Response one = fleet.report(edge, single, "result",
+                    new StepResult(s.epoch(), StepStatus.FAILED, null, "no"));
+            assertThat(one.status()).as(one.body()).isEqualTo(204);
+        }, batched, single);
+        assertThat(reportWrites).containsExactly("completed", "failed"); // the lease ended with the move
+        assertThat(stored(batched)).isEqualTo(new Stored("completed", 1, 1, 3, edge.id(), false));
+        assertThat(stored(single)).extracting(Stored::status, Stored::leased).containsExactly("failed", false);
+    }
+
+    @Test
+    void theDatabaseRefusesALeaseOnAStepThatIsNeitherRunningNorBlocked() {
+        RunView run = fleet.submit(ws, step("waiting"));
+        UUID stepId = run.steps().getFirst().id();
+        assertThatThrownBy(() -> jdbc.sql("UPDATE steps SET lease_expires_at = now() + interval '1 minute' WHERE id = ?")
+                .param(stepId).update()).hasMessageContaining("steps_lease_only_while_running");
+        assertThat(stored(stepId)).extracting(Stored::status, Stored::leased).containsExactly("queued", false);
+    }
+
+    @Test
+    void cancellingARunEndsTheLeasesOfItsStepsAtOnce() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        RunView run = fleet.submit(ws, step("doomed"));
+        Lease lease = fleet.lease(edge, 1, 0).leases().getFirst();
+        assertThat(stored(lease.stepId()).leased()).isTrue();
+        TestApi.Response cancelled = fleet.admin("POST", "/api/v1/workspaces/" + ws + "/runs/" + run.id() + "/cancel");
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        // not at the next sweep: in the cancellation's own row update
+        assertThat(stored(lease.stepId())).extracting(Stored::status, Stored::leased).containsExactly("cancelled", false);
+        HeartbeatAck ack = Json.read(fleet.api().send("POST", "/api/v1/edge/heartbeat", edge.token(),
+                new Heartbeat(List.of(new LeaseRef(lease.stepId(), lease.epoch())), 0, null)).body(), HeartbeatAck.class);
+        assertThat(ack.lost()).containsExactly(new LeaseRef(lease.stepId(), lease.epoch()));
     }
 
     @Test
