@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,29 +116,47 @@ final class GovernedRuns {
                 .map(e -> new Submitted(e.run().id(), at)).toList();
     }
 
-    /** Waits until every run is terminal; fails when some did not finish within {@code timeout}. */
+    /**
+     * Waits until every run is terminal; fails when some did not finish within {@code timeout}. Each poll reads
+     * the status of at most {@link #POLL_WINDOW} runs, the oldest not yet seen finished (runs finish roughly in
+     * submission order), so its cost does not grow with the backlog: counting every run each 100 ms cost the
+     * database 17 ms per poll at 20,000 runs, charged to PostgreSQL's share of the drain it measured (before
+     * 2026-11-24 21:15).
+     */
     void awaitFinished(List<Submitted> runs, Duration timeout) throws Exception {
-        UUID[] ids = runs.stream().map(Submitted::runId).toArray(UUID[]::new);
+        Set<UUID> left = new LinkedHashSet<>();
+        runs.forEach(r -> left.add(r.runId()));
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long finished;
-            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                    "SELECT count(*) FROM runs WHERE id = ANY(?) AND status = ANY(?)")) {
-                s.setArray(1, c.createArrayOf("uuid", ids));
-                s.setArray(2, c.createArrayOf("text", TERMINAL.toArray()));
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    finished = rs.getLong(1);
-                }
-            }
-            if (finished == ids.length) {
-                return;
+        while (!left.isEmpty()) {
+            List<UUID> window = left.stream().limit(POLL_WINDOW).toList();
+            Set<UUID> done = finished(window);
+            left.removeAll(done);
+            if (done.size() == window.size()) {
+                continue; // the whole window finished: look further at once
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(finished + " of " + ids.length + " runs finished within " + timeout);
+                throw new IllegalStateException((runs.size() - left.size()) + " of " + runs.size()
+                        + " runs seen finished within " + timeout);
             }
             Thread.sleep(100);
         }
+    }
+
+    private static final int POLL_WINDOW = 512;
+
+    private Set<UUID> finished(List<UUID> ids) throws SQLException {
+        Set<UUID> done = new HashSet<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT id FROM runs WHERE id = ANY(?) AND status = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            s.setArray(2, c.createArrayOf("text", TERMINAL.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    done.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return done;
     }
 
     /** Steps waiting for an edge (queued). */
