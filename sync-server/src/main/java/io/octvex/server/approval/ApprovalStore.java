@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Approvals and their votes (V050). Every statement names the workspace; the sweeper's two queries, which
  * span workspaces, only find rows to hand back to workspace-scoped calls.
  */
-@Repository
+@Component
 class ApprovalStore {
     private final JdbcClient jdbc;
 

@@ -30,6 +30,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The append-only, hash-chained audit/event log of every workspace. Appends join the caller's transaction
@@ -64,7 +65,8 @@ public class AuditLog {
     @Transactional(propagation = Propagation.MANDATORY)
     public void append(UUID workspaceId, AuditEntry entry) {
         JsonNode data = Json.toTree(entry.data() == null ? Map.of() : entry.data());
-        pendingAppends().add(workspaceId, entry, data);
+        // its canonical text now, outside the chain head's lock: write() hashes and stores that text
+        pendingAppends().add(workspaceId, entry, data, Json.canonical(data));
     }
 
     /** This transaction's unwritten events; found among its synchronizations, so a nested one gets its own. */
@@ -89,7 +91,7 @@ public class AuditLog {
         for (PendingAppends.Entry e : entries) {
             EventView unsigned = new EventView(workspaceId, ++seq, UUID.randomUUID(), e.entry().type(),
                     e.entry().runId(), e.entry().stepId(), e.entry().principalId(), at, e.data(), prev, null);
-            String hash = hash(unsigned);
+            String hash = hash(unsigned, e.text());
             written.add(new EventView(workspaceId, seq, unsigned.id(), unsigned.type(), unsigned.runId(),
                     unsigned.stepId(), unsigned.principalId(), at, unsigned.data(), prev, hash));
             prev = hash;
@@ -115,7 +117,7 @@ public class AuditLog {
                 .param("runs", texts(written, EventView::runId))
                 .param("steps", texts(written, EventView::stepId))
                 .param("principals", texts(written, EventView::principalId))
-                .param("data", written.stream().map(e -> Json.write(e.data())).toArray(String[]::new))
+                .param("data", entries.stream().map(PendingAppends.Entry::text).toArray(String[]::new))
                 .param("prevs", written.stream().map(EventView::prevHash).toArray(String[]::new))
                 .param("hashes", written.stream().map(EventView::hash).toArray(String[]::new))
                 .param("seq", seq).param("hash", prev).param("channel", CHANNEL).param("wsText", workspaceId.toString())
@@ -276,6 +278,11 @@ public class AuditLog {
 
     /** SHA-256 over the previous hash and the canonical JSON of everything the row says. */
     static String hash(EventView e) {
+        return hash(e, Json.canonical(e.data()));
+    }
+
+    /** {@link #hash(EventView)} with the canonical text of the event's data made beforehand. */
+    static String hash(EventView e, String canonicalData) {
         ObjectNode content = JsonNodeFactory.instance.objectNode();
         content.put("workspaceId", e.workspaceId().toString());
         content.put("seq", e.seq());
@@ -285,7 +292,7 @@ public class AuditLog {
         content.put("stepId", e.stepId() == null ? null : e.stepId().toString());
         content.put("principalId", e.principalId() == null ? null : e.principalId().toString());
         content.put("at", e.at().toString());
-        content.set("data", e.data());
+        content.putRawValue("data", new RawValue(canonicalData)); // keys sorted: the text goes in as it is
         String canonical = Json.canonical(content);
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

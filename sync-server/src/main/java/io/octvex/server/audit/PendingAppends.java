@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * heads are the last locks any transaction takes.
  */
 final class PendingAppends implements TransactionSynchronization {
-    record Entry(AuditEntry entry, JsonNode data) {}
+    /** An appended event: its data, and the data's canonical text (what is hashed and stored). */
+    record Entry(AuditEntry entry, JsonNode data, String text) {}
 
     private final AuditLog log;
     private final Map<UUID, List<Entry>> byWorkspace = new TreeMap<>();
@@ -27,8 +28,8 @@ final class PendingAppends implements TransactionSynchronization {
         return log;
     }
 
-    void add(UUID workspaceId, AuditEntry entry, JsonNode data) {
-        byWorkspace.computeIfAbsent(workspaceId, ws -> new ArrayList<>()).add(new Entry(entry, data));
+    void add(UUID workspaceId, AuditEntry entry, JsonNode data, String text) {
+        byWorkspace.computeIfAbsent(workspaceId, ws -> new ArrayList<>()).add(new Entry(entry, data, text));
     }
 
     @Override

@@ -8,10 +8,10 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** Credential leases (V070); every statement names the workspace or the edge's workspaces. */
-@Repository
+@Component
 class CredentialLeaseStore {
     private final JdbcClient jdbc;
 

@@ -6,10 +6,10 @@ import io.octvex.protocol.ArtifactView;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** Artifacts in PostgreSQL ({@code bytea}), always read by workspace and run. */
-@Repository
+@Component
 class ArtifactStore {
     private final JdbcClient jdbc;
 

@@ -14,14 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Data access for enrolments and edges. Edges are not workspace data themselves (one edge may serve several
  * workspaces), so every read an operator can trigger takes the workspace id and joins {@code edge_workspaces};
  * only the edge's own requests (authenticated by its token) read it by id alone.
  */
-@Repository
+@Component
 class FleetStore {
     private static final String EDGE_COLUMNS = """
             e.*, (SELECT array_agg(w.workspace_id ORDER BY w.workspace_id) FROM edge_workspaces w

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * locks the steps a claim takes, extends, fences and releases leases, and every statement is bounded by the
  * workspaces of the edge or the step at hand.
  */
-@Repository
+@Component
 class LeaseStore {
     private final JdbcClient jdbc;
 

@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** The pairing_codes table, and the few questions about a user that pairing asks. */
-@Repository
+@Component
 class PairingStore {
     record Row(UUID id, byte[] codeHash, UUID principalId, Instant expiresAt, int failures, Instant usedAt,
                Instant burnedAt) {}

@@ -18,13 +18,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The principals and memberships tables. No method returns a password hash except the one login uses; views
  * handed to controllers never carry it.
  */
-@Repository
+@Component
 class PrincipalStore {
     private static final String VIEW_COLUMNS = "p.id, p.kind, p.name, p.display_name, p.instance_admin, p.created_at";
 

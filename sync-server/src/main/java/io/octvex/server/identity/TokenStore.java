@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** The tokens table. Workspace-scoped reads take the workspace id. */
-@Repository
+@Component
 class TokenStore {
     /** last_used_at is written at most this often per token. */
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);

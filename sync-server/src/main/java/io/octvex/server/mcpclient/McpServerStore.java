@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 
 /** The {@code mcp_servers} rows. Every statement names the workspace. */
-@Repository
+@Component
 class McpServerStore {
     private final JdbcClient jdbc;
 

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The brokerage's rows: clients, started authorisations, connections. Tokens are not here; they are in the vault. */
-@Repository
+@Component
 class OAuthStore {
     private static final String CONNECTION = """
             SELECT c.*, k.name AS client_name, k.provider FROM oauth_connections c JOIN oauth_clients k ON k.id = c.client

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** Policy versions and each workspace's head (latest and active version); every query takes the workspace. */
-@Repository
+@Component
 class PolicyStore {
     private static final String COLUMNS = """
             v.version, v.document, v.author_id, v.created_at, v.test_count,

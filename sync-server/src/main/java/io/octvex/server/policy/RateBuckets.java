@@ -3,14 +3,14 @@ package io.octvex.server.policy;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Token buckets in PostgreSQL, so a limit holds across every replica: capacity {@code limit + burst},
  * refilled at {@code limit / window}. Taking a token is one upsert whose row lock serialises concurrent
  * takers of the same key; the database's clock is the only clock, so replicas cannot disagree on refills.
  */
-@Repository
+@Component
 class RateBuckets {
     private final JdbcClient jdbc;
 

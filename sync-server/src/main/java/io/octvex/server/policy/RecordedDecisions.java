@@ -6,14 +6,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Reads back the gate decisions that {@link Policies#decide} recorded in the audit log. Only reads: the log
  * itself is written by the audit feature alone.
  */
-@Repository
+@Component
 class RecordedDecisions {
     /**
      * The type is a literal, not a parameter, so that PostgreSQL can match the partial index

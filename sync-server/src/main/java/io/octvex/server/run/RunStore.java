@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * a run of another workspace cannot be reached through this class. Status changes are guarded by the row's
  * status and version and report whether they won; they never decide what is legal (the transition tables do).
  */
-@Repository
+@Component
 class RunStore {
     private final JdbcClient jdbc;
 

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Security keys and ceremonies (V091). Credentials and registrations belong to a principal (every statement
  * names it); a step-up ceremony also names its workspace and approval.
  */
-@Repository
+@Component
 class CeremonyStore {
     private final JdbcClient jdbc;
 

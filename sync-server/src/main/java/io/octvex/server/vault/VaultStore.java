@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** The vault's tables. Every workspace query takes the workspace id; only root-term queries are instance-wide. */
-@Repository
+@Component
 class VaultStore {
     private static final String SECRET_COLUMNS = """
             s.id, s.workspace_id, s.name, s.kind, s.version, s.key_term, s.created_at, s.created_by,

@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /** The workspaces table. The reserved system workspace (the instance's audit chain) is never returned. */
-@Repository
+@Component
 class WorkspaceStore {
     static final int MAX_NAME = 100;
 
