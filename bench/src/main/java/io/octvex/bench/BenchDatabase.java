@@ -35,10 +35,15 @@ final class BenchDatabase implements AutoCloseable {
         // profiling aid: extra server settings, e.g. auto_explain (OCTVEX_BENCH_PG_CONFIG="name=value;name=value")
         String extra = System.getenv().getOrDefault("OCTVEX_BENCH_PG_CONFIG", "");
         for (String setting : extra.split(";")) {
-            int eq = setting.indexOf('=');
-            if (eq > 0) {
-                builder.setServerConfig(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+            if (setting.isBlank()) {
+                continue;
             }
+            int eq = setting.indexOf('=');
+            if (eq <= 0) { // said, not skipped: a profiling run without the setting it was started for is wasted
+                throw new IllegalArgumentException("OCTVEX_BENCH_PG_CONFIG: '" + setting.strip()
+                        + "' is not name=value; separate settings with ';'");
+            }
+            builder.setServerConfig(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
         }
         EmbeddedPostgres postgres = builder
                 .setDataDirectory(dataDirectory)
