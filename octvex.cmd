@@ -11,6 +11,9 @@ set "EDGE_JAR=%ROOT%\local-edge\target\octvex-edge.jar"
 set "DESK_JAR=%ROOT%\desk-app\target\octvex-desk.jar"
 if defined OCTVEX_HOME (set "OCTVEX_HOME_DIR=%OCTVEX_HOME%") else (set "OCTVEX_HOME_DIR=%USERPROFILE%\.octvex")
 set "SERVER_FILE=%OCTVEX_HOME_DIR%\run\server.json"
+rem A standalone edge mostly waits on the network: C1 code and the serial collector halve its CPU per step
+rem (ADR 0037). OCTVEX_EDGE_JAVA_OPTS replaces them.
+if defined OCTVEX_EDGE_JAVA_OPTS (set "EDGE_JAVA_OPTS=%OCTVEX_EDGE_JAVA_OPTS%") else (set "EDGE_JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 set "CMD=%~1"
 if not defined CMD set "CMD=help"
@@ -51,6 +54,10 @@ if /i "%CMD%"=="server" set "JAR=%SERVER_JAR%"
 if /i "%CMD%"=="edge"   set "JAR=%EDGE_JAR%"
 if /i "%CMD%"=="desk"   set "JAR=%DESK_JAR%"
 if /i "%CMD%"=="up" goto :up
+if /i "%CMD%"=="edge" (
+  java %EDGE_JAVA_OPTS% -jar "%JAR%" %ARGS%
+  exit /b !errorlevel!
+)
 java -jar "%JAR%" %ARGS%
 exit /b %errorlevel%
 
@@ -126,7 +133,7 @@ echo   API: !URL!/api/v1   health: !URL!/actuator/health   OpenAPI: !URL!/v3/api
 if exist "%OCTVEX_HOME_DIR%\initial-admin.txt" echo   First login: the admin credentials are in %OCTVEX_HOME_DIR%\initial-admin.txt
 echo   A local edge runs below; Ctrl-C stops it. Stop the server with Ctrl-C in its window.
 echo.
-java -jar "%EDGE_JAR%" --server !URL! --wait
+java %EDGE_JAVA_OPTS% -jar "%EDGE_JAR%" --server !URL! --wait
 exit /b 0
 
 rem ---------------------------------------------------------------------------------------------------------

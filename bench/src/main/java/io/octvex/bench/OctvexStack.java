@@ -109,6 +109,15 @@ final class OctvexStack implements AutoCloseable {
         return edges.stream().filter(Process::isAlive).map(Process::toHandle);
     }
 
+    /**
+     * The JVM options the edges run with: the launcher's for a standalone edge ({@code ./octvex bench e2e}
+     * passes them as {@code OCTVEX_EDGE_JAVA_OPTS}; ADR 0037), none when the benchmark is started otherwise.
+     */
+    static List<String> edgeJavaOptions() {
+        String options = System.getenv().getOrDefault("OCTVEX_EDGE_JAVA_OPTS", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
     /** Each edge started from now on records itself with JDK Flight Recorder into {@code dir}/NAME.jfr. */
     void recordEdges(Path dir) {
         this.edgeRecordings = dir.toAbsolutePath();
@@ -123,6 +132,7 @@ final class OctvexStack implements AutoCloseable {
             Path home = root.resolve(name);
             Files.createDirectories(home);
             List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+            command.addAll(edgeJavaOptions());
             if (edgeRecordings != null) {
                 command.add("-XX:StartFlightRecording=filename=" + edgeRecordings.resolve(name + ".jfr")
                         + ",settings=profile,dumponexit=true");
