@@ -236,35 +236,6 @@ class RunStore {
         return statement.query(RunStore::run).list();
     }
 
-    /** Moves a run from {@code from} to {@code to} if it is still at {@code expectedVersion}. */
-    boolean transitionRun(UUID workspaceId, UUID runId, RunStatus from, RunStatus to, long expectedVersion,
-                          Instant now) {
-        return jdbc.sql("""
-                UPDATE runs SET status = :to, version = version + 1, updated_at = :now
-                WHERE workspace_id = :ws AND id = :id AND version = :expected AND status = :from""")
-                .param("to", to.wire()).param("now", at(now)).param("ws", workspaceId).param("id", runId)
-                .param("expected", expectedVersion).param("from", from.wire())
-                .update() == 1;
-    }
-
-    /**
-     * Moves a step from {@code from} to {@code to} if it is still at {@code expectedVersion}, setting its
-     * attempt, and its result and error when given (null leaves them as they are).
-     */
-    boolean transitionStep(UUID workspaceId, UUID stepId, StepStatus from, StepStatus to, long expectedVersion,
-                           int attempt, JsonNode result, String error, Instant now) {
-        return jdbc.sql("""
-                UPDATE steps SET status = :to, version = version + 1, updated_at = :now, attempt = :attempt,
-                                 result = COALESCE(CAST(:result AS jsonb), result), error = COALESCE(:error, error),
-                                 lease_expires_at = CASE WHEN :to IN ('running', 'blocked') THEN lease_expires_at END
-                WHERE workspace_id = :ws AND id = :id AND version = :expected AND status = :from""")
-                .param("to", to.wire()).param("now", at(now)).param("attempt", attempt)
-                .param("result", result == null ? null : Json.write(result)).param("error", error)
-                .param("ws", workspaceId).param("id", stepId)
-                .param("expected", expectedVersion).param("from", from.wire())
-                .update() == 1;
-    }
-
     /**
      * A step's status change as {@link #transitionSteps} applies it: guarded by its first status and version;
      * {@code lease}, when given, is the lease a step moving to running is handed with.
@@ -277,8 +248,10 @@ class RunStore {
                    long newVersion, Instant at) {}
 
     /**
-     * {@link #transitionStep} for several steps in one statement; answers how many moved (each row matched with
-     * its workspace, status and version, so the caller knows every one won only when all of them did). The
+     * Moves steps, each if it is still at the status and version it was read at, in one statement, setting
+     * their attempt, and their result and error when given (null leaves them as they are); answers how many
+     * moved (each row matched with its workspace, status and version, so the caller knows every one won only
+     * when all of them did). The
      * lease columns change in the same row update (ADR 0036): a move handed a lease takes it (and is no longer
      * unplaced or held back), and a move out of running or blocked ends the lease the step had.
      */
@@ -324,7 +297,10 @@ class RunStore {
                 .update();
     }
 
-    /** {@link #transitionRun} for several runs in one statement; answers how many moved. */
+    /**
+     * Moves runs, each if it is still at the status and version it was read at, in one statement; answers how
+     * many moved.
+     */
     int transitionRuns(List<RunMove> moves) {
         if (moves.isEmpty()) {
             return 0;

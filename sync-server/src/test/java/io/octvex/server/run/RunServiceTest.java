@@ -229,8 +229,9 @@ class RunServiceTest {
             RunView run = submit(step("a"));
             StepView a = step(run, "a");
             Callable<Boolean> write = () -> tx.execute(status -> {
-                boolean won = store.transitionStep(ws, a.id(), StepStatus.QUEUED, StepStatus.RUNNING, a.version(),
-                        a.attempt(), null, null, Instant.now());
+                boolean won = store.transitionSteps(List.of(new RunStore.StepMove(ws, a.id(), StepStatus.QUEUED,
+                        a.version(), StepStatus.RUNNING, a.version() + 1, a.attempt(), null, null, Instant.now(),
+                        null))) == 1;
                 sleep(20); // keep the transaction open so the other writer has to wait for it
                 return won;
             });
