@@ -121,6 +121,8 @@ public final class EdgeMain {
         if (options.capacity() != null) {
             builder.capacity(options.capacity());
         }
+        int capacity = options.capacity() != null ? options.capacity() : Math.max(1, identity.capacity());
+        builder.prefetch(options.prefetch() != null ? options.prefetch() : capacity);
         Edge edge = builder.build();
         Signals.onStop(edge::drain);
         edge.start();

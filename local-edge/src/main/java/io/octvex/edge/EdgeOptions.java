@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * @param enrollToken  {@code --enroll}, or null to reuse the stored identity
  * @param labels       {@code --label k=v}, added to (and overriding) the default os, arch and host labels
  * @param capacity     {@code --capacity}, or null for the enrolled capacity (default 4 at enrolment)
+ * @param prefetch     {@code --prefetch}, or null for as many as the capacity (ADR 0038)
  * @param home         {@code --home}, or null for {@code $OCTVEX_HOME} (default {@code ~/.octvex})
  */
 record EdgeOptions(URI server, String enrollToken, String name, Map<String, String> labels, Integer capacity,
-                   Path home, boolean waitUntilInterrupted, boolean enrollOnly, Duration drainTimeout, boolean help) {
+                   Integer prefetch, Path home, boolean waitUntilInterrupted, boolean enrollOnly, Duration drainTimeout, boolean help) {
 
     static final int DEFAULT_CAPACITY = 4;
     static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(60);
@@ -27,7 +28,7 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
 
     static final String USAGE = """
             Usage: octvex-edge [--server URL] [--enroll TOKEN [--name NAME] [--label KEY=VALUE]... [--enroll-only]]
-                               [--capacity N] [--home DIR] [--drain-timeout SECONDS] [--wait]
+                               [--capacity N] [--prefetch N] [--home DIR] [--drain-timeout SECONDS] [--wait]
               --server URL         the sync server (default: the one this edge enrolled with; else "url" in
                                    $OCTVEX_HOME/run/server.json; else http://127.0.0.1:$OCTVEX_PORT)
               --enroll TOKEN       enrol with an enrolment token from an admin (ovx_enr_…), store the identity in
@@ -37,6 +38,8 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
               --label KEY=VALUE    a label at enrolment, repeatable (defaults: os, arch, host=<host name>)
               --enroll-only        enrol, store the identity and exit (for installers)
               --capacity N         steps run at once (default: as enrolled; 4 at enrolment)
+              --prefetch N         steps leased ahead, waiting for a slot, while recent steps ran shorter than
+                                   250 ms (default: the capacity; 0: never)
               --home DIR           the Octvex home holding edge/identity.json (default $OCTVEX_HOME or ~/.octvex)
               --drain-timeout S    on SIGTERM or a server drain, how long in-flight steps may finish (default 60)
               --wait               keep waiting for an unreachable server instead of exiting
@@ -65,6 +68,7 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
         String name = null;
         Map<String, String> labels = new LinkedHashMap<>();
         Integer capacity = null;
+        Integer prefetch = null;
         Path home = null;
         boolean wait = false;
         boolean enrollOnly = false;
@@ -74,7 +78,7 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
             String flag = arg;
             switch (flag) {
                 case "--help", "-h" -> {
-                    return new EdgeOptions(null, null, null, Map.of(), null, null, false, false, drain, true);
+                    return new EdgeOptions(null, null, null, Map.of(), null, null, null, false, false, drain, true);
                 }
                 case "--wait" -> wait = true;
                 case "--enroll-only" -> enrollOnly = true;
@@ -95,6 +99,7 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
                     labels.put(key, kv.substring(eq + 1).strip());
                 }
                 case "--capacity" -> capacity = number(value(args, i++, flag, "a number"), flag, 1, 256);
+                case "--prefetch" -> prefetch = number(value(args, i++, flag, "a number"), flag, 0, 256);
                 case "--drain-timeout" -> drain = Duration.ofSeconds(
                         number(value(args, i++, flag, "seconds"), flag, 0, 86_400));
                 case "--home" -> home = Path.of(value(args, i++, flag, "a folder"));
@@ -108,7 +113,8 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
         if (token == null && (name != null || !labels.isEmpty() || enrollOnly)) {
             throw new IllegalArgumentException("--name, --label and --enroll-only only apply with --enroll TOKEN");
         }
-        return new EdgeOptions(server, token, name, Map.copyOf(labels), capacity, home, wait, enrollOnly, drain, false);
+        return new EdgeOptions(server, token, name, Map.copyOf(labels), capacity, prefetch, home, wait, enrollOnly,
+                drain, false);
     }
 
     private static String value(List<String> args, int i, String flag, String what) {
@@ -133,7 +139,8 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
     @Override
     public String toString() {
         return "EdgeOptions[server=" + server + ", enroll=" + (enrollToken == null ? "no" : "***") + ", name=" + name
-                + ", labels=" + labels + ", capacity=" + capacity + ", home=" + home + ", wait=" + waitUntilInterrupted
+                + ", labels=" + labels + ", capacity=" + capacity + ", prefetch=" + prefetch
+                + ", home=" + home + ", wait=" + waitUntilInterrupted
                 + "]";
     }
 }

@@ -207,7 +207,8 @@ final class BundledEdgeModel {
         if (by != null) {
             id = fitting(by, id, list);
         }
-        Edge built = Edge.builder(id).handlers(list).capacity(EdgeEnroller.CAPACITY).workRoot(workRoot)
+        Edge built = Edge.builder(id).handlers(list).capacity(EdgeEnroller.CAPACITY)
+                .prefetch(EdgeEnroller.CAPACITY).workRoot(workRoot)
                 .drainTimeout(DRAIN_TIMEOUT).clock(clock).build();
         synchronized (this) {
             if (!on || edge != null) {

@@ -45,6 +45,7 @@ final class ActiveStep implements StepContext {
     private volatile boolean abandoned;
     private volatile boolean workDirMade;
     private volatile boolean finished;
+    private volatile boolean started;
 
     ActiveStep(Lease lease, Edge edge, Path workDir) {
         this.lease = lease;
@@ -125,6 +126,15 @@ final class ActiveStep implements StepContext {
     /** The work folder if the handler made one, to remove when the step ends. */
     Optional<Path> madeWorkDir() {
         return workDirMade ? Optional.of(workDir) : Optional.empty();
+    }
+
+    /** The step has a slot and its handler runs (until then it waits for one: ADR 0038). */
+    void start() {
+        started = true;
+    }
+
+    boolean started() {
+        return started;
     }
 
     /** The handler has returned: from now on a new lease of the same step (a retry) may take its place. */

@@ -43,7 +43,8 @@ import tools.jackson.databind.node.NullNode;
 /**
  * A running edge: asks the server for work while it has free slots (long-poll), runs each leased step with
  * its {@link Handler} on a virtual thread, heartbeats its leases, and reports results fenced by the lease
- * epoch (batched by {@link ResultReporter}). This is the facade the {@code octvex-edge} process and the Desk's bundled edge both use.
+ * epoch (batched by {@link ResultReporter}). While its recent steps ran short it may also hold up to
+ * {@link Builder#prefetch} leases of steps waiting for a slot ({@link Prefetch}, ADR 0038). This is the facade the {@code octvex-edge} process and the Desk's bundled edge both use.
  *
  * <pre>{@code
  * Edge edge = Edge.builder(identity).handler(new HttpHandler()).capacity(4).build();
@@ -99,11 +100,16 @@ public final class Edge implements AutoCloseable {
     private final Sleeper sleeper;
 
     private final ResultReporter reporter;
+    private final Prefetch prefetch;
+    /** Leases this edge may hold: one per slot, and one per step it may prefetch. */
     private final Semaphore slots;
+    /** Handlers running; fair, so steps waiting for a slot start in the order they were leased. */
+    private final Semaphore runners;
     private final Map<UUID, ActiveStep> active = new ConcurrentHashMap<>();
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
     private final CompletableFuture<Stop> stopped = new CompletableFuture<>();
     private final Object idle = new Object();
+    private long stepsEnded; // guarded by idle
     private final Object beat = new Object();
 
     private volatile Duration leaseTtl = DEFAULT_LEASE_TTL;
@@ -124,7 +130,9 @@ public final class Edge implements AutoCloseable {
         this.maxHeartbeatInterval = b.maxHeartbeatInterval;
         this.sleeper = b.sleeper;
         this.gather = b.gather;
-        this.slots = new Semaphore(capacity);
+        this.prefetch = new Prefetch(b.prefetch);
+        this.slots = new Semaphore(capacity + prefetch.extra());
+        this.runners = new Semaphore(capacity, true);
         this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised, new Refill());
     }
 
@@ -161,13 +169,14 @@ public final class Edge implements AutoCloseable {
         return stopped;
     }
 
+    /** {@link Status#activeSteps()} counts steps whose handler runs, not those waiting for a slot. */
     public Status status() {
-        return new Status(phase.get(), capacity, active.size(), serverState, lastRoundTripMillis, connected);
+        return new Status(phase.get(), capacity, runningSteps(), serverState, lastRoundTripMillis, connected);
     }
 
-    /** The steps in flight now, by step key. */
+    /** The steps whose handler runs now, by step key. */
     public List<RunningStep> running() {
-        return active.values().stream().map(ActiveStep::lease)
+        return active.values().stream().filter(ActiveStep::started).map(ActiveStep::lease)
                 .map(l -> new RunningStep(l.workspaceId(), l.runId(), l.stepId(), l.stepKey(), l.handler(), l.attempt()))
                 .sorted(Comparator.comparing(RunningStep::stepKey))
                 .toList();
@@ -217,10 +226,18 @@ public final class Edge implements AutoCloseable {
             int free = 0;
             try {
                 slots.acquire();
+                long ended = stepsEnded();
                 free = 1 + slots.drainPermits();
                 free += gatherSlots(free);
                 if (phase.get() != Phase.RUNNING) {
                     break;
+                }
+                int allowed = prefetch.open() ? free : Math.min(free, Math.max(0, capacity - active.size()));
+                slots.release(free - allowed);
+                free = allowed;
+                if (free == 0) { // every slot busy and no prefetch now: ask again when a step ends
+                    awaitStepEnd(ended);
+                    continue;
                 }
                 LeaseBatch batch = client.lease(new LeaseRequest(free, POLL_WAIT_SECONDS));
                 reconnected(backoff);
@@ -289,6 +306,24 @@ public final class Edge implements AutoCloseable {
         return gathered;
     }
 
+    private long stepsEnded() {
+        synchronized (idle) {
+            return stepsEnded;
+        }
+    }
+
+    private void awaitStepEnd(long ended) throws InterruptedException {
+        synchronized (idle) {
+            while (stepsEnded == ended && phase.get() == Phase.RUNNING) {
+                idle.wait(1_000);
+            }
+        }
+    }
+
+    private int runningSteps() {
+        return (int) active.values().stream().filter(ActiveStep::started).count();
+    }
+
     private void reconnected(Backoff backoff) {
         if (!connected || backoff.failures() > 0) {
             LOG.log(Level.INFO, "connected to {0}", client.server());
@@ -337,7 +372,7 @@ public final class Edge implements AutoCloseable {
     private void runStep(ActiveStep step) {
         boolean slotPassedOn = false;
         try {
-            StepResult result = execute(step);
+            StepResult result = executeInSlot(step);
             step.finish();
             if (result != null && !step.lost() && !step.abandoned()) {
                 slotPassedOn = reporter.report(step, result);
@@ -349,8 +384,27 @@ public final class Edge implements AutoCloseable {
             }
             step.madeWorkDir().ifPresent(Edge::deleteRecursively);
             synchronized (idle) {
+                stepsEnded++;
                 idle.notifyAll();
             }
+        }
+    }
+
+    /** Waits for a slot (a prefetched step), then runs the handler; null when there is nothing to report. */
+    private StepResult executeInSlot(ActiveStep step) {
+        try {
+            runners.acquire();
+        } catch (InterruptedException e) { // lost or abandoned while waiting: the lease expires or is gone
+            LOG.log(Level.DEBUG, "{0} ended before it had a slot", step.describe());
+            return null;
+        }
+        long started = System.nanoTime();
+        try {
+            step.start();
+            return execute(step);
+        } finally {
+            runners.release();
+            prefetch.ran(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -358,7 +412,11 @@ public final class Edge implements AutoCloseable {
     private final class Refill implements ResultReporter.Refill {
         @Override
         public int wanted(int reported) {
-            return phase.get() == Phase.RUNNING ? reported : 0;
+            if (phase.get() != Phase.RUNNING) {
+                return 0;
+            }
+            // without prefetch, only as many as keep the leases held within the slots (the reported still count)
+            return prefetch.open() ? reported : Math.clamp(capacity - (active.size() - reported), 0, reported);
         }
 
         @Override
@@ -453,7 +511,7 @@ public final class Edge implements AutoCloseable {
             try {
                 Duration timeout = leaseTtl.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : leaseTtl;
                 HeartbeatAck ack = client.heartbeat(
-                        new Heartbeat(refs, Math.max(0, capacity - active.size()), lastRoundTripMillis), timeout);
+                        new Heartbeat(refs, Math.max(0, capacity - runningSteps()), lastRoundTripMillis), timeout);
                 long rtt = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 lastRoundTripMillis = rtt;
                 connected = true;
@@ -623,6 +681,7 @@ public final class Edge implements AutoCloseable {
         private Duration maxHeartbeatInterval = Duration.ofSeconds(10);
         private Sleeper sleeper = Sleeper.REAL;
         private Duration gather = GATHER;
+        private int prefetch;
 
         private Builder(EdgeIdentity identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
@@ -654,6 +713,18 @@ public final class Edge implements AutoCloseable {
                 throw new IllegalArgumentException("capacity must be at least 1");
             }
             this.capacity = slots;
+            return this;
+        }
+
+        /**
+         * Steps this edge may lease beyond its free slots, to wait for one (default 0). Used only while its
+         * recent steps ran shorter than {@link Prefetch#SHORT}: one claim then carries more steps (ADR 0038).
+         */
+        public Builder prefetch(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("prefetch must be 0 or more");
+            }
+            this.prefetch = steps;
             return this;
         }
 

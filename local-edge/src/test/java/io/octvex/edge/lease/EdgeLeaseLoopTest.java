@@ -127,6 +127,72 @@ class EdgeLeaseLoopTest {
         assertThat(server.asked.get(1)).as("the second request, once half the slots were free").isEqualTo(2);
     }
 
+    /** A handler sleeping {@code sleepMillis}, counting how many of its steps run at once. */
+    private Handler counting(java.util.concurrent.atomic.AtomicInteger running,
+                             java.util.concurrent.atomic.AtomicInteger mostRunning) {
+        return handler("probe", context -> {
+            mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(context.input().path("sleepMillis").asInt());
+            } finally {
+                running.decrementAndGet();
+            }
+            return null;
+        });
+    }
+
+    private Edge prefetching(int capacity, int prefetch, Handler handler) {
+        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", server.url(), List.of(), "t",
+                capacity, "pub", "priv", Instant.now());
+        edge = Edge.builder(identity).handler(handler).workRoot(work).drainTimeout(Duration.ofSeconds(5))
+                .sleeper(recording).prefetch(prefetch).build();
+        edge.start();
+        return edge;
+    }
+
+    private static List<Lease> probes(int count, int sleepMillis) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> FakeEdgeServer.lease("probe",
+                Json.tree("{\"sleepMillis\":" + sleepMillis + "}"))).toList();
+    }
+
+    @Test
+    void onceItsStepsRunShortAnEdgeLeasesStepsBeyondItsSlotsHeartbeatsThemAndRunsThemAsSlotsFree() throws Exception {
+        var running = new java.util.concurrent.atomic.AtomicInteger();
+        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
+        List<Lease> quick = probes(2, 0);
+        server.offers.addAll(quick);
+        prefetching(2, 2, counting(running, mostRunning));
+        await(() -> server.results.keySet().containsAll(quick.stream().map(Lease::stepId).toList()));
+        assertThat(server.asked.getFirst()).as("before any step ran: only the free slots").isEqualTo(2);
+
+        List<Lease> slow = probes(4, 1_500);
+        server.offers.addAll(slow);
+        await(() -> server.results.keySet().containsAll(slow.stream().map(Lease::stepId).toList()));
+
+        // 1.5 s steps and a heartbeat every second: one beat falls while two run and two wait
+        assertThat(server.heartbeats).as("after short steps: leases beyond the slots, kept alive while waiting")
+                .anyMatch(hb -> hb.leases().size() > 2);
+        assertThat(mostRunning.get()).as("never more at once than the slots").isEqualTo(2);
+        assertThat(server.heartbeats).allMatch(hb -> hb.freeSlots() >= 0 && hb.freeSlots() <= 2);
+    }
+
+    @Test
+    void anEdgeWhoseStepsRunLongLeasesNoMoreThanItsFreeSlots() throws Exception {
+        var running = new java.util.concurrent.atomic.AtomicInteger();
+        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
+        List<Lease> first = probes(2, 400);
+        server.offers.addAll(first);
+        prefetching(2, 2, counting(running, mostRunning));
+        await(() -> server.results.keySet().containsAll(first.stream().map(Lease::stepId).toList()));
+        List<Lease> more = probes(3, 300);
+        server.offers.addAll(more);
+        await(() -> server.results.keySet().containsAll(more.stream().map(Lease::stepId).toList()));
+
+        assertThat(server.asked).as("steps of 300-400 ms: no prefetch").allMatch(n -> n <= 2);
+        assertThat(server.refillAsked).allMatch(n -> n <= 2);
+        assertThat(mostRunning.get()).isLessThanOrEqualTo(2);
+    }
+
     @Test
     void resultsThatFinishWhileAReportIsInFlightGoTogetherInTheNext() throws Exception {
         server.resultDelayMillis = 500;

@@ -88,7 +88,7 @@ class Leases {
             throw ApiException.badRequest("'waitSeconds' must be between 0 and " + MAX_WAIT_SECONDS + ", got "
                     + request.waitSeconds());
         }
-        if (request.maxSteps() < 1 || request.maxSteps() > EdgeInputs.MAX_CAPACITY) {
+        if (request.maxSteps() < 1 || request.maxSteps() > PlacementScorer.leaseLimit(EdgeInputs.MAX_CAPACITY)) {
             throw ApiException.badRequest("'maxSteps' must be between 1 and the edge's free slots, got "
                     + request.maxSteps());
         }
@@ -133,9 +133,9 @@ class Leases {
         if (wanted == null) {
             return 0;
         }
-        if (wanted < 0 || wanted > EdgeInputs.MAX_CAPACITY) {
+        if (wanted < 0 || wanted > PlacementScorer.leaseLimit(EdgeInputs.MAX_CAPACITY)) {
             throw ApiException.badRequest("'lease' must be between 0 and the edge's free slots (at most "
-                    + EdgeInputs.MAX_CAPACITY + "), got " + wanted);
+                    + PlacementScorer.leaseLimit(EdgeInputs.MAX_CAPACITY) + "), got " + wanted);
         }
         return wanted;
     }
@@ -218,7 +218,7 @@ class Leases {
             return new Attempt(edge.state(), List.of());
         }
         int active = loaded.activeLeases();
-        int wanted = Math.min(maxSteps, edge.capacity() - active);
+        int wanted = Math.min(maxSteps, PlacementScorer.leaseLimit(edge.capacity()) - active);
         if (wanted <= 0) {
             return new Attempt(edge.state(), List.of());
         }
@@ -257,7 +257,9 @@ class Leases {
             if (mine == null) {
                 continue;
             }
-            boolean best = ranked.getFirst().edgeId().equals(edgeId) || ranked.getFirst().score() <= mine.score();
+            PlacementScorer.Score first = ranked.getFirst();
+            boolean best = first.edgeId().equals(edgeId)
+                    || first.score() <= mine.score() && first.freeSlot() == mine.freeSlot();
             Instant stepGraceEnds = step.readySince().plus(properties.placementGrace());
             boolean graceOver = stepGraceEnds.isBefore(now);
             if (!best && !graceOver && (graceEnds == null || stepGraceEnds.isBefore(graceEnds))) {

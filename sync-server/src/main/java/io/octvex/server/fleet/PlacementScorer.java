@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * Placement: hard constraints first (the edge serves the step's workspace, is active and live, runs its
- * handler, carries every required label, has a free slot), then a score in [0, 1], the weighted sum of
+ * handler, carries every required label, has a free slot or room under its {@link #leaseLimit} for a
+ * prefetched step), then a score in [0, 1], the weighted sum of
  * <ul>
  *   <li>capacity (0.30): free slots / capacity;</li>
  *   <li>affinity (0.25): share of the step's {@code prefer} labels the edge carries (1 when none are asked);</li>
@@ -47,7 +48,8 @@ final class PlacementScorer {
         }
     }
 
-    record Score(UUID edgeId, String edgeName, double score, Map<String, Double> breakdown) {
+    /** {@code freeSlot}: the edge could start the step now; an edge without one would prefetch it. */
+    record Score(UUID edgeId, String edgeName, double score, Map<String, Double> breakdown, boolean freeSlot) {
         Map<String, Object> toData() {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("edgeId", edgeId.toString());
@@ -69,9 +71,9 @@ final class PlacementScorer {
                 && step.require().entrySet().stream().allMatch(r -> r.getValue().equals(edge.labels().get(r.getKey())));
     }
 
-    /** Every hard constraint, including a free slot and liveness. */
+    /** Every hard constraint, including room under the lease limit and liveness. */
     boolean eligible(Candidate c, StepNeeds step, Instant now) {
-        return fits(c.edge(), step) && c.free() > 0 && live(c.edge(), now);
+        return fits(c.edge(), step) && c.activeLeases() < leaseLimit(c.edge().capacity()) && live(c.edge(), now);
     }
 
     Score score(Candidate c, StepNeeds step, Instant now) {
@@ -91,10 +93,23 @@ final class PlacementScorer {
         breakdown.put("fitness", fitness);
         double score = round(W_CAPACITY * capacity + W_AFFINITY * affinity + W_LATENCY * latency
                 + W_HEALTH * health + W_FITNESS * fitness);
-        return new Score(e.id(), e.name(), score, breakdown);
+        return new Score(e.id(), e.name(), score, breakdown, c.free() > 0);
     }
 
-    /** The eligible candidates' scores, best first (ties: the longer-enrolled edge first, then by id). */
+    /**
+     * The leases an edge of {@code capacity} slots may hold: one per slot, and as many again for steps it
+     * prefetches, which wait on the edge for a slot (ADR 0038). The edge decides how many it asks for.
+     */
+    static int leaseLimit(int capacity) {
+        return 2 * capacity;
+    }
+
+    /**
+     * The eligible candidates' scores, best first: every edge with a free slot before any without one (which
+     * would prefetch the step, ADR 0038), then by score (ties: the longer-enrolled edge first, then by id). So a
+     * step waits on a busy edge only when no edge could start it now, or when the edges that could have left
+     * it for longer than the grace period.
+     */
     List<Score> rank(List<Candidate> candidates, StepNeeds step, Instant now) {
         List<Score> scores = new ArrayList<>();
         Map<UUID, FleetStore.EdgeRow> byId = new LinkedHashMap<>();
@@ -104,7 +119,8 @@ final class PlacementScorer {
                 byId.put(c.edge().id(), c.edge());
             }
         }
-        scores.sort(Comparator.comparingDouble(Score::score).reversed()
+        scores.sort(Comparator.<Score, Boolean>comparing(Score::freeSlot).reversed()
+                .thenComparing(Comparator.comparingDouble(Score::score).reversed())
                 .thenComparing(s -> byId.get(s.edgeId()).enrolledAt())
                 .thenComparing(Score::edgeId));
         return scores;

@@ -204,6 +204,26 @@ class LeaseTest {
     }
 
     @Test
+    void anEdgeHoldsLeasesForItsSlotsAndAsManyPrefetchedStepsButNoMore() {
+        FleetFixtures.Edge edge = fleet.edge(ws, "prefetcher", Map.of(), List.of("http"), 2);
+        for (int i = 0; i < 6; i++) {
+            fleet.submit(ws, step("p" + i));
+        }
+        List<Lease> held = fleet.lease(edge, 10, 0).leases();
+        assertThat(held).as("2 slots and 2 prefetched").hasSize(4);
+        assertThat(fleet.lease(edge, 10, 0).leases()).as("at the limit").isEmpty();
+
+        // a result frees one: its refill takes one step, not the two it asks for
+        Lease done = held.getFirst();
+        ResultBatchAck ack = Json.read(fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
+                done.stepId(), new StepResult(done.epoch(), StepStatus.COMPLETED, null, null))), 2)).body(),
+                ResultBatchAck.class);
+        assertThat(ack.leases()).hasSize(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM steps WHERE edge_id = ? AND status = 'running'").param(edge.id())
+                .query(Integer.class).single()).isEqualTo(4);
+    }
+
+    @Test
     void aWaitingLeaseRequestWakesSoonAfterASubmit() throws Exception {
         FleetFixtures.Edge edge = fleet.edge(ws);
         CompletableFuture<LeaseBatch> waiting = CompletableFuture.supplyAsync(() -> fleet.lease(edge, 1, 20));
@@ -365,15 +385,16 @@ class LeaseTest {
         assertThat(stored(done.stepId()).status()).isEqualTo("running");
         assertThat(eventCount()).isEqualTo(eventsBefore);
 
-        // one result frees one slot of two: asking for 3 gets 1, leased to this edge and running
+        // one result frees one slot of two: asking for 4 gets 3 (the lease limit is twice the capacity: the
+        // slots and as many prefetched steps), leased to this edge and running
         TestApi.Response answered = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
-                done.stepId(), new StepResult(done.epoch(), StepStatus.COMPLETED, null, null))), 3));
+                done.stepId(), new StepResult(done.epoch(), StepStatus.COMPLETED, null, null))), 4));
         assertThat(answered.status()).as(answered.body()).isEqualTo(200);
         ResultBatchAck ack = Json.read(answered.body(), ResultBatchAck.class);
         assertThat(ack.outcomes()).extracting(ResultOutcome::outcome).containsExactly(ResultOutcome.RECORDED);
         assertThat(ack.drain()).isFalse();
-        assertThat(ack.leases()).hasSize(1);
-        Lease refilled = ack.leases().getFirst();
+        assertThat(ack.leases()).extracting(Lease::stepKey).containsExactlyInAnyOrder("next0", "next1", "next2");
+        Lease refilled = ack.leases().stream().filter(l -> l.stepKey().equals("next0")).findFirst().orElseThrow();
         assertThat(refilled.stepKey()).isEqualTo("next0");
         assertThat(stored(refilled.stepId())).extracting(Stored::status, Stored::edgeId, Stored::leased)
                 .containsExactly("running", edge.id(), true);
@@ -389,6 +410,7 @@ class LeaseTest {
                 second.stepId(), new StepResult(second.epoch(), StepStatus.COMPLETED, null, null)))));
         assertThat(plain.status()).isEqualTo(200);
         assertThat(Json.tree(plain.body()).propertyNames()).containsExactly("outcomes");
+        fleet.submit(ws, FleetFixtures.step("last")); // waiting, with room for it on the edge
         assertThat(fleet.admin("POST", "/api/v1/workspaces/" + ws + "/edges/" + edge.id() + "/drain").status())
                 .isEqualTo(200);
         ResultBatchAck draining = Json.read(fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
@@ -398,7 +420,7 @@ class LeaseTest {
         assertThat(draining.drain()).isTrue();
         assertThat(draining.leases()).isEmpty();
         assertThat(jdbc.sql("SELECT count(*) FROM steps WHERE workspace_id = ? AND status = 'queued'").param(ws)
-                .query(Long.class).single()).isEqualTo(2);
+                .query(Long.class).single()).isEqualTo(1);
     }
 
     /** The transaction that wrote a step's last event of a type. */

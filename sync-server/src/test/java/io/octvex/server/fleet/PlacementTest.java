@@ -146,7 +146,34 @@ class PlacementTest {
                 .containsEntry("latency", 0.25).containsEntry("health", 0.25).containsEntry("fitness", 0.5);
         // 0.3×0.75 + 0.25×0.5 + 0.15×0.25 + 0.2×0.25 + 0.1×0.5 = 0.4875
         assertThat(score.score()).isCloseTo(0.4875, org.assertj.core.data.Offset.offset(0.0006));
-        assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 4), step, now)).isFalse(); // no free slot
+        assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 4), step, now)).isTrue(); // to prefetch
+        assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 8), step, now)).isFalse(); // at the lease limit
         assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 0), step, now.plusSeconds(11))).isFalse(); // not live
+    }
+
+    @Test
+    void anEdgeWithAFreeSlotOutranksABusyOneAndABusyOneIsRankedUpToItsLeaseLimit() {
+        PlacementScorer scorer = new PlacementScorer(Duration.ofSeconds(30));
+        java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        FleetStore.EdgeRow busy = row("busy", Map.of("a", "1"), now);
+        FleetStore.EdgeRow other = row("other", Map.of(), now);
+        var step = new PlacementScorer.StepNeeds(ws, "http", Map.of(), Map.of("a", "1"));
+        // the busy edge scores better on affinity, but the other has a free slot: the other first
+        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 4), new PlacementScorer.Candidate(other, 3)),
+                step, now)).extracting(PlacementScorer.Score::edgeName, PlacementScorer.Score::freeSlot)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("other", true),
+                        org.assertj.core.groups.Tuple.tuple("busy", false));
+        // no free slot anywhere: both, under their lease limit of twice the capacity, best first
+        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 5), new PlacementScorer.Candidate(other, 4)),
+                step, now)).extracting(PlacementScorer.Score::edgeName).containsExactly("busy", "other");
+        // at the limit: not ranked
+        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 8), new PlacementScorer.Candidate(other, 4)),
+                step, now)).extracting(PlacementScorer.Score::edgeName).containsExactly("other");
+        assertThat(PlacementScorer.leaseLimit(4)).isEqualTo(8);
+    }
+
+    private FleetStore.EdgeRow row(String name, Map<String, String> labels, java.time.Instant now) {
+        return new FleetStore.EdgeRow(UUID.randomUUID(), name, io.octvex.protocol.EdgeState.ACTIVE, labels,
+                List.of("http"), 4, null, now, now, null, 10L, 0, List.of(ws), 0);
     }
 }
