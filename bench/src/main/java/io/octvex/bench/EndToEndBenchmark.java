@@ -34,9 +34,14 @@ public final class EndToEndBenchmark {
         try (BenchDatabase db = BenchDatabase.start(work.resolve("pgdata"), options.statements())) {
             say("PostgreSQL on port " + db.port());
             try (HikariDataSource baseline = db.pool("baseline", Math.max(options.rawWorkers(), options.peerThreads()) + 4)) {
-                report.raw(say(new SkipLockedBaseline(baseline, options.rawWorkers(), options.rawBatch())
-                        .drain(options.runs())));
-                report.peer(say(new DbSchedulerBaseline(baseline, options.peerThreads()).drain(options.runs())));
+                var raw = new SkipLockedBaseline(baseline, options.rawWorkers(), options.rawBatch());
+                var peer = new DbSchedulerBaseline(baseline, options.peerThreads());
+                if (options.warmup() > 0) { // the same warm-up for every system: the ratio compares warm JITs
+                    report.rawWarmup(say(raw.drain(options.warmup())));
+                    report.peerWarmup(say(peer.drain(options.warmup())));
+                }
+                report.raw(say(raw.drain(options.runs())));
+                report.peer(say(peer.drain(options.runs())));
             }
             List<String> jvm = new ArrayList<>();
             if (options.jfr()) {
@@ -52,8 +57,12 @@ public final class EndToEndBenchmark {
                 Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex,
                         options.fillBatch()),
                         options.edgeJar(), options.capacity(), options.submitters(), octvex);
-                say("warm-up: 200 runs");
-                phases.drain(200, options.edges());
+                int warmup = Math.max(200, options.warmup()); // 200 at least: the stack works before it is measured
+                say("warm-up: " + warmup + " runs");
+                Phases.Drain warm = phases.drain(warmup, options.edges());
+                if (options.warmup() > 0) {
+                    report.oursWarmup(warm);
+                }
                 phases.sampleWaits(options.waits());
                 phases.measureCpu(new CpuMeter(stack, octvex));
                 phases.warmEdges(options.edgeWarmup());

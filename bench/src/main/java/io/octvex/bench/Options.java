@@ -9,13 +9,15 @@ import java.util.List;
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
                List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch,
                int peerThreads, boolean jfr, boolean waits, boolean writeDoc, Path serverJar, Path edgeJar, Path results,
-               int fillBatch, int edgeWarmup, boolean statements) {
+               int fillBatch, int edgeWarmup, boolean statements, int warmup) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
                                       [--edge-curve 1,2,4] [--depths 1000,10000] [--approvals N]
                                       [--jfr] [--waits] [--statements] [--doc]
               --runs N           backlog drained by each system for the throughput ratio (default 2000)
+              --warmup N         backlog each system drains first, unmeasured, so that the ratio compares
+                                 warm JITs (default: --runs; 0: none, as before 2026-11-24 23:50)
               --edges N          edge processes for the headline figures (default 2)
               --capacity N       slots per edge (default 8)
               --flow-seconds S   duration of the open-loop latency phase (default 20)
@@ -47,6 +49,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
         int peerThreads = 16, approvals = 100, depthSample = 5000, fillBatch = 0, edgeWarmup = 500;
+        Integer warmup = null;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
@@ -56,6 +59,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
             String a = args[i];
             switch (a) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--edges" -> edges = Integer.parseInt(args[++i]);
                 case "--capacity" -> capacity = Integer.parseInt(args[++i]);
                 case "--flow-seconds" -> flowSeconds = Integer.parseInt(args[++i]);
@@ -81,7 +85,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, depthSample, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
-                Path.of("bench/results"), fillBatch, edgeWarmup, statements);
+                Path.of("bench/results"), fillBatch, edgeWarmup, statements, warmup != null ? warmup : runs);
     }
 
     private static List<Integer> list(String csv) {

@@ -21,6 +21,9 @@ final class Report {
     private Throughput raw;
     private Throughput peer;
     private Phases.Drain ours;
+    private Throughput rawWarmup;
+    private Throughput peerWarmup;
+    private Phases.Drain oursWarmup;
     private Phases.Flow flow;
     private final List<Phases.Drain> edgeCurve = new ArrayList<>();
     private final List<Phases.Depth> depths = new ArrayList<>();
@@ -32,6 +35,12 @@ final class Report {
     }
 
     void raw(Throughput t) { raw = t; }
+
+    void rawWarmup(Throughput t) { rawWarmup = t; }
+
+    void peerWarmup(Throughput t) { peerWarmup = t; }
+
+    void oursWarmup(Phases.Drain d) { oursWarmup = d; }
 
     void peer(Throughput t) { peer = t; }
 
@@ -50,7 +59,9 @@ final class Report {
         md.append("Run ").append(started).append(" – ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
                 .append(", `").append(command).append("`. ").append(machine()).append(" Load average (1/5/15 min) ")
                 .append(loadBefore).append(" before, ").append(load()).append(" after.\n\n");
-        md.append("| System (backlog of ").append(options.runs()).append(", same PostgreSQL) | done | span | per second | Octvex as a share |\n");
+        md.append("| System (backlog of ").append(options.runs())
+                .append(options.warmup() > 0 ? ", after a warm-up drain of " + options.warmup() : "")
+                .append(", same PostgreSQL) | done | span | per second | Octvex as a share |\n");
         md.append("|---|---|---|---|---|\n");
         double us = ours.execution().perSecond();
         md.append(row("**Octvex governed runs** (" + ours.edges() + " edges × " + options.capacity() + " slots)",
@@ -59,6 +70,12 @@ final class Report {
                 + ")", raw, pct(us / raw.perSecond())));
         md.append(row("db-scheduler 16.7.1, lock-and-fetch (" + options.peerThreads() + " threads)", peer,
                 pct(us / peer.perSecond())));
+        if (oursWarmup != null && rawWarmup != null && peerWarmup != null) {
+            md.append(String.format("%nThe warm-up drains (%d each, cold JITs, not in the table): Octvex %.0f, raw loop "
+                    + "%.0f, db-scheduler %.0f per second (Octvex %.0f %% of db-scheduler).%n", options.warmup(),
+                    oursWarmup.execution().perSecond(), rawWarmup.perSecond(), peerWarmup.perSecond(),
+                    100 * oursWarmup.execution().perSecond() / peerWarmup.perSecond()));
+        }
         md.append(String.format("%nEach governed run wrote %.1f audit events on average; %d policy decisions were "
                 + "recorded for %d runs. Filling the backlog through the API: %.0f runs/s (%d clients).%n%n",
                 ours.eventsPerRun(), ours.decisions(), options.runs(), ours.submission().perSecond(),
