@@ -110,12 +110,17 @@ final class OctvexStack implements AutoCloseable {
     }
 
     /**
-     * The JVM options the edges run with: the launcher's for a standalone edge ({@code ./octvex bench e2e}
-     * passes them as {@code OCTVEX_EDGE_JAVA_OPTS}; ADR 0037), none when the benchmark is started otherwise.
+     * The JVM options the edges run with: a 256 MiB heap, and the launcher's options for a standalone edge
+     * ({@code ./octvex bench e2e} passes them as {@code OCTVEX_EDGE_JAVA_OPTS}; ADR 0037), none besides the
+     * heap when the benchmark is started otherwise.
      */
     static List<String> edgeJavaOptions() {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
         String options = System.getenv().getOrDefault("OCTVEX_EDGE_JAVA_OPTS", "").strip();
-        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+        if (!options.isEmpty()) {
+            jvm.addAll(List.of(options.split("\\s+")));
+        }
+        return jvm;
     }
 
     /** Each edge started from now on records itself with JDK Flight Recorder into {@code dir}/NAME.jfr. */
@@ -131,7 +136,7 @@ final class OctvexStack implements AutoCloseable {
             String name = "bench-edge-" + (++edgeCount);
             Path home = root.resolve(name);
             Files.createDirectories(home);
-            List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+            List<String> command = new ArrayList<>(List.of(java()));
             command.addAll(edgeJavaOptions());
             if (edgeRecordings != null) {
                 command.add("-XX:StartFlightRecording=filename=" + edgeRecordings.resolve(name + ".jfr")

@@ -135,11 +135,10 @@ final class Report {
     private static String machine() {
         long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize() >> 30;
-        List<String> edge = OctvexStack.edgeJavaOptions();
-        return String.format("Machine: %d cores, %d GiB, %s %s, Java %s. Edge JVMs: `-Xmx256m%s`.",
+        return String.format("Machine: %d cores, %d GiB, %s %s, Java %s. Edge JVMs: `%s`.",
                 Runtime.getRuntime().availableProcessors(), memory, System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.runtime.version"),
-                edge.isEmpty() ? "" : " " + String.join(" ", edge));
+                String.join(" ", OctvexStack.edgeJavaOptions()));
     }
 
     private static String load() {

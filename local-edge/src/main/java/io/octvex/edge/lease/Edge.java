@@ -44,7 +44,8 @@ import tools.jackson.databind.node.NullNode;
  * A running edge: asks the server for work while it has free slots (long-poll), runs each leased step with
  * its {@link Handler} on a virtual thread, heartbeats its leases, and reports results fenced by the lease
  * epoch (batched by {@link ResultReporter}). While its recent steps ran short it may also hold up to
- * {@link Builder#prefetch} leases of steps waiting for a slot ({@link Prefetch}, ADR 0038). This is the facade the {@code octvex-edge} process and the Desk's bundled edge both use.
+ * {@link Builder#prefetch} leases of steps waiting for a slot ({@link Prefetch}, ADR 0038). This is the facade
+ * the {@code octvex-edge} process and the Desk's bundled edge both use.
  *
  * <pre>{@code
  * Edge edge = Edge.builder(identity).handler(new HttpHandler()).capacity(4).build();

@@ -150,24 +150,23 @@ class EdgeLeaseLoopTest {
         return edge;
     }
 
-    private static List<Lease> probes(int count, int sleepMillis) {
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> FakeEdgeServer.lease("probe",
+    /** Offers {@code count} probe steps sleeping {@code sleepMillis}; returns once the edge reported them all. */
+    private void runProbes(int count, int sleepMillis) throws InterruptedException {
+        List<Lease> probes = java.util.stream.IntStream.range(0, count).mapToObj(i -> FakeEdgeServer.lease("probe",
                 Json.tree("{\"sleepMillis\":" + sleepMillis + "}"))).toList();
+        server.offers.addAll(probes);
+        await(() -> server.results.keySet().containsAll(probes.stream().map(Lease::stepId).toList()));
     }
 
     @Test
     void onceItsStepsRunShortAnEdgeLeasesStepsBeyondItsSlotsHeartbeatsThemAndRunsThemAsSlotsFree() throws Exception {
         var running = new java.util.concurrent.atomic.AtomicInteger();
         var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        List<Lease> quick = probes(2, 0);
-        server.offers.addAll(quick);
         prefetching(2, 2, counting(running, mostRunning));
-        await(() -> server.results.keySet().containsAll(quick.stream().map(Lease::stepId).toList()));
+        runProbes(2, 0);
         assertThat(server.asked.getFirst()).as("before any step ran: only the free slots").isEqualTo(2);
 
-        List<Lease> slow = probes(4, 1_500);
-        server.offers.addAll(slow);
-        await(() -> server.results.keySet().containsAll(slow.stream().map(Lease::stepId).toList()));
+        runProbes(4, 1_500);
 
         // 1.5 s steps and a heartbeat every second: one beat falls while two run and two wait
         assertThat(server.heartbeats).as("after short steps: leases beyond the slots, kept alive while waiting")
@@ -180,13 +179,9 @@ class EdgeLeaseLoopTest {
     void anEdgeWhoseStepsRunLongLeasesNoMoreThanItsFreeSlots() throws Exception {
         var running = new java.util.concurrent.atomic.AtomicInteger();
         var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        List<Lease> first = probes(2, 400);
-        server.offers.addAll(first);
         prefetching(2, 2, counting(running, mostRunning));
-        await(() -> server.results.keySet().containsAll(first.stream().map(Lease::stepId).toList()));
-        List<Lease> more = probes(3, 300);
-        server.offers.addAll(more);
-        await(() -> server.results.keySet().containsAll(more.stream().map(Lease::stepId).toList()));
+        runProbes(2, 400);
+        runProbes(3, 300);
 
         assertThat(server.asked).as("steps of 300-400 ms: no prefetch").allMatch(n -> n <= 2);
         assertThat(server.refillAsked).allMatch(n -> n <= 2);
