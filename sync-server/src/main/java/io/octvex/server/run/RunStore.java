@@ -298,8 +298,10 @@ class RunStore {
     }
 
     /**
-     * Moves runs, each if it is still at the status and version it was read at, in one statement; answers how
-     * many moved.
+     * Moves runs, each if it is still at the version it was read at, in one statement; answers how many moved.
+     * The version alone guards: this is the only statement that changes a run, and every move bumps it. (Naming
+     * the status too let the planner pick the (workspace_id, status) index and walk the runs of that status for
+     * each run moved: 5–8 ms for 50 runs under auto_explain, against 0.2 ms by the primary key.)
      */
     int transitionRuns(List<RunMove> moves) {
         if (moves.isEmpty()) {
@@ -311,7 +313,7 @@ class RunStore {
                             CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
                             CAST(CAST(:ats AS text[]) AS timestamptz[]))
                      AS u(ws, id, from_status, version, to_status, new_version, at)
-                WHERE r.workspace_id = u.ws AND r.id = u.id AND r.version = u.version AND r.status = u.from_status""")
+                WHERE r.workspace_id = u.ws AND r.id = u.id AND r.version = u.version""")
                 .param("ws", moves.stream().map(RunMove::workspaceId).toArray(UUID[]::new))
                 .param("ids", moves.stream().map(RunMove::runId).toArray(UUID[]::new))
                 .param("froms", moves.stream().map(m -> m.from().wire()).toArray(String[]::new))
