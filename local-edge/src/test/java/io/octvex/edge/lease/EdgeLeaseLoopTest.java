@@ -128,9 +128,10 @@ class EdgeLeaseLoopTest {
     }
 
     /** A handler sleeping {@code sleepMillis}, counting how many of its steps run at once. */
-    private Handler counting(java.util.concurrent.atomic.AtomicInteger running,
-                             java.util.concurrent.atomic.AtomicInteger mostRunning) {
+    private static Handler counting(java.util.concurrent.atomic.AtomicInteger running,
+                                    java.util.concurrent.atomic.AtomicInteger mostRunning, Runnable onStart) {
         return handler("probe", context -> {
+            onStart.run();
             mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(context.input().path("sleepMillis").asInt());
@@ -162,7 +163,7 @@ class EdgeLeaseLoopTest {
     void onceItsStepsRunShortAnEdgeLeasesStepsBeyondItsSlotsHeartbeatsThemAndRunsThemAsSlotsFree() throws Exception {
         var running = new java.util.concurrent.atomic.AtomicInteger();
         var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        prefetching(2, 2, counting(running, mostRunning));
+        prefetching(2, 2, counting(running, mostRunning, () -> { }));
         runProbes(2, 0);
         assertThat(server.asked.getFirst()).as("before any step ran: only the free slots").isEqualTo(2);
 
@@ -179,7 +180,7 @@ class EdgeLeaseLoopTest {
     void anEdgeWhoseStepsRunLongLeasesNoMoreThanItsFreeSlots() throws Exception {
         var running = new java.util.concurrent.atomic.AtomicInteger();
         var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        prefetching(2, 2, counting(running, mostRunning));
+        prefetching(2, 2, counting(running, mostRunning, () -> { }));
         runProbes(2, 400);
         runProbes(3, 300);
 
@@ -208,16 +209,7 @@ class EdgeLeaseLoopTest {
         List<Integer> requestsSeenAtStart = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        Handler probe = handler("probe", context -> {
-            requestsSeenAtStart.add(server.asked.size());
-            mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(context.input().path("sleepMillis").asInt());
-            } finally {
-                running.decrementAndGet();
-            }
-            return null;
-        });
+        Handler probe = counting(running, mostRunning, () -> requestsSeenAtStart.add(server.asked.size()));
         List<Lease> first = List.of(FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":300}")),
                 FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":300}")));
         List<Lease> refilled = List.of(FakeEdgeServer.lease("probe", Json.tree("{\"sleepMillis\":0}")),
