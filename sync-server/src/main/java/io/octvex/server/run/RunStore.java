@@ -244,8 +244,7 @@ class RunStore {
                     long newVersion, int attempt, JsonNode result, String error, Instant at, Runs.StepLease lease) {}
 
     /** A run's status change as {@link #transitionRuns} applies it. */
-    record RunMove(UUID workspaceId, UUID runId, RunStatus from, long expectedVersion, RunStatus to,
-                   long newVersion, Instant at) {}
+    record RunMove(UUID workspaceId, UUID runId, long expectedVersion, RunStatus to, long newVersion, Instant at) {}
 
     /**
      * Moves steps, each if it is still at the status and version it was read at, in one statement, setting
@@ -309,14 +308,13 @@ class RunStore {
         }
         return jdbc.sql("""
                 UPDATE runs r SET status = u.to_status, version = u.new_version, updated_at = u.at
-                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:froms AS text[]),
-                            CAST(:versions AS bigint[]), CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
+                FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:versions AS bigint[]),
+                            CAST(:tos AS text[]), CAST(:newVersions AS bigint[]),
                             CAST(CAST(:ats AS text[]) AS timestamptz[]))
-                     AS u(ws, id, from_status, version, to_status, new_version, at)
+                     AS u(ws, id, version, to_status, new_version, at)
                 WHERE r.workspace_id = u.ws AND r.id = u.id AND r.version = u.version""")
                 .param("ws", moves.stream().map(RunMove::workspaceId).toArray(UUID[]::new))
                 .param("ids", moves.stream().map(RunMove::runId).toArray(UUID[]::new))
-                .param("froms", moves.stream().map(m -> m.from().wire()).toArray(String[]::new))
                 .param("versions", moves.stream().map(RunMove::expectedVersion).toArray(Long[]::new))
                 .param("tos", moves.stream().map(m -> m.to().wire()).toArray(String[]::new))
                 .param("newVersions", moves.stream().map(RunMove::newVersion).toArray(Long[]::new))

@@ -485,7 +485,7 @@ public class Runs {
 
         void run(RunStore.RunMove move) {
             runs.merge(move.runId(), move, (first, last) -> new RunStore.RunMove(first.workspaceId(), first.runId(),
-                    first.from(), first.expectedVersion(), last.to(), last.newVersion(), last.at()));
+                    first.expectedVersion(), last.to(), last.newVersion(), last.at()));
         }
 
         void flush() {
@@ -523,7 +523,7 @@ public class Runs {
         void moveRun(RunStatus to, String reason) {
             RunStatus from = run.status();
             RunTransitions.check(from, to);
-            writes.run(new RunStore.RunMove(workspaceId, run.id(), from, run.version(), to, run.version() + 1, now));
+            writes.run(new RunStore.RunMove(workspaceId, run.id(), run.version(), to, run.version() + 1, now));
             run = new RunRow(run.id(), run.workspaceId(), run.parentId(), run.rootId(), run.depth(), to, run.title(),
                     run.spec(), run.createdBy(), run.createdAt(), now, run.version() + 1);
             Map<String, Object> data = new LinkedHashMap<>();
