@@ -16,10 +16,8 @@ final class Prefetch {
     private final int extra;
     private double averageMillis = -1; // no step seen yet: no prefetch until one shows how long steps take
 
+    /** {@code extra} is 0 or more ({@link Edge.Builder#prefetch} checks it). */
     Prefetch(int extra) {
-        if (extra < 0) {
-            throw new IllegalArgumentException("prefetch must be 0 or more");
-        }
         this.extra = extra;
     }
 

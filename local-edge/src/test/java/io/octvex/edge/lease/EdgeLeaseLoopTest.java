@@ -62,10 +62,14 @@ class EdgeLeaseLoopTest {
     }
 
     private Edge edge(java.net.URI url, int capacity, Duration gather, Handler... extra) {
+        return edge(url, capacity, gather, 0, extra);
+    }
+
+    private Edge edge(java.net.URI url, int capacity, Duration gather, int prefetch, Handler... extra) {
         var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", url, List.of(), "t",
                 capacity, "pub", "priv", Instant.now());
         var builder = Edge.builder(identity).handler(new NoopHandler()).workRoot(work)
-                .drainTimeout(Duration.ofSeconds(5)).sleeper(recording).gather(gather);
+                .drainTimeout(Duration.ofSeconds(5)).sleeper(recording).gather(gather).prefetch(prefetch);
         for (Handler h : extra) {
             builder.handler(h);
         }
@@ -143,12 +147,7 @@ class EdgeLeaseLoopTest {
     }
 
     private Edge prefetching(int capacity, int prefetch, Handler handler) {
-        var identity = new EdgeIdentity(UUID.randomUUID(), "ovx_edge_test-token", server.url(), List.of(), "t",
-                capacity, "pub", "priv", Instant.now());
-        edge = Edge.builder(identity).handler(handler).workRoot(work).drainTimeout(Duration.ofSeconds(5))
-                .sleeper(recording).prefetch(prefetch).build();
-        edge.start();
-        return edge;
+        return edge(server.url(), capacity, Edge.GATHER, prefetch, handler);
     }
 
     /** Offers {@code count} probe steps sleeping {@code sleepMillis}; returns once the edge reported them all. */
