@@ -379,11 +379,12 @@ public final class Edge implements AutoCloseable {
                 slotPassedOn = reporter.report(step, result);
             }
         } finally {
+            // its folder goes before the step leaves the edge's books: once running() no longer lists it, it is gone
+            step.madeWorkDir().ifPresent(Edge::deleteRecursively);
             active.remove(step.lease().stepId(), step);
             if (!slotPassedOn) {
                 slots.release();
             }
-            step.madeWorkDir().ifPresent(Edge::deleteRecursively);
             synchronized (idle) {
                 stepsEnded++;
                 idle.notifyAll();
