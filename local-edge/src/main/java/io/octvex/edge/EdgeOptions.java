@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param enrollToken  {@code --enroll}, or null to reuse the stored identity
  * @param labels       {@code --label k=v}, added to (and overriding) the default os, arch and host labels
  * @param capacity     {@code --capacity}, or null for the enrolled capacity (default 4 at enrolment)
- * @param prefetch     {@code --prefetch}, or null for as many as the capacity (ADR 0038)
+ * @param prefetch     {@code --prefetch}, or null for as many as the server allows: 7 per slot (ADR 0038, 0039)
  * @param home         {@code --home}, or null for {@code $OCTVEX_HOME} (default {@code ~/.octvex})
  */
 record EdgeOptions(URI server, String enrollToken, String name, Map<String, String> labels, Integer capacity,
@@ -38,8 +38,9 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
               --label KEY=VALUE    a label at enrolment, repeatable (defaults: os, arch, host=<host name>)
               --enroll-only        enrol, store the identity and exit (for installers)
               --capacity N         steps run at once (default: as enrolled; 4 at enrolment)
-              --prefetch N         steps leased ahead, waiting for a slot, while recent steps ran shorter than
-                                   250 ms (default: the capacity; 0: never)
+              --prefetch N         at most N steps leased ahead, waiting for a slot, while recent steps ran
+                                   shorter than 250 ms; only as many as the slots finish in 250 ms (default:
+                                   7 per slot, the most the server allows; 0: never)
               --home DIR           the Octvex home holding edge/identity.json (default $OCTVEX_HOME or ~/.octvex)
               --drain-timeout S    on SIGTERM or a server drain, how long in-flight steps may finish (default 60)
               --wait               keep waiting for an unreachable server instead of exiting
@@ -99,7 +100,7 @@ record EdgeOptions(URI server, String enrollToken, String name, Map<String, Stri
                     labels.put(key, kv.substring(eq + 1).strip());
                 }
                 case "--capacity" -> capacity = number(value(args, i++, flag, "a number"), flag, 1, 256);
-                case "--prefetch" -> prefetch = number(value(args, i++, flag, "a number"), flag, 0, 256);
+                case "--prefetch" -> prefetch = number(value(args, i++, flag, "a number"), flag, 0, 2048);
                 case "--drain-timeout" -> drain = Duration.ofSeconds(
                         number(value(args, i++, flag, "seconds"), flag, 0, 86_400));
                 case "--home" -> home = Path.of(value(args, i++, flag, "a folder"));

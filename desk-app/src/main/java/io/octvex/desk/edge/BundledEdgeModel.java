@@ -7,6 +7,7 @@ import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.lease.Edge;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
+import io.octvex.protocol.LeaseRequest;
 import io.octvex.protocol.OctvexApiException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -208,7 +209,7 @@ final class BundledEdgeModel {
             id = fitting(by, id, list);
         }
         Edge built = Edge.builder(id).handlers(list).capacity(EdgeEnroller.CAPACITY)
-                .prefetch(EdgeEnroller.CAPACITY).workRoot(workRoot)
+                .prefetch((LeaseRequest.LEASES_PER_SLOT - 1) * EdgeEnroller.CAPACITY).workRoot(workRoot)
                 .drainTimeout(DRAIN_TIMEOUT).clock(clock).build();
         synchronized (this) {
             if (!on || edge != null) {

@@ -131,7 +131,7 @@ public final class Edge implements AutoCloseable {
         this.maxHeartbeatInterval = b.maxHeartbeatInterval;
         this.sleeper = b.sleeper;
         this.gather = b.gather;
-        this.prefetch = new Prefetch(b.prefetch);
+        this.prefetch = new Prefetch(capacity, b.prefetch);
         this.slots = new Semaphore(capacity + prefetch.extra());
         this.runners = new Semaphore(capacity, true);
         this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised, new Refill());
@@ -233,10 +233,10 @@ public final class Edge implements AutoCloseable {
                 if (phase.get() != Phase.RUNNING) {
                     break;
                 }
-                int allowed = prefetch.open() ? free : Math.min(free, Math.max(0, capacity - active.size()));
+                int allowed = Math.min(free, Math.max(0, capacity + prefetch.allowed() - active.size()));
                 slots.release(free - allowed);
                 free = allowed;
-                if (free == 0) { // every slot busy and no prefetch now: ask again when a step ends
+                if (free == 0) { // every slot busy and no (more) prefetch now: ask again when a step ends
                     awaitStepEnd(ended);
                     continue;
                 }
@@ -417,8 +417,9 @@ public final class Edge implements AutoCloseable {
             if (phase.get() != Phase.RUNNING) {
                 return 0;
             }
-            // without prefetch, only as many as keep the leases held within the slots (the reported still count)
-            return prefetch.open() ? reported : Math.clamp(capacity - (active.size() - reported), 0, reported);
+            // only as many as keep the leases held within the slots and the prefetch allowed now (the reported
+            // still count)
+            return Math.clamp(capacity + prefetch.allowed() - (active.size() - reported), 0, reported);
         }
 
         @Override
@@ -720,7 +721,9 @@ public final class Edge implements AutoCloseable {
 
         /**
          * Steps this edge may lease beyond its free slots, to wait for one (default 0). Used only while its
-         * recent steps ran shorter than {@link Prefetch#SHORT}: one claim then carries more steps (ADR 0038).
+         * recent steps ran shorter than {@link Prefetch#SHORT}, and only as many as its slots get through in
+         * that time: one claim then carries more steps (ADR 0038, 0039). The server allows up to
+         * {@code (LeaseRequest.LEASES_PER_SLOT - 1) * capacity}.
          */
         public Builder prefetch(int steps) {
             if (steps < 0) {

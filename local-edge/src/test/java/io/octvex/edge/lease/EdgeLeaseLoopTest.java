@@ -189,6 +189,20 @@ class EdgeLeaseLoopTest {
     }
 
     @Test
+    void anEdgeLeasesOnlyAsManyStepsAheadAsItsSlotsFinishIn250Milliseconds() throws Exception {
+        var running = new java.util.concurrent.atomic.AtomicInteger();
+        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
+        prefetching(2, 14, counting(running, mostRunning, () -> { }));
+        runProbes(2, 120);
+        runProbes(12, 120);
+
+        // 2 slots x 250 ms / ~120 ms: 4 ahead, not the 14 it may hold at most
+        assertThat(server.asked).as("beyond the slots, but within what 250 ms of steps covers")
+                .anyMatch(n -> n > 2).allMatch(n -> n <= 6);
+        assertThat(mostRunning.get()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void resultsThatFinishWhileAReportIsInFlightGoTogetherInTheNext() throws Exception {
         server.resultDelayMillis = 500;
         edge(4);

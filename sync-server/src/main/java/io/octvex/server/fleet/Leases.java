@@ -270,6 +270,10 @@ class Leases {
                         best ? "best score" : "best-scoring edge did not take it within the grace period"));
                 load.merge(edgeId, 1, Integer::sum);
                 active++;
+            } else {
+                // left for the better edge, and counted against it: once this pass has left it as many steps as
+                // it has room for, the next ones may come here (ADR 0039)
+                load.merge(first.edgeId(), 1, Integer::sum);
             }
         }
         if (chosen.isEmpty()) {

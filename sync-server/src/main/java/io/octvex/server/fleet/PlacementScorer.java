@@ -1,6 +1,7 @@
 package io.octvex.server.fleet;
 
 import io.octvex.protocol.EdgeState;
+import io.octvex.protocol.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,11 +98,11 @@ final class PlacementScorer {
     }
 
     /**
-     * The leases an edge of {@code capacity} slots may hold: one per slot, and as many again for steps it
-     * prefetches, which wait on the edge for a slot (ADR 0038). The edge decides how many it asks for.
+     * The leases an edge of {@code capacity} slots may hold: one per slot, and up to 7 more per slot for steps
+     * it prefetches, which wait on the edge for a slot (ADR 0038, 0039). The edge decides how many it asks for.
      */
     static int leaseLimit(int capacity) {
-        return 2 * capacity;
+        return LeaseRequest.LEASES_PER_SLOT * capacity;
     }
 
     /**

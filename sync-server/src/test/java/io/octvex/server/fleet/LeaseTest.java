@@ -204,13 +204,13 @@ class LeaseTest {
     }
 
     @Test
-    void anEdgeHoldsLeasesForItsSlotsAndAsManyPrefetchedStepsButNoMore() {
+    void anEdgeHoldsLeasesForItsSlotsAndUpToSevenPrefetchedStepsPerSlotButNoMore() {
         FleetFixtures.Edge edge = fleet.edge(ws, "prefetcher", Map.of(), List.of("http"), 2);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 18; i++) {
             fleet.submit(ws, step("p" + i));
         }
-        List<Lease> held = fleet.lease(edge, 10, 0).leases();
-        assertThat(held).as("2 slots and 2 prefetched").hasSize(4);
+        List<Lease> held = fleet.lease(edge, 30, 0).leases();
+        assertThat(held).as("2 slots and 14 prefetched").hasSize(16);
         assertThat(fleet.lease(edge, 10, 0).leases()).as("at the limit").isEmpty();
 
         // a result frees one: its refill takes one step, not the two it asks for
@@ -220,7 +220,25 @@ class LeaseTest {
                 ResultBatchAck.class);
         assertThat(ack.leases()).hasSize(1);
         assertThat(jdbc.sql("SELECT count(*) FROM steps WHERE edge_id = ? AND status = 'running'").param(edge.id())
-                .query(Integer.class).single()).isEqualTo(4);
+                .query(Integer.class).single()).isEqualTo(16);
+    }
+
+    @Test
+    void aBusyEdgePrefetchesOnlyTheStepsBeyondWhatEdgesWithFreeSlotsHaveRoomFor() {
+        FleetFixtures.Edge busy = fleet.edge(ws, "busy", Map.of(), List.of("http"), 2);
+        fleet.submit(ws, step("b0"));
+        fleet.submit(ws, step("b1"));
+        assertThat(fleet.lease(busy, 2, 0).leases()).hasSize(2);
+        FleetFixtures.Edge free = fleet.edge(ws, "free", Map.of(), List.of("http"), 2);
+        for (int i = 0; i < 6; i++) {
+            fleet.submit(ws, step("n" + i));
+        }
+
+        // the free edge could start the two oldest now: they are left for it (within the placement grace),
+        // and the busy edge prefetches the rest instead of waiting out the grace
+        assertThat(fleet.lease(busy, 10, 0).leases()).extracting(Lease::stepKey)
+                .containsExactlyInAnyOrder("n2", "n3", "n4", "n5");
+        assertThat(fleet.lease(free, 10, 0).leases()).extracting(Lease::stepKey).containsExactlyInAnyOrder("n0", "n1");
     }
 
     @Test
@@ -385,8 +403,7 @@ class LeaseTest {
         assertThat(stored(done.stepId()).status()).isEqualTo("running");
         assertThat(eventCount()).isEqualTo(eventsBefore);
 
-        // one result frees one slot of two: asking for 4 gets 3 (the lease limit is twice the capacity: the
-        // slots and as many prefetched steps), leased to this edge and running
+        // one result frees one slot of two: asking for 4 gets the 3 waiting, leased to this edge and running
         TestApi.Response answered = fleet.results(edge, new ResultBatch(List.of(ResultBatch.BatchedResult.of(
                 done.stepId(), new StepResult(done.epoch(), StepStatus.COMPLETED, null, null))), 4));
         assertThat(answered.status()).as(answered.body()).isEqualTo(200);
@@ -758,7 +775,7 @@ class LeaseTest {
         assertThat(eventCount()).isEqualTo(events + 1);
         // bad lease requests and heartbeats
         for (String body : List.of("{\"maxSteps\":0,\"waitSeconds\":0}", "{\"maxSteps\":1,\"waitSeconds\":31}",
-                "{\"maxSteps\":1,\"waitSeconds\":-1}", "{\"maxSteps\":999,\"waitSeconds\":0}", "[]")) {
+                "{\"maxSteps\":1,\"waitSeconds\":-1}", "{\"maxSteps\":2049,\"waitSeconds\":0}", "[]")) {
             assertThat(fleet.api().send("POST", "/api/v1/edge/leases", edge.token(), body).status()).as(body).isEqualTo(400);
         }
         for (String body : List.of("{\"leases\":[{\"epoch\":1}],\"freeSlots\":1}", "{\"leases\":[],\"freeSlots\":-1}",

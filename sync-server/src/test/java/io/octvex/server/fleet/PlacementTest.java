@@ -147,7 +147,8 @@ class PlacementTest {
         // 0.3×0.75 + 0.25×0.5 + 0.15×0.25 + 0.2×0.25 + 0.1×0.5 = 0.4875
         assertThat(score.score()).isCloseTo(0.4875, org.assertj.core.data.Offset.offset(0.0006));
         assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 4), step, now)).isTrue(); // to prefetch
-        assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 8), step, now)).isFalse(); // at the lease limit
+        assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 31), step, now)).isTrue();
+        assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 32), step, now)).isFalse(); // at the lease limit
         assertThat(scorer.eligible(new PlacementScorer.Candidate(edge, 0), step, now.plusSeconds(11))).isFalse(); // not live
     }
 
@@ -163,13 +164,13 @@ class PlacementTest {
                 step, now)).extracting(PlacementScorer.Score::edgeName, PlacementScorer.Score::freeSlot)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("other", true),
                         org.assertj.core.groups.Tuple.tuple("busy", false));
-        // no free slot anywhere: both, under their lease limit of twice the capacity, best first
-        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 5), new PlacementScorer.Candidate(other, 4)),
+        // no free slot anywhere: both, under their lease limit of 8 per slot, best first
+        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 31), new PlacementScorer.Candidate(other, 4)),
                 step, now)).extracting(PlacementScorer.Score::edgeName).containsExactly("busy", "other");
         // at the limit: not ranked
-        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 8), new PlacementScorer.Candidate(other, 4)),
+        assertThat(scorer.rank(List.of(new PlacementScorer.Candidate(busy, 32), new PlacementScorer.Candidate(other, 4)),
                 step, now)).extracting(PlacementScorer.Score::edgeName).containsExactly("other");
-        assertThat(PlacementScorer.leaseLimit(4)).isEqualTo(8);
+        assertThat(PlacementScorer.leaseLimit(4)).isEqualTo(32);
     }
 
     private FleetStore.EdgeRow row(String name, Map<String, String> labels, java.time.Instant now) {
