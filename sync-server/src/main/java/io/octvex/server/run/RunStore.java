@@ -148,7 +148,12 @@ class RunStore {
                 .param("ws", workspaceId).param("id", runId).query(RunStore::run).optional();
     }
 
-    /** A run named with its workspace, for the statements that take several runs at once. */
+    /**
+     * A run named with its workspace, for the statements that take several runs at once. Those look each key up
+     * in a {@code LATERAL} subquery that {@code OFFSET 0} keeps apart, so by index, key by key: joined with the
+     * keys, the planner read whole tables (a hash join over a sequential scan) while their statistics lagged
+     * behind a growing queue.
+     */
     record RunKey(UUID workspaceId, UUID runId) {}
 
     /**
@@ -159,14 +164,22 @@ class RunStore {
         if (keys.isEmpty()) {
             return List.of();
         }
+        // the lock is taken in the subquery, row by row in the order of the keys: so, in PostgreSQL's id order
+        List<RunKey> inIdOrder = keys.stream().sorted(java.util.Comparator.comparing(RunKey::runId, RunStore::asStored))
+                .toList();
         return jdbc.sql("""
-                SELECT r.* FROM runs r
-                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
-                  ON r.workspace_id = k.ws AND r.id = k.id
+                SELECT r.* FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                CROSS JOIN LATERAL (SELECT * FROM runs WHERE workspace_id = k.ws AND id = k.id OFFSET 0) r
                 ORDER BY r.id FOR NO KEY UPDATE OF r""")
-                .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
-                .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
+                .param("ws", inIdOrder.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
+                .param("ids", inIdOrder.stream().map(RunKey::runId).toArray(UUID[]::new))
                 .query(RunStore::run).list();
+    }
+
+    /** PostgreSQL's order of uuids: bytes as unsigned (UUID.compareTo compares signed halves). */
+    static int asStored(UUID a, UUID b) {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
     }
 
     /** {@link #findRun} for several runs, without locks. */
@@ -175,9 +188,8 @@ class RunStore {
             return List.of();
         }
         return jdbc.sql("""
-                SELECT r.* FROM runs r
-                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
-                  ON r.workspace_id = k.ws AND r.id = k.id""")
+                SELECT r.* FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                CROSS JOIN LATERAL (SELECT * FROM runs WHERE workspace_id = k.ws AND id = k.id OFFSET 0) r""")
                 .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
                 .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
                 .query(RunStore::run).list();
@@ -189,9 +201,8 @@ class RunStore {
             return List.of();
         }
         return jdbc.sql("""
-                SELECT s.* FROM steps s
-                JOIN unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
-                  ON s.workspace_id = k.ws AND s.run_id = k.id
+                SELECT s.* FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[])) AS k(ws, id)
+                CROSS JOIN LATERAL (SELECT * FROM steps WHERE workspace_id = k.ws AND run_id = k.id OFFSET 0) s
                 ORDER BY s.run_id, s.position""")
                 .param("ws", keys.stream().map(RunKey::workspaceId).toArray(UUID[]::new))
                 .param("ids", keys.stream().map(RunKey::runId).toArray(UUID[]::new))
