@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${JAVA_HOME:?run this through ./octvex bench e2e, which finds a JDK 21+}"
+# migrations copied afresh: Maven leaves a deleted one in target/classes, and the jar would run it (a stale
+# experiment once did, unnoticed, for a day of measurements)
+rm -rf sync-server/target/classes/db/migration
 # one reactor build, so the bench's classpath names this tree's protocol jar (a fresh machine has none in ~/.m2)
 ./mvnw -q -B -pl protocol,sync-server,local-edge,bench -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath

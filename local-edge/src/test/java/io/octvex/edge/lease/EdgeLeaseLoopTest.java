@@ -146,8 +146,12 @@ class EdgeLeaseLoopTest {
         });
     }
 
-    private Edge prefetching(int capacity, int prefetch, Handler handler) {
-        return edge(server.url(), capacity, Edge.GATHER, prefetch, handler);
+    /** An edge of {@code capacity} slots and {@code prefetch} running probes; answers the most run at once. */
+    private java.util.concurrent.atomic.AtomicInteger prefetchingProbes(int capacity, int prefetch) {
+        var running = new java.util.concurrent.atomic.AtomicInteger();
+        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
+        edge(server.url(), capacity, Edge.GATHER, prefetch, counting(running, mostRunning, () -> { }));
+        return mostRunning;
     }
 
     /** Offers {@code count} probe steps sleeping {@code sleepMillis}; returns once the edge reported them all. */
@@ -160,9 +164,7 @@ class EdgeLeaseLoopTest {
 
     @Test
     void onceItsStepsRunShortAnEdgeLeasesStepsBeyondItsSlotsHeartbeatsThemAndRunsThemAsSlotsFree() throws Exception {
-        var running = new java.util.concurrent.atomic.AtomicInteger();
-        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        prefetching(2, 2, counting(running, mostRunning, () -> { }));
+        var mostRunning = prefetchingProbes(2, 2);
         runProbes(2, 0);
         assertThat(server.asked.getFirst()).as("before any step ran: only the free slots").isEqualTo(2);
 
@@ -177,9 +179,7 @@ class EdgeLeaseLoopTest {
 
     @Test
     void anEdgeWhoseStepsRunLongLeasesNoMoreThanItsFreeSlots() throws Exception {
-        var running = new java.util.concurrent.atomic.AtomicInteger();
-        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        prefetching(2, 2, counting(running, mostRunning, () -> { }));
+        var mostRunning = prefetchingProbes(2, 2);
         runProbes(2, 400);
         runProbes(3, 300);
 
@@ -190,9 +190,7 @@ class EdgeLeaseLoopTest {
 
     @Test
     void anEdgeLeasesOnlyAsManyStepsAheadAsItsSlotsFinishIn250Milliseconds() throws Exception {
-        var running = new java.util.concurrent.atomic.AtomicInteger();
-        var mostRunning = new java.util.concurrent.atomic.AtomicInteger();
-        prefetching(2, 14, counting(running, mostRunning, () -> { }));
+        var mostRunning = prefetchingProbes(2, 14);
         runProbes(2, 120);
         runProbes(12, 120);
 
