@@ -114,17 +114,22 @@ class LeaseStore {
      * The second half: in one statement, those of {@code stepIds} whose run we hold that are still queued and
      * within the edge's hard constraints are locked, at most {@code limit}, oldest first, each with the next
      * epoch. The caller moves them to running with their leases through {@code Runs} (one row update each).
+     * Looked up by primary key ({@link #BY_PRIMARY_KEY}'s reason): otherwise the planner walked the queue index
+     * over the whole workspace (100,000 entries for 62 steps at a deep queue). The lock is taken in the
+     * subquery, so on every step found; there are no more of them than {@code limit}, all of runs we hold.
      */
     List<Claimed> claim(Collection<UUID> stepIds, Collection<UUID> runs, Collection<UUID> workspaceIds,
                         Collection<String> capabilities, Map<String, String> labels, Instant now, int limit) {
         return jdbc.sql("""
                 SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.action, s.input, s.attempt,
                        s.lease_epoch + 1 AS lease_epoch, s.version, s.checkpoint
-                FROM steps s
-                WHERE s.id = ANY(:ids) AND s.run_id = ANY(:runs) AND s.status = 'queued'
-                  AND s.workspace_id = ANY(:ws)
-                  AND s.handler = ANY(:caps) AND s.placement_require <@ CAST(:labels AS jsonb)
-                  AND (s.not_before IS NULL OR s.not_before <= :now)
+                FROM unnest(CAST(:ids AS uuid[])) AS c(id)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM steps
+                    WHERE id = c.id AND run_id = ANY(:runs) AND status = 'queued' AND workspace_id = ANY(:ws)
+                      AND handler = ANY(:caps) AND placement_require <@ CAST(:labels AS jsonb)
+                      AND (not_before IS NULL OR not_before <= :now)
+                    OFFSET 0) s
                 ORDER BY s.updated_at, s.id LIMIT :limit
                 FOR NO KEY UPDATE OF s SKIP LOCKED""")
                 .param("ids", stepIds.toArray(UUID[]::new))
