@@ -14,7 +14,6 @@ import io.octvex.edge.mcp.McpHandler;
 import io.octvex.edge.noop.NoopHandler;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
-import io.octvex.protocol.LeaseRequest;
 import io.octvex.protocol.OctvexApiException;
 import io.octvex.protocol.OctvexConnectionException;
 import java.io.PrintStream;
@@ -123,7 +122,7 @@ public final class EdgeMain {
             builder.capacity(options.capacity());
         }
         int capacity = options.capacity() != null ? options.capacity() : Math.max(1, identity.capacity());
-        builder.prefetch(options.prefetch() != null ? options.prefetch() : (LeaseRequest.LEASES_PER_SLOT - 1) * capacity);
+        builder.prefetch(options.prefetch() != null ? options.prefetch() : Edge.mostPrefetch(capacity));
         Edge edge = builder.build();
         Signals.onStop(edge::drain);
         edge.start();

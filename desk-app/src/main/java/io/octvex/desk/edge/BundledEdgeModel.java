@@ -7,7 +7,6 @@ import io.octvex.edge.identity.EdgeIdentity;
 import io.octvex.edge.lease.Edge;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
-import io.octvex.protocol.LeaseRequest;
 import io.octvex.protocol.OctvexApiException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -209,7 +208,7 @@ final class BundledEdgeModel {
             id = fitting(by, id, list);
         }
         Edge built = Edge.builder(id).handlers(list).capacity(EdgeEnroller.CAPACITY)
-                .prefetch((LeaseRequest.LEASES_PER_SLOT - 1) * EdgeEnroller.CAPACITY).workRoot(workRoot)
+                .prefetch(Edge.mostPrefetch(EdgeEnroller.CAPACITY)).workRoot(workRoot)
                 .drainTimeout(DRAIN_TIMEOUT).clock(clock).build();
         synchronized (this) {
             if (!on || edge != null) {

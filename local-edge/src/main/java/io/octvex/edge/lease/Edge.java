@@ -137,6 +137,11 @@ public final class Edge implements AutoCloseable {
         this.reporter = new ResultReporter(client, clock, sleeper, this::unauthorised, new Refill());
     }
 
+    /** The most steps an edge of {@code capacity} slots may prefetch: what the server allows beyond its slots. */
+    public static int mostPrefetch(int capacity) {
+        return (LeaseRequest.LEASES_PER_SLOT - 1) * capacity;
+    }
+
     /** An edge acting as {@code identity}, talking to the server the identity enrolled with. */
     public static Builder builder(EdgeIdentity identity) {
         return new Builder(identity);
@@ -723,7 +728,7 @@ public final class Edge implements AutoCloseable {
          * Steps this edge may lease beyond its free slots, to wait for one (default 0). Used only while its
          * recent steps ran shorter than {@link Prefetch#SHORT}, and only as many as its slots get through in
          * that time: one claim then carries more steps (ADR 0038, 0039). The server allows up to
-         * {@code (LeaseRequest.LEASES_PER_SLOT - 1) * capacity}.
+         * {@link #mostPrefetch}.
          */
         public Builder prefetch(int steps) {
             if (steps < 0) {
