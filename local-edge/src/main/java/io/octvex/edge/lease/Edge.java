@@ -238,7 +238,7 @@ public final class Edge implements AutoCloseable {
                 if (phase.get() != Phase.RUNNING) {
                     break;
                 }
-                int allowed = Math.min(free, Math.max(0, capacity + prefetch.allowed() - active.size()));
+                int allowed = Math.min(free, Math.max(0, leasesAllowed() - active.size()));
                 slots.release(free - allowed);
                 free = allowed;
                 if (free == 0) { // every slot busy and no (more) prefetch now: ask again when a step ends
@@ -397,6 +397,11 @@ public final class Edge implements AutoCloseable {
         }
     }
 
+    /** The leases this edge may hold now: one per slot, and the prefetched steps its recent pace allows. */
+    private int leasesAllowed() {
+        return capacity + prefetch.allowed();
+    }
+
     /** Waits for a slot (a prefetched step), then runs the handler; null when there is nothing to report. */
     private StepResult executeInSlot(ActiveStep step) {
         try {
@@ -424,7 +429,7 @@ public final class Edge implements AutoCloseable {
             }
             // only as many as keep the leases held within the slots and the prefetch allowed now (the reported
             // still count)
-            return Math.clamp(capacity + prefetch.allowed() - (active.size() - reported), 0, reported);
+            return Math.clamp(leasesAllowed() - (active.size() - reported), 0, reported);
         }
 
         @Override
