@@ -48,6 +48,10 @@ public final class EndToEndBenchmark {
                 jvm.add("-XX:StartFlightRecording=filename=" + options.results().toAbsolutePath().resolve("server.jfr")
                         + ",settings=profile,dumponexit=true");
             }
+            String serverJvm = System.getenv("OCTVEX_BENCH_SERVER_JVM"); // more server JVM options, for profiling
+            if (serverJvm != null && !serverJvm.isBlank()) {
+                jvm.addAll(List.of(serverJvm.trim().split("\\s+")));
+            }
             try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, jvm);
                  HikariDataSource octvex = db.pool("octvex", 4)) {
                 say("server up (pid " + stack.serverPid() + ")");

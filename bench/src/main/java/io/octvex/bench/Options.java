@@ -36,7 +36,7 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --peer-threads N   db-scheduler's executor threads (default 16)
               --jfr              record the server and each edge with JDK Flight Recorder
                                  (bench/results/server.jfr, bench/results/bench-edge-N.jfr)
-              --waits            sample the server's database sessions (pg_stat_activity) every 250 ms
+              --waits            sample the server's database sessions (pg_stat_activity) every 20 ms
                                  during the headline drain and the open loop; report what they wait on
               --statements       load pg_stat_statements and list the statements of the server's database
                                  by total time over the headline drain, its fill included

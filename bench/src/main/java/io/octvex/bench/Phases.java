@@ -76,6 +76,7 @@ final class Phases {
         try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
             CpuMeter.Reading reading = cpu == null ? null : cpu.start(); // edges up: their start-up is not in it
             stack.releaseEdges();
+            System.out.println("bench: " + edges + " edges released to drain " + count + " runs"); // a mark for profilers
             runs.awaitFinished(submitted, Duration.ofMinutes(20));
             used = reading == null ? null : reading.since();
             waits = WaitSampler.waitsOf(sampler);

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * two statements, its locks held).
  */
 final class WaitSampler implements AutoCloseable {
-    static final int PERIOD_MILLIS = 250;
+    static final int PERIOD_MILLIS = 20;
     private static final String QUERY = """
             SELECT CASE
                      WHEN a.state = 'idle in transaction' THEN 'idle in transaction'

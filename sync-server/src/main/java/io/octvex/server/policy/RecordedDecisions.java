@@ -15,10 +15,7 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 class RecordedDecisions {
-    /**
-     * The type is a literal, not a parameter, so that PostgreSQL can match the partial index
-     * {@code events_policy_decisions} (workspace_id, seq DESC) even in a generic plan.
-     */
+    /** Newest first: a backward scan of one type in {@code events_type} (workspace_id, type, seq). */
     static final String LATEST = "SELECT seq, at, run_id, step_id, data FROM events"
             + " WHERE workspace_id = :ws AND type = '" + Policies.DECIDED + "' ORDER BY seq DESC LIMIT :limit";
     private final JdbcClient jdbc;

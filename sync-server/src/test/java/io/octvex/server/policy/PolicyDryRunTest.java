@@ -260,14 +260,14 @@ class PolicyDryRunTest {
     }
 
     @Test
-    void decisionsAreReadThroughTheirPartialIndex() {
+    void decisionsAreReadNewestFirstThroughTheTypeIndex() {
         recordSeven();
         String plan = new TransactionTemplate(transactions).execute(s -> {
             jdbc.sql("SET LOCAL enable_seqscan = off").update(); // a small test table would rather be scanned
             return String.join("\n", jdbc.sql("EXPLAIN " + RecordedDecisions.LATEST).param("ws", ws)
                     .param("limit", 100).query(String.class).list());
         });
-        assertThat(plan).contains("Index Scan using events_policy_decisions");
+        assertThat(plan).contains("Index Scan Backward using events_type");
     }
 
     /** Everything a dry run could write: the workspace's log, its buckets and its policy versions. */
