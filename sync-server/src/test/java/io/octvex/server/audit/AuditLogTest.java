@@ -186,6 +186,21 @@ class AuditLogTest {
     }
 
     @Test
+    void anAppendToAWorkspaceThatDoesNotExistIsRefusedAndWritesNothing() {
+        // the chain head references workspaces: the one check per append that V110 leaves
+        UUID nowhere = UUID.randomUUID();
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
+            jdbc.sql("UPDATE workspaces SET name = 'renamed' WHERE id = ?").param(workspace).update();
+            auditLog.append(nowhere, AuditEntry.of("test.orphan", null, Map.of()));
+        })).isInstanceOf(RuntimeException.class);
+
+        assertThat(jdbc.sql("SELECT count(*) FROM events WHERE workspace_id = ?").param(nowhere).query(Long.class)
+                .single()).isZero();
+        assertThat(jdbc.sql("SELECT name FROM workspaces WHERE id = ?").param(workspace).query(String.class).single())
+                .isEqualTo("audit-" + workspace);
+    }
+
+    @Test
     void timestampsSurviveANonUtcSessionTimeZone() {
         // the event is written at commit, still inside the transaction whose session zone is not UTC
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
