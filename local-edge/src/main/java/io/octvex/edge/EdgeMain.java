@@ -115,15 +115,13 @@ public final class EdgeMain {
             return check;
         }
 
-        Edge.Builder builder = Edge.builder(identity).server(server).handlers(handlers)
+        int capacity = options.capacity() != null ? options.capacity() : identity.slots();
+        Edge edge = Edge.builder(identity).server(server).handlers(handlers)
                 .workRoot(home.resolve("edge").resolve("work"))
-                .drainTimeout(options.drainTimeout());
-        if (options.capacity() != null) {
-            builder.capacity(options.capacity());
-        }
-        int capacity = options.capacity() != null ? options.capacity() : Math.max(1, identity.capacity());
-        builder.prefetch(options.prefetch() != null ? options.prefetch() : Edge.mostPrefetch(capacity));
-        Edge edge = builder.build();
+                .drainTimeout(options.drainTimeout())
+                .capacity(capacity)
+                .prefetch(options.prefetch() != null ? options.prefetch() : Edge.mostPrefetch(capacity))
+                .build();
         Signals.onStop(edge::drain);
         edge.start();
         Edge.Stop stop = edge.stopped().join();

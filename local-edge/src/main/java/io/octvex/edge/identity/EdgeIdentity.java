@@ -30,6 +30,11 @@ public record EdgeIdentity(UUID edgeId, String edgeToken, URI server, List<UUID>
         workspaceIds = workspaceIds == null ? List.of() : List.copyOf(workspaceIds);
     }
 
+    /** The slots this edge enrolled with, at least one: what it runs with when not told otherwise. */
+    public int slots() {
+        return Math.max(1, capacity);
+    }
+
     /** The private half of the sealing key, for opening credentials sealed to this edge. */
     public PrivateKey sealingKey() {
         try {

@@ -124,7 +124,7 @@ public final class Edge implements AutoCloseable {
         this.identity = b.identity;
         this.client = b.client != null ? b.client : EdgeClient.authenticated(b.server, identity.edgeToken());
         this.handlers = Map.copyOf(b.handlers);
-        this.capacity = b.capacity > 0 ? b.capacity : Math.max(1, identity.capacity());
+        this.capacity = b.capacity > 0 ? b.capacity : identity.slots();
         this.workRoot = b.workRoot;
         this.clock = b.clock;
         this.drainTimeout = b.drainTimeout;
