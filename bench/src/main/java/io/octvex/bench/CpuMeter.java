@@ -60,6 +60,24 @@ final class CpuMeter {
         return new Reading();
     }
 
+    /**
+     * Waits until the stack is quiet: less than {@code cores} of CPU over a {@code window}, or {@code max} has
+     * passed. Filling a backlog through the API leaves the server and this harness compiling the code it made
+     * hot, for seconds; a drain started at once would share the cores with that work, which the baselines'
+     * backlogs (one SQL statement each) never cause. Answers how long it waited and the last window's use.
+     */
+    String awaitQuiet(double cores, Duration window, Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        Use last;
+        do {
+            Reading reading = start();
+            Thread.sleep(window.toMillis());
+            last = reading.since();
+        } while (last.total() / last.wallSeconds() >= cores && System.nanoTime() - start < max.toNanos());
+        return String.format("%.1f s until quiet (%.2f cores busy in the last %d ms)",
+                (System.nanoTime() - start) / 1e9, last.total() / last.wallSeconds(), window.toMillis());
+    }
+
     private Map<String, Double> read() {
         Map<String, Double> cpu = new LinkedHashMap<>();
         parts.forEach((part, processes) -> cpu.put(part, processes.get()

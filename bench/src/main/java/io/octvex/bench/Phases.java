@@ -10,6 +10,11 @@ import javax.sql.DataSource;
 
 /** The measurements of the governed path, each with its own edges, all on one server. */
 final class Phases {
+    /** A drain starts once the stack is this quiet after its fill (see {@link CpuMeter#awaitQuiet}). */
+    private static final double QUIET_CORES = 0.15;
+    private static final Duration QUIET_WINDOW = Duration.ofMillis(300);
+    private static final Duration QUIET_MAX = Duration.ofSeconds(20);
+
     private final OctvexStack stack;
     private final GovernedRuns runs;
     private final Path edgeJar;
@@ -73,6 +78,9 @@ final class Phases {
                 Duration.between(before, Instant.now()));
         WaitSampler.Waits waits;
         CpuMeter.Use used = null;
+        if (cpu != null) {
+            System.out.println("bench: after the fill, " + cpu.awaitQuiet(QUIET_CORES, QUIET_WINDOW, QUIET_MAX));
+        }
         try (WaitSampler sampler = WaitSampler.start(db, sampleWaits)) {
             CpuMeter.Reading reading = cpu == null ? null : cpu.start(); // edges up: their start-up is not in it
             stack.releaseEdges();

@@ -44,9 +44,12 @@ final class Timelines {
             case "step.transitioned" -> "Step " + stepKey + " " + text(data, "from") + " → " + text(data, "to")
                     + (data.has("attempt") && data.get("attempt").asInt() > 1 ? " (attempt " + data.get("attempt").asInt() + ")" : "")
                     + (error == null ? "" : ": " + error);
-            case "step.placed" -> "Step " + stepKey + " placed on edge " + text(data, "edgeName")
+            // a placement is also the step's move (ADR 0040); older ones followed a step.transitioned
+            case "step.placed" -> "Step " + stepKey + (data.has("from") ? " " + text(data, "from") + " → "
+                    + text(data, "to") + " on edge " : " placed on edge ") + text(data, "edgeName")
                     + (data.has("score") ? " (score " + String.format(java.util.Locale.ROOT, "%.2f",
-                    data.get("score").asDouble()) + ")" : "");
+                    data.get("score").asDouble()) + ")" : "")
+                    + (data.has("attempt") && data.get("attempt").asInt() > 1 ? " (attempt " + data.get("attempt").asInt() + ")" : "");
             case "step.unplaced" -> "Step " + stepKey + " waits: " + text(data, "reason");
             case "step.progress" -> "Step " + stepKey + ": " + text(data, "message")
                     + (data.has("percent") && !data.get("percent").isNull() ? " (" + data.get("percent").asInt() + "%)" : "");

@@ -303,30 +303,32 @@ class Leases {
         List<LeaseStore.Claimed> claimed = leases.claim(admitted, new HashSet<>(held.values()), edge.workspaceIds(),
                 edge.capabilities(), edge.labels(), now, wanted);
         // every claimed step to running with its lease (one row update each), and each run with it, in a fixed
-        // number of statements
+        // number of statements; each move is recorded as the step's placement
         runs.updateSteps(claimed.stream().map(c -> new Runs.StepReport(c.workspaceId(), c.runId(), c.id(),
                 new StepUpdate(StepStatus.RUNNING, null, null, c.version()),
-                new Runs.StepLease(edgeId, c.epoch(), expiresAt))).toList(), null);
+                new Runs.StepLease(edgeId, c.epoch(), expiresAt, placement(chosen.get(c.id()), edge, c.epoch()))))
+                .toList(), null);
         List<Lease> granted = new ArrayList<>();
         for (LeaseStore.Claimed c : claimed) {
-            Decision d = chosen.get(c.id());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("key", c.key());
-            data.put("edgeId", edgeId.toString());
-            data.put("edgeName", edge.name());
-            data.put("score", d.score().score());
-            data.put("breakdown", d.score().breakdown());
-            data.put("rule", d.rule());
-            data.put("epoch", c.epoch());
-            data.put("attempt", c.attempt());
-            data.put("candidates", d.top().stream().map(PlacementScorer.Score::toData).toList());
-            audit.append(c.workspaceId(), AuditEntry.ofRun("step.placed", c.runId(), c.id(), null, data));
             granted.add(new Lease(c.workspaceId(), c.runId(), c.id(), c.key(), c.handler(), c.action(), c.input(),
                     c.attempt(), c.epoch(), expiresAt, checkpoint(c.checkpoint()),
                     credentials.grant(c.workspaceId(), c.runId(), c.id(), edgeId, c.epoch(), c.handler(),
                             c.input())));
         }
         return new Attempt(edge.state(), granted, null, contended && granted.isEmpty());
+    }
+
+    /** Why a step went to {@code edge}: the data its {@code step.placed} event adds to the move. */
+    private static Map<String, Object> placement(Decision d, FleetStore.EdgeRow edge, long epoch) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("edgeId", edge.id().toString());
+        data.put("edgeName", edge.name());
+        data.put("score", d.score().score());
+        data.put("breakdown", d.score().breakdown());
+        data.put("rule", d.rule());
+        data.put("epoch", epoch);
+        data.put("candidates", d.top().stream().map(PlacementScorer.Score::toData).toList());
+        return data;
     }
 
     private record Decision(LeaseStore.Ready step, PlacementScorer.Score score, List<PlacementScorer.Score> top,

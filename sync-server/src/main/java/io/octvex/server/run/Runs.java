@@ -318,9 +318,11 @@ public class Runs {
 
     /**
      * A lease on a step: the edge holding it, its fencing epoch and when it runs out. A step holds one only
-     * while running or blocked: every move out of those states ends it (the database checks this).
+     * while running or blocked: every move out of those states ends it (the database checks this). The move it
+     * comes with is recorded as the step's {@code step.placed} event, which carries the transition (key, from, to,
+     * attempt) and {@code placement}: why the step went to that edge (ADR 0040).
      */
-    public record StepLease(UUID edgeId, long epoch, Instant expiresAt) {}
+    public record StepLease(UUID edgeId, long epoch, Instant expiresAt, Map<String, ?> placement) {}
 
     /**
      * {@link #updateStep} for several steps, possibly of several runs and workspaces, in one transaction and
@@ -562,7 +564,11 @@ public class Runs {
             if (error != null) {
                 data.put("error", error);
             }
-            audit.append(workspaceId, AuditEntry.ofRun("step.transitioned", run.id(), step.id(), principalId, data));
+            if (lease != null) { // handed to an edge: one event is the move and the placement (ADR 0040)
+                data.putAll(lease.placement());
+            }
+            audit.append(workspaceId, AuditEntry.ofRun(lease != null ? "step.placed" : "step.transitioned", run.id(),
+                    step.id(), principalId, data));
             return moved;
         }
 

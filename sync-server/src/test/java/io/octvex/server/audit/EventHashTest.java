@@ -25,4 +25,13 @@ class EventHashTest {
                 "993dd875b36b2b2541eec867fa9d6f5a6a1e5b062dff52051313f464a42873bb", null);
         assertThat(AuditLog.hash(event)).isEqualTo("61e9a2daf0c249e705fff4b1b2f3de33e4294d83a9d773dbf38a2454126eebaa");
     }
+
+    @Test
+    void anEventOfNoRunHasTheHashEveryEarlierBuildComputed() {
+        EventView event = new EventView(UUID.fromString("481e0573-29e6-4d6e-95a8-ddcbbbd57088"), 7,
+                UUID.fromString("0e8a3c1e-7f6d-4d07-9a5a-3bb0c2b6f0d1"), "vault.secret_created", null, null,
+                UUID.fromString("5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f"), Instant.parse("2026-11-25T07:00:00Z"),
+                Json.tree("{}"), AuditLog.GENESIS, null);
+        assertThat(AuditLog.hash(event)).isEqualTo("c8dac609188532888b4de19f473d08a97c7e3611f16bab926cec8e7c10ebae35");
+    }
 }

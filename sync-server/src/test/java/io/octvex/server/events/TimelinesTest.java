@@ -26,7 +26,9 @@ class TimelinesTest {
         Timeline timeline = Timelines.of(RUN, List.of(
                 event("run.created", "{\"title\":\"invoices\",\"steps\":[{\"key\":\"fetch\"}]}"),
                 event("run.transitioned", "{\"from\":\"planning\",\"to\":\"queued\",\"reason\":\"submitted\"}"),
-                event("step.placed", "{\"key\":\"fetch\",\"edgeName\":\"vpc-1\",\"score\":0.8731}"),
+                event("step.placed", "{\"key\":\"fetch\",\"from\":\"queued\",\"to\":\"running\",\"attempt\":2,"
+                        + "\"edgeName\":\"vpc-1\",\"score\":0.8731}"),
+                event("step.placed", "{\"key\":\"fetch\",\"edgeName\":\"vpc-1\",\"score\":0.8731}"), // before ADR 0040
                 event("step.progress", "{\"key\":\"fetch\",\"message\":\"page 2 of 4\",\"percent\":50}"),
                 event("lease.expired", "{\"key\":\"fetch\",\"outcome\":\"requeued\"}"),
                 event("lease.fenced", "{\"key\":\"fetch\",\"epoch\":1,\"currentEpoch\":2}"),
@@ -38,6 +40,7 @@ class TimelinesTest {
         assertThat(timeline.entries()).extracting(TimelineEntry::summary).containsExactly(
                 "Run created: invoices (1 step)",
                 "Run planning → queued: submitted",
+                "Step fetch queued → running on edge vpc-1 (score 0.87) (attempt 2)",
                 "Step fetch placed on edge vpc-1 (score 0.87)",
                 "Step fetch: page 2 of 4 (50%)",
                 "Lease on step fetch expired (edge lost); offered again",

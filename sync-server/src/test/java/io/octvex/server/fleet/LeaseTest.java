@@ -847,9 +847,12 @@ class LeaseTest {
                 .allSatisfy(x -> assertThat(x.principal()).isEqualTo(two.createdBy()));
         for (RunView run : List.of(two, one, theirs)) {
             List<Event> events = events(run.id());
-            assertThat(events).filteredOn(e -> e.type().equals("step.placed")).hasSize(run.steps().size());
+            // each step's placement is its move to running: one event says both (ADR 0040)
+            assertThat(events).filteredOn(e -> e.type().equals("step.placed")).hasSize(run.steps().size())
+                    .allSatisfy(e -> assertThat(e.data().path("from").asString() + ">" + e.data().path("to").asString()
+                            + " #" + e.data().path("attempt").asInt()).isEqualTo("queued>running #1"));
             assertThat(events).filteredOn(e -> e.type().equals("step.transitioned")
-                    && e.data().path("to").asString().equals("running")).hasSize(run.steps().size());
+                    && e.data().path("to").asString().equals("running")).isEmpty();
             assertThat(events).filteredOn(e -> e.type().equals("run.transitioned")
                     && e.data().path("to").asString().equals("running")).hasSize(1);
             assertThat(run(run.id()).status()).isEqualTo(RunStatus.RUNNING);
