@@ -75,19 +75,22 @@ class LeaseStore {
                    int attempt, long epoch, long version, JsonNode checkpoint) {}
 
     /**
-     * The first half of a claim: locks the runs of {@code stepIds}, skipping runs another transaction holds,
-     * and answers the steps whose run it locked (step id → run id), at most {@code limit}. Runs are locked before their steps, as every run change does: locking a
-     * step and its run together with SKIP LOCKED could keep a step's lock while skipping its run, starving a
-     * concurrent claimer of that step. Between the halves the policy gate decides about each step.
-     */
-    /**
      * The step of each id {@code c.id}, looked up by its primary key one at a time, for a {@code CROSS JOIN
      * LATERAL}; the caller filters by workspace. {@code OFFSET 0} keeps the planner from merging it into the outer
      * query: it then weighed the workspace condition as an index condition by statistics that lag a growing table
      * (41 rows expected, 18,000 read, for 27 steps).
      */
-    private static final String BY_PRIMARY_KEY = "SELECT id, run_id, workspace_id FROM steps WHERE id = c.id OFFSET 0";
+    private static final String BY_PRIMARY_KEY =
+            "SELECT id, run_id, workspace_id, status FROM steps WHERE id = c.id OFFSET 0";
 
+    /**
+     * The first half of a claim: locks the runs of {@code stepIds}, skipping runs another transaction holds,
+     * and answers the steps whose run it locked (step id → run id), at most {@code limit}. Steps no longer queued
+     * (a concurrent claim took them since the queue was read) are passed over, not counted. Runs are locked before
+     * their steps, as every run change does: locking a step and its run together with SKIP LOCKED could keep a
+     * step's lock while skipping its run, starving a concurrent claimer of that step. Between the halves the
+     * policy gate decides about each step.
+     */
     Map<UUID, UUID> lockRuns(List<UUID> stepIds, Collection<UUID> workspaceIds, int limit) {
         // in the order given (the placement's), up to limit steps: rows skipped because another transaction
         // holds their run do not count, so the claim reaches past them to the next steps. SKIP LOCKED never
@@ -99,7 +102,7 @@ class LeaseStore {
                 CROSS JOIN LATERAL (""" + BY_PRIMARY_KEY + """
                 ) s
                 JOIN runs r ON r.id = s.run_id AND r.workspace_id = s.workspace_id
-                WHERE s.workspace_id = ANY(:ws)
+                WHERE s.workspace_id = ANY(:ws) AND s.status = 'queued'
                 ORDER BY c.n LIMIT :limit
                 FOR NO KEY UPDATE OF r SKIP LOCKED""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("ids", stepIds.toArray(UUID[]::new))

@@ -891,4 +891,18 @@ class LeaseTest {
         assertThat(held).isEmpty();
         assertThat(fleet.lease(theirs, 1, 0).leases()).extracting(Lease::stepId).containsExactly(stepId);
     }
+
+    @Test
+    void aClaimPassesOverAStepAnotherClaimTookSinceTheQueueWasRead() {
+        FleetFixtures.Edge edge = fleet.edge(ws);
+        RunView first = fleet.submit(ws, step("a"));
+        RunView second = fleet.submit(ws, step("b"));
+        Lease taken = fleet.lease(edge, 1, 0).leases().getFirst(); // the oldest: a claim since "the queue was read"
+        UUID left = (taken.runId().equals(first.id()) ? second : first).steps().getFirst().id();
+
+        Map<UUID, UUID> held = tx.execute(s -> leaseStore.lockRuns(List.of(taken.stepId(), left), List.of(ws), 1));
+
+        // the running step's run is free again, but its step is no longer queued: passed over, not counted
+        assertThat(held).containsOnlyKeys(left);
+    }
 }
