@@ -33,6 +33,12 @@ public class RunTimelines {
         return Timelines.of(runId, events);
     }
 
+    /** The run's entries after {@code afterSeq}, as they stand now. */
+    public List<TimelineEntry> after(UUID workspaceId, UUID runId, long afterSeq) {
+        List<EventView> events = auditLog.forRun(workspaceId, runId, afterSeq);
+        return events.isEmpty() ? List.of() : Timelines.of(runId, events).entries();
+    }
+
     /**
      * The run's entries after {@code afterSeq}, waiting up to {@code timeout} for the first of them. Woken by the
      * workspace's event notifications (commits on any replica), not by polling; it re-reads at the stream poll
@@ -43,9 +49,9 @@ public class RunTimelines {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long generation = wakeups.generation(workspaceId);
-            List<EventView> events = auditLog.forRun(workspaceId, runId, afterSeq);
-            if (!events.isEmpty()) {
-                return Timelines.of(runId, events).entries();
+            List<TimelineEntry> entries = after(workspaceId, runId, afterSeq);
+            if (!entries.isEmpty()) {
+                return entries;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

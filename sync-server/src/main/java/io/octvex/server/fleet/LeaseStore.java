@@ -278,27 +278,56 @@ class LeaseStore {
     /**
      * Queued, ready steps for which no active edge fits at all, not yet reported as unplaced. Only in
      * workspaces that have an edge: one without any fleet (the interim worker API) is not told so on every run.
-     * The queue's distinct (workspace, handler, required labels) are held against the fleet, not each step: every
-     * sweep runs this, and per-step checks cost a deep queue seconds of database time a minute.
+     * Every sweep runs this, so it reads only steps not reported yet, through their own indexes (V112): the
+     * distinct (workspace, handler) pairs by a skip scan (one probe per pair), then every step of a pair no active
+     * edge runs, and of the other pairs only the steps that require labels. Reading the whole queue for its
+     * distinct (workspace, handler, labels) cost 187 ms a pass at 100,000 waiting.
      */
-    List<Ready> unplaced(Instant now, int limit) {
-        return jdbc.sql("""
-                WITH stuck AS (
-                    SELECT g.workspace_id, g.handler, g.placement_require
-                    FROM (SELECT DISTINCT workspace_id, handler, placement_require FROM steps
-                          WHERE status = 'queued' AND unplaced_reason IS NULL) g
-                    WHERE EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
-                                  WHERE w.workspace_id = g.workspace_id AND e.state <> 'revoked')
+    static final String UNPLACED = """
+            WITH RECURSIVE pairs AS (
+                (SELECT workspace_id, handler FROM steps WHERE status = 'queued' AND unplaced_reason IS NULL
+                 ORDER BY workspace_id, handler LIMIT 1)
+                UNION ALL
+                SELECT n.workspace_id, n.handler FROM pairs p CROSS JOIN LATERAL (
+                    SELECT workspace_id, handler FROM steps
+                    WHERE status = 'queued' AND unplaced_reason IS NULL
+                      AND (workspace_id, handler) > (p.workspace_id, p.handler)
+                    ORDER BY workspace_id, handler LIMIT 1) n),
+            served AS (
+                SELECT p.workspace_id, p.handler,
+                       EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
+                               WHERE w.workspace_id = p.workspace_id AND e.state = 'active'
+                                 AND p.handler = ANY(e.capabilities)) AS runnable
+                FROM pairs p
+                WHERE EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
+                              WHERE w.workspace_id = p.workspace_id AND e.state <> 'revoked'))
+            SELECT s.* FROM (
+                SELECT s.* FROM served p CROSS JOIN LATERAL (
+                    SELECT id, workspace_id, run_id, key, handler, placement_require, placement_prefer,
+                           updated_at AS ready_since
+                    FROM steps s
+                    WHERE s.status = 'queued' AND s.unplaced_reason IS NULL
+                      AND s.workspace_id = p.workspace_id AND s.handler = p.handler
+                      AND (s.not_before IS NULL OR s.not_before <= :now)
+                    ORDER BY s.updated_at LIMIT :limit) s
+                WHERE NOT p.runnable
+                UNION ALL
+                SELECT s.* FROM served p CROSS JOIN LATERAL (
+                    SELECT id, workspace_id, run_id, key, handler, placement_require, placement_prefer,
+                           updated_at AS ready_since
+                    FROM steps s
+                    WHERE s.status = 'queued' AND s.unplaced_reason IS NULL AND s.placement_require <> '{}'::jsonb
+                      AND s.workspace_id = p.workspace_id AND s.handler = p.handler
+                      AND (s.not_before IS NULL OR s.not_before <= :now)
                       AND NOT EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
-                                      WHERE w.workspace_id = g.workspace_id AND e.state = 'active'
-                                        AND g.handler = ANY(e.capabilities) AND g.placement_require <@ e.labels))
-                SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.placement_require, s.placement_prefer,
-                       s.updated_at AS ready_since
-                FROM steps s JOIN stuck g ON g.workspace_id = s.workspace_id AND g.handler = s.handler
-                                         AND g.placement_require = s.placement_require
-                WHERE s.status = 'queued' AND s.unplaced_reason IS NULL
-                  AND (s.not_before IS NULL OR s.not_before <= :now)
-                ORDER BY s.updated_at LIMIT :limit""")
+                                      WHERE w.workspace_id = s.workspace_id AND e.state = 'active'
+                                        AND s.handler = ANY(e.capabilities) AND s.placement_require <@ e.labels)
+                    ORDER BY s.updated_at LIMIT :limit) s
+                WHERE p.runnable) s
+            ORDER BY s.ready_since LIMIT :limit""";
+
+    List<Ready> unplaced(Instant now, int limit) {
+        return jdbc.sql(UNPLACED)
                 .param("now", at(now)).param("limit", limit)
                 .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
                         rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),

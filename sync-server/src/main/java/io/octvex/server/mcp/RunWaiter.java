@@ -56,22 +56,20 @@ final class RunWaiter implements SmartLifecycle {
      */
     Outcome await(UUID workspaceId, UUID runId, Duration timeout, boolean throughApproval, McpTool.Progress progress) {
         List<TimelineEntry> history = timelines.of(workspaceId, runId).entries();
-        long cursor = history.isEmpty() ? 0 : history.getLast().seq(); // report what happens from now on
+        Moves moves = new Moves(history.isEmpty() ? 0 : history.getLast().seq(), progress); // from now on
         boolean permitted = !timeout.isZero() && permits.tryAcquire();
         long deadline = System.nanoTime() + (permitted ? timeout.toNanos() : 0);
-        Set<UUID> announced = new HashSet<>();
-        String last = null;
         boolean started = false;
         Thread self = Thread.currentThread();
         waiting.add(self);
         try {
             while (true) {
                 RunView run = runs.get(workspaceId, runId);
-                if (run.status() == RunStatus.COMPLETED) {
-                    return new Outcome(State.COMPLETED, run, null, false);
-                }
                 if (run.status().terminal()) {
-                    return new Outcome(State.FAILED, run, endedApproval(workspaceId, runId), false);
+                    // the moves that ended it since the last look, reported before the answer
+                    moves.report(timelines.after(workspaceId, runId, moves.cursor));
+                    return run.status() == RunStatus.COMPLETED ? new Outcome(State.COMPLETED, run, null, false)
+                            : new Outcome(State.FAILED, run, endedApproval(workspaceId, runId), false);
                 }
                 ApprovalView pending = run.status() == RunStatus.BLOCKED ? pending(workspaceId, runId) : null;
                 if (pending != null && !throughApproval) {
@@ -86,29 +84,20 @@ final class RunWaiter implements SmartLifecycle {
                     progress.report("Waiting for run " + runId + ": " + run.status().wire() + " (at most "
                             + timeout.toSeconds() + " s)");
                 }
-                if (pending != null && announced.add(pending.id())) {
+                if (pending != null && moves.announced.add(pending.id())) {
                     progress.report("Waiting for approval " + pending.id() + " (" + pending.quorum() + " × "
                             + pending.approverRole().wire() + ", expires " + pending.expiresAt() + ")");
                 }
                 List<TimelineEntry> entries;
                 try {
-                    entries = timelines.awaitAfter(workspaceId, runId, cursor,
+                    entries = timelines.awaitAfter(workspaceId, runId, moves.cursor,
                             Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 } catch (InterruptedException e) {
                     Thread.interrupted(); // shutting down: clear the flag so the last look and the audit still run
                     deadline = System.nanoTime();
                     continue;
                 }
-                for (TimelineEntry entry : entries) {
-                    cursor = entry.seq();
-                    if (entry.type().equals("approval.requested") && entry.data().hasNonNull("approvalId")) {
-                        announced.add(UUID.fromString(entry.data().get("approvalId").asString()));
-                    }
-                    if (REPORTED.contains(entry.type()) && !entry.summary().equals(last)) {
-                        last = entry.summary();
-                        progress.report(last);
-                    }
-                }
+                moves.report(entries);
             }
         } finally {
             waiting.remove(self);
@@ -117,6 +106,32 @@ final class RunWaiter implements SmartLifecycle {
             }
             if (permitted) {
                 permits.release();
+            }
+        }
+    }
+
+    /** What a wait has reported: the last entry seen, the last summary sent, the approvals announced. */
+    private static final class Moves {
+        long cursor;
+        private String last;
+        final Set<UUID> announced = new HashSet<>();
+        private final McpTool.Progress progress;
+
+        Moves(long cursor, McpTool.Progress progress) {
+            this.cursor = cursor;
+            this.progress = progress;
+        }
+
+        void report(List<TimelineEntry> entries) {
+            for (TimelineEntry entry : entries) {
+                cursor = entry.seq();
+                if (entry.type().equals("approval.requested") && entry.data().hasNonNull("approvalId")) {
+                    announced.add(UUID.fromString(entry.data().get("approvalId").asString()));
+                }
+                if (REPORTED.contains(entry.type()) && !entry.summary().equals(last)) {
+                    last = entry.summary();
+                    progress.report(last);
+                }
             }
         }
     }

@@ -177,4 +177,39 @@ class PlacementTest {
         return new FleetStore.EdgeRow(UUID.randomUUID(), name, io.octvex.protocol.EdgeState.ACTIVE, labels,
                 List.of("http"), 4, null, now, now, null, 10L, 0, List.of(ws), 0);
     }
+
+    @Test
+    void theUnplacedSweepReadsWhatNoEdgeServesNotTheQueue() {
+        fleet.edge(ws, "serves-http", Map.of(), List.of("http"), 1);
+        long before = stepRowsReadByTheUnplacedQuery();
+        for (int r = 0; r < 3; r++) {
+            List<StepSpec> steps = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                steps.add(placed("s" + i, "http", Map.of(), Map.of()));
+            }
+            fleet.submit(ws, steps.toArray(StepSpec[]::new));
+        }
+
+        // 300 more queued steps an active edge runs: one more (workspace, handler) probe, not 300 rows
+        assertThat(stepRowsReadByTheUnplacedQuery() - before).isLessThan(10);
+    }
+
+    /** Rows of {@code steps} the unplaced sweep's query reads now, from its plan as it ran. */
+    private long stepRowsReadByTheUnplacedQuery() {
+        JsonNode plan = Json.tree(String.join("\n", jdbc.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + LeaseStore.UNPLACED)
+                .param("now", java.time.OffsetDateTime.now()).param("limit", 100).query(String.class).list()));
+        return rowsOfSteps(plan.get(0).get("Plan"));
+    }
+
+    private static long rowsOfSteps(JsonNode node) {
+        long rows = 0;
+        if ("steps".equals(node.path("Relation Name").asString(""))) {
+            rows += (node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong())
+                    * Math.max(1, node.path("Actual Loops").asLong());
+        }
+        for (JsonNode child : node.path("Plans")) {
+            rows += rowsOfSteps(child);
+        }
+        return rows;
+    }
 }
