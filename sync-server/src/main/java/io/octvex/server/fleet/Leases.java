@@ -13,9 +13,7 @@ import io.octvex.protocol.ResultBatchAck;
 import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.server.approval.Gate;
-import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.credential.CredentialLeases;
-import io.octvex.server.audit.AuditLog;
 import io.octvex.server.run.Runs;
 import io.octvex.server.web.ApiException;
 import java.time.Clock;
@@ -53,7 +51,6 @@ class Leases {
     private final FleetStore fleet;
     private final LeaseStore leases;
     private final Runs runs;
-    private final AuditLog audit;
     private final StepWakeups wakeups;
     private final TransactionTemplate tx;
     private final FleetProperties properties;
@@ -63,7 +60,7 @@ class Leases {
     private final CredentialLeases credentials;
     private final StepReports reports;
 
-    Leases(FleetStore fleet, LeaseStore leases, Runs runs, AuditLog audit, StepWakeups wakeups,
+    Leases(FleetStore fleet, LeaseStore leases, Runs runs, StepWakeups wakeups,
            TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate, CredentialLeases credentials,
            StepReports reports) {
         this.reports = reports;
@@ -72,7 +69,6 @@ class Leases {
         this.fleet = fleet;
         this.leases = leases;
         this.runs = runs;
-        this.audit = audit;
         this.wakeups = wakeups;
         this.tx = tx;
         this.properties = properties;
