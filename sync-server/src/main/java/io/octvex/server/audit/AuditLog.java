@@ -282,8 +282,8 @@ public class AuditLog {
     /**
      * {@link #hash(EventView)} with the canonical text of the event's data made beforehand. The event's own fields
      * are written straight into the canonical text {@link Json#canonical} would give for them (keys sorted, no
-     * whitespace): building a tree of nine fields for every event was most of an append's Java (EventHashTest
-     * pins the result).
+     * whitespace), instead of through a tree of them built for every event only to be written out again
+     * (EventHashTest pins the result).
      */
     static String hash(EventView e, String canonicalData) {
         StringBuilder text = new StringBuilder(320 + canonicalData.length());
