@@ -42,14 +42,14 @@ final class Timelines {
             case "run.transitioned" -> "Run " + text(data, "from") + " → " + text(data, "to")
                     + (reason == null ? "" : ": " + reason);
             case "step.transitioned" -> "Step " + stepKey + " " + text(data, "from") + " → " + text(data, "to")
-                    + (data.has("attempt") && data.get("attempt").asInt() > 1 ? " (attempt " + data.get("attempt").asInt() + ")" : "")
+                    + attempt(data)
                     + (error == null ? "" : ": " + error);
             // a placement is also the step's move (ADR 0040); older ones followed a step.transitioned
             case "step.placed" -> "Step " + stepKey + (data.has("from") ? " " + text(data, "from") + " → "
                     + text(data, "to") + " on edge " : " placed on edge ") + text(data, "edgeName")
                     + (data.has("score") ? " (score " + String.format(java.util.Locale.ROOT, "%.2f",
                     data.get("score").asDouble()) + ")" : "")
-                    + (data.has("attempt") && data.get("attempt").asInt() > 1 ? " (attempt " + data.get("attempt").asInt() + ")" : "");
+                    + attempt(data);
             case "step.unplaced" -> "Step " + stepKey + " waits: " + text(data, "reason");
             case "step.progress" -> "Step " + stepKey + ": " + text(data, "message")
                     + (data.has("percent") && !data.get("percent").isNull() ? " (" + data.get("percent").asInt() + "%)" : "");
@@ -79,6 +79,12 @@ final class Timelines {
                     + (text(data, "edgeId") == null ? "" : ", sealed to edge " + text(data, "edgeId"));
             default -> type.replace('.', ' ').replace('_', ' ');
         };
+    }
+
+    /** " (attempt 2)" for a step's second attempt and later; nothing for its first. */
+    private static String attempt(JsonNode data) {
+        int attempt = data.path("attempt").asInt(1);
+        return attempt > 1 ? " (attempt " + attempt + ")" : "";
     }
 
     private static String text(JsonNode data, String field) {

@@ -60,10 +60,7 @@ class LeaseStore {
                 ORDER BY s.updated_at, s.id LIMIT :limit""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("caps", capabilities.toArray(String[]::new))
                 .param("labels", Json.write(labels)).param("now", at(now)).param("limit", limit)
-                .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
-                        rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),
-                        Rows.labels(rs, "placement_require"), Rows.labels(rs, "placement_prefer"),
-                        instant(rs, "ready_since")))
+                .query(LeaseStore::readyRow)
                 .list();
     }
 
@@ -301,6 +298,7 @@ class LeaseStore {
                 FROM pairs p
                 WHERE EXISTS (SELECT 1 FROM edges e JOIN edge_workspaces w ON w.edge_id = e.id
                               WHERE w.workspace_id = p.workspace_id AND e.state <> 'revoked'))
+            -- two branches, not one with an OR, so that each matches its own partial index
             SELECT s.* FROM (
                 SELECT s.* FROM served p CROSS JOIN LATERAL (
                     SELECT id, workspace_id, run_id, key, handler, placement_require, placement_prefer,
@@ -329,10 +327,7 @@ class LeaseStore {
     List<Ready> unplaced(Instant now, int limit) {
         return jdbc.sql(UNPLACED)
                 .param("now", at(now)).param("limit", limit)
-                .query((rs, n) -> new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
-                        rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),
-                        Rows.labels(rs, "placement_require"), Rows.labels(rs, "placement_prefer"),
-                        instant(rs, "ready_since")))
+                .query(LeaseStore::readyRow)
                 .list();
     }
 
@@ -341,6 +336,13 @@ class LeaseStore {
                 UPDATE steps SET unplaced_reason = :reason
                 WHERE workspace_id = :ws AND id = :id AND status = 'queued' AND unplaced_reason IS NULL""")
                 .param("reason", reason).param("ws", workspaceId).param("id", stepId).update() == 1;
+    }
+
+    /** A row with the columns of a {@link Ready}. */
+    private static Ready readyRow(ResultSet rs, int n) throws SQLException {
+        return new Ready(rs.getObject("id", UUID.class), rs.getObject("workspace_id", UUID.class),
+                rs.getObject("run_id", UUID.class), rs.getString("key"), rs.getString("handler"),
+                Rows.labels(rs, "placement_require"), Rows.labels(rs, "placement_prefer"), instant(rs, "ready_since"));
     }
 
     static Held held(ResultSet rs, int n) throws SQLException {
