@@ -62,8 +62,9 @@ public class Runs {
     // --- submit and read ----------------------------------------------------------------------------------
 
     /**
-     * Validates the whole submission (400 before anything is written), stores the run ({@code planning}) and
-     * its steps ({@code pending}), then queues the run and every step without dependencies.
+     * Validates the whole submission (400 before anything is written), then stores the run and its steps as
+     * their first moves leave them: the run queued ({@code planning → queued}), every step without dependencies
+     * queued and the others pending ({@code pending → queued}); each move is in the audit log.
      */
     @Transactional
     public RunView submit(UUID workspaceId, UUID principalId, SubmitRun request) {
@@ -117,34 +118,40 @@ public class Runs {
 
     /**
      * Runs being submitted in one transaction: each is planned in memory (its rows, its audit events, its moves
-     * to queued), then all rows are inserted with one statement per table and all moves written with one more
-     * per table.
+     * to queued), then all rows are inserted as those moves leave them, with one statement per table. A new row
+     * is never updated in the transaction that makes it: each update would write the row and its index entries
+     * again, and only the moves' events are worth keeping.
      */
     private final class NewRuns {
-        final List<RunRow> runs = new ArrayList<>();
-        final List<RunStore.NewStep> steps = new ArrayList<>();
-        final Writes writes = new Writes();
+        final List<Change> changes = new ArrayList<>();
+        final Map<UUID, RunStore.NewStep> planned = new HashMap<>();
 
         Change add(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId, Instant now) {
             RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
                     principalId, now, now, 0);
-            runs.add(run);
             List<StepRow> rows = new ArrayList<>();
             for (int i = 0; i < plan.steps().size(); i++) {
                 SubmissionValidator.PlannedStep p = plan.steps().get(i);
                 StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
                         p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
-                steps.add(new RunStore.NewStep(step, p.placement(), p.retry()));
+                planned.put(step.id(), new RunStore.NewStep(step, p.placement(), p.retry()));
                 rows.add(step);
             }
-            return created(workspaceId, principalId, plan, run, rows, now, writes);
+            // the moves' writes are dropped: store() inserts the rows they leave
+            Change change = created(workspaceId, principalId, plan, run, rows, now, new Writes());
+            changes.add(change);
+            return change;
         }
 
         void store() {
-            if (!runs.isEmpty()) {
-                store.insert(runs, steps);
+            if (changes.isEmpty()) {
+                return;
             }
-            writes.flush();
+            List<RunStore.NewStep> steps = changes.stream().flatMap(c -> c.steps.stream()).map(s -> {
+                RunStore.NewStep plannedStep = planned.get(s.id());
+                return new RunStore.NewStep(s, plannedStep.placement(), plannedStep.retry());
+            }).toList();
+            store.insert(changes.stream().map(c -> c.run).toList(), steps);
         }
     }
 

@@ -448,6 +448,46 @@ class RunServiceTest {
         assertThat(runs.get(ws, withSpec.id()).spec()).isEqualTo(spec);
     }
 
+    long[] rowCounts() {
+        return jdbc.sql("""
+                SELECT pg_stat_get_xact_tuples_inserted('runs'::regclass),
+                       pg_stat_get_xact_tuples_updated('runs'::regclass),
+                       pg_stat_get_xact_tuples_inserted('steps'::regclass),
+                       pg_stat_get_xact_tuples_updated('steps'::regclass)""")
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)})
+                .single();
+    }
+
+    @Test
+    void aSubmitInsertsEachRowOnceAsItsFirstMovesLeaveItAndLogsThoseMoves() {
+        // the backend's counters, read before and after in one transaction (they are flushed only between
+        // transactions): a row inserted and then moved would count an update too
+        long[] counts = tx.execute(status -> {
+            long[] before = rowCounts();
+            runs.submit(ws, principal, new SubmitRun("once", null, List.of(step("a"), step("b", "a"))));
+            long[] after = rowCounts();
+            return new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]};
+        });
+        assertThat(counts).containsExactly(1, 0, 2, 0);
+
+        RunView run = submit(step("a"), step("b", "a"));
+        RunView read = runs.get(ws, run.id());
+        assertThat(read).isEqualTo(run);
+        assertThat(read.status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(read.version()).isEqualTo(1);
+        assertThat(step(read, "a").status()).isEqualTo(StepStatus.QUEUED);
+        assertThat(step(read, "a").attempt()).isEqualTo(1);
+        assertThat(step(read, "a").version()).isEqualTo(1);
+        assertThat(step(read, "b").status()).isEqualTo(StepStatus.PENDING);
+        assertThat(step(read, "b").version()).isZero();
+        assertThat(jdbc.sql("SELECT type, data->>'from', data->>'to' FROM events WHERE workspace_id = :ws"
+                        + " AND run_id = :run ORDER BY seq")
+                .param("ws", ws).param("run", run.id())
+                .query((rs, n) -> rs.getString(1) + " " + rs.getString(2) + "→" + rs.getString(3)).list())
+                .containsExactly("run.created null→null", "run.transitioned planning→queued",
+                        "step.transitioned pending→queued");
+    }
+
     // --- (f) cancel --------------------------------------------------------------------------------------------
 
     @Test
