@@ -147,9 +147,10 @@ final class GovernedRuns {
     private Set<UUID> finished(List<UUID> ids) throws SQLException {
         Set<UUID> done = new HashSet<>();
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id FROM runs WHERE id = ANY(?) AND status = ANY(?)")) {
-            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            s.setArray(2, c.createArrayOf("text", TERMINAL.toArray()));
+                "SELECT id FROM runs WHERE workspace_id = ? AND id = ANY(?) AND status = ANY(?)")) {
+            s.setObject(1, workspace);
+            s.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+            s.setArray(3, c.createArrayOf("text", TERMINAL.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     done.add(rs.getObject(1, UUID.class));

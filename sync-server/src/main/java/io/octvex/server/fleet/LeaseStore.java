@@ -72,13 +72,13 @@ class LeaseStore {
                    int attempt, long epoch, long version, JsonNode checkpoint) {}
 
     /**
-     * The step of each id {@code c.id}, looked up by its primary key one at a time, for a {@code CROSS JOIN
-     * LATERAL}; the caller filters by workspace. {@code OFFSET 0} keeps the planner from merging it into the outer
-     * query: it then weighed the workspace condition as an index condition by statistics that lag a growing table
-     * (41 rows expected, 18,000 read, for 27 steps).
+     * The step of each id {@code c.id} in one of the workspaces {@code :ws}, looked up by its primary key
+     * (workspace_id, id) one at a time, for a {@code CROSS JOIN LATERAL}. {@code OFFSET 0} keeps the planner from
+     * merging it into the outer query: it then weighed the workspace condition by statistics that lag a growing
+     * table and walked other indexes (41 rows expected, 18,000 read, for 27 steps).
      */
     private static final String BY_PRIMARY_KEY =
-            "SELECT id, run_id, workspace_id, status FROM steps WHERE id = c.id OFFSET 0";
+            "SELECT id, run_id, workspace_id, status FROM steps WHERE workspace_id = ANY(:ws) AND id = c.id OFFSET 0";
 
     /**
      * The first half of a claim: locks the runs of {@code stepIds}, skipping runs another transaction holds,
@@ -99,7 +99,7 @@ class LeaseStore {
                 CROSS JOIN LATERAL (""" + BY_PRIMARY_KEY + """
                 ) s
                 JOIN runs r ON r.id = s.run_id AND r.workspace_id = s.workspace_id
-                WHERE s.workspace_id = ANY(:ws) AND s.status = 'queued'
+                WHERE s.status = 'queued'
                 ORDER BY c.n LIMIT :limit
                 FOR NO KEY UPDATE OF r SKIP LOCKED""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("ids", stepIds.toArray(UUID[]::new))
@@ -153,7 +153,9 @@ class LeaseStore {
         }
         // rows locked in id order first, as a batch of results locks them (see lockSteps): the update alone
         // would lock them in whatever order its join yields
-        jdbc.sql("SELECT id FROM steps WHERE id = ANY(:ids) AND edge_id = :edge ORDER BY id FOR NO KEY UPDATE")
+        jdbc.sql("""
+                SELECT id FROM steps WHERE edge_id = :edge AND lease_expires_at IS NOT NULL AND id = ANY(:ids)
+                ORDER BY id FOR NO KEY UPDATE""")
                 .param("ids", stepIds.toArray(UUID[]::new)).param("edge", edgeId).query(UUID.class).list();
         return jdbc.sql("""
                 UPDATE steps s SET lease_expires_at = :expires
@@ -206,7 +208,6 @@ class LeaseStore {
                 CROSS JOIN LATERAL (""" + BY_PRIMARY_KEY + """
                 ) s
                 JOIN runs r ON r.id = s.run_id AND r.workspace_id = s.workspace_id
-                WHERE s.workspace_id = ANY(:ws)
                 ORDER BY r.id
                 FOR NO KEY UPDATE OF r""")
                 .param("ws", workspaceIds.toArray(UUID[]::new)).param("ids", stepIds.toArray(UUID[]::new))
