@@ -41,6 +41,21 @@ class LeaseStore {
         }
     }
 
+    /** The advisory locks' first key: claims' turns (the second is the workspace's hash). */
+    private static final int CLAIM_TURNS = 0x0C1A1;
+
+    /**
+     * Waits for the claims in flight in these workspaces to end, and holds their turn until this transaction
+     * ends: claims of one workspace take steps one after another, each reading the queue the one before left.
+     * In workspace id order, so two claimers never wait for each other in a cycle; after the claimer's result
+     * locks and its edge row, before anything a claim locks.
+     */
+    void takeClaimTurn(Collection<UUID> workspaceIds) {
+        workspaceIds.stream().sorted().forEach(ws ->
+                jdbc.sql("SELECT pg_advisory_xact_lock(:space, hashtext(CAST(:ws AS text)))")
+                        .param("space", CLAIM_TURNS).param("ws", ws).query((rs, n) -> 1).list());
+    }
+
     /**
      * Queued steps this edge may take (hard constraints in SQL), oldest in the queue first. No locks. Each
      * workspace's queue is read on its own, in the order of its index, stopping at the limit: with

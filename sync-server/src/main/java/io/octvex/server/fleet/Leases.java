@@ -140,8 +140,9 @@ class Leases {
      * A result report ({@code POST /edge/results}) with the refill it asks for ({@link ResultBatch#lease()}):
      * the results and one claim (no wait) for the slots they free, in one transaction (ADR 0035), so a busy
      * edge's cycle costs one commit and one lock of the chain head. The claim follows the results, so the
-     * slots they freed count as free; its locks come after theirs (run, step, then the edge row; the runs it
-     * claims are taken with SKIP LOCKED), the order every other transaction follows.
+     * slots they freed count as free; its locks come after theirs (run, step, then the edge row, then the
+     * workspace's claim turn; the runs it claims are taken with SKIP LOCKED), the order every other transaction
+     * follows.
      * <p>
      * Results must be recorded whatever happens to the claim: if that transaction fails (a revocation in
      * between, a deadlock victim, any error), nothing of it was written, so the results are recorded again on
@@ -218,6 +219,9 @@ class Leases {
         if (wanted <= 0) {
             return new Attempt(edge.state(), List.of());
         }
+        // one claim at a time per workspace (ADR 0042): concurrent claims read the same oldest steps, and all but
+        // one then came back empty or split into small claims while the first held those runs
+        leases.takeClaimTurn(edge.workspaceIds());
         List<LeaseStore.Ready> ready = leases.ready(edge.workspaceIds(), edge.capabilities(), edge.labels(), now,
                 wanted * 4 + 20);
         if (ready.isEmpty()) {
@@ -276,8 +280,8 @@ class Leases {
             return new Attempt(edge.state(), List.of(), graceEnds, false);
         }
         Instant expiresAt = now.plus(properties.leaseTtl());
-        // the runs of the first chosen steps no other claim holds (SKIP LOCKED): concurrent claims take
-        // different steps instead of all reaching for the oldest ones and all but one coming back empty
+        // the runs of the first chosen steps no other transaction holds (SKIP LOCKED): a run another edge's
+        // report, a cancel or the gate is changing is passed over, not waited for
         Map<UUID, UUID> held = leases.lockRuns(List.copyOf(chosen.keySet()), edge.workspaceIds(), wanted);
         boolean contended = held.size() < Math.min(wanted, chosen.size());
         List<Gate.Candidate> candidates = new ArrayList<>();

@@ -62,6 +62,7 @@ class LeaseTest {
     @Autowired LeaseStore leaseStore;
     @Autowired javax.sql.DataSource dataSource;
     @Autowired org.springframework.transaction.support.TransactionTemplate tx;
+    @Autowired Leases leases;
     FleetFixtures fleet;
     UUID ws;
 
@@ -904,5 +905,49 @@ class LeaseTest {
 
         // the running step's run is free again, but its step is no longer queued: passed over, not counted
         assertThat(held).containsOnlyKeys(left);
+    }
+
+    @Test
+    void claimsOfOneWorkspaceTakeTurnsAndEachReadsTheQueueTheOneBeforeLeft() throws Exception {
+        FleetFixtures.Edge a = fleet.edge(ws, "turn-a", Map.of(), List.of("http"), 4);
+        FleetFixtures.Edge b = fleet.edge(ws, "turn-b", Map.of(), List.of("http"), 4);
+        List<UUID> queue = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            queue.add(fleet.submit(ws, step("t" + i)).steps().getFirst().id());
+        }
+        // past the placement grace, so either edge may take any step
+        jdbc.sql("UPDATE steps SET updated_at = updated_at - interval '10 seconds' WHERE workspace_id = ?")
+                .param(ws).update();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch claimed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+            Future<List<Lease>> first = pool.submit(() -> tx.execute(s -> {
+                List<Lease> got = leases.claim(a.id(), 3).leases();
+                claimed.countDown();
+                try {
+                    commit.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return got;
+            }));
+            assertThat(claimed.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<LeaseBatch> second = pool.submit(() -> fleet.lease(b, 3, 0));
+
+            // the second claim waits for its turn while the first is in flight, instead of reading the same queue
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").query(Long.class)
+                    .single() == 1);
+            assertThat(second.isDone()).isFalse();
+            commit.countDown();
+
+            List<UUID> fromA = first.get(30, TimeUnit.SECONDS).stream().map(Lease::stepId).toList();
+            List<UUID> fromB = second.get(30, TimeUnit.SECONDS).leases().stream().map(Lease::stepId).toList();
+            assertThat(fromA).containsExactlyInAnyOrderElementsOf(queue.subList(0, 3));
+            assertThat(fromB).containsExactlyInAnyOrderElementsOf(queue.subList(3, 6));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
