@@ -107,7 +107,7 @@ class Leases {
                 return new LeaseBatch(List.of(), false);
             }
             if (attempt.contended()) {
-                // there is work, but concurrent claims held every run we chose: they commit within milliseconds
+                // there is work, but other transactions held every run we chose: they commit within milliseconds
                 // and nothing would wake us (no step becomes queued), so look again almost at once; doubling
                 // while it lasts, up to the poll interval, so a run locked for long is not a busy loop
                 wakeups.await(edge.workspaceIds(), seen, Duration.ofNanos(Math.min(left, contendedWait)));

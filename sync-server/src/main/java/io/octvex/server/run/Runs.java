@@ -147,9 +147,9 @@ public class Runs {
             if (changes.isEmpty()) {
                 return;
             }
-            List<RunStore.NewStep> steps = changes.stream().flatMap(c -> c.steps.stream()).map(s -> {
-                RunStore.NewStep plannedStep = planned.get(s.id());
-                return new RunStore.NewStep(s, plannedStep.placement(), plannedStep.retry());
+            List<RunStore.NewStep> steps = changes.stream().flatMap(c -> c.steps.stream()).map(moved -> {
+                RunStore.NewStep p = planned.get(moved.id());
+                return new RunStore.NewStep(moved, p.placement(), p.retry());
             }).toList();
             store.insert(changes.stream().map(c -> c.run).toList(), steps);
         }
