@@ -51,9 +51,12 @@ class LeaseStore {
      * locks and its edge row, before anything a claim locks.
      */
     void takeClaimTurn(Collection<UUID> workspaceIds) {
-        workspaceIds.stream().sorted().forEach(ws ->
-                jdbc.sql("SELECT pg_advisory_xact_lock(:space, hashtext(CAST(:ws AS text)))")
-                        .param("space", CLAIM_TURNS).param("ws", ws).query((rs, n) -> 1).list());
+        // one statement however many workspaces; the locks are taken as the sorted rows come out of the subquery
+        jdbc.sql("""
+                SELECT pg_advisory_xact_lock(:space, hashtext(CAST(w.id AS text)))
+                FROM (SELECT id FROM unnest(CAST(:ws AS uuid[])) AS u(id) ORDER BY id OFFSET 0) w""")
+                .param("space", CLAIM_TURNS).param("ws", workspaceIds.toArray(UUID[]::new))
+                .query((rs, n) -> 1).list();
     }
 
     /**

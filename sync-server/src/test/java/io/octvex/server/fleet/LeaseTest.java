@@ -950,4 +950,40 @@ class LeaseTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void edgesOfTheSameTwoWorkspacesClaimingAtOnceTakeTurnsWithoutDeadlock() throws Exception {
+        UUID other = fleet.workspace("lease-turns");
+        String body = Json.write(new io.octvex.protocol.CreateEnrollment("both", List.of(other), 2, null));
+        FleetFixtures.Edge x = fleet.enroll(fleet.enrollment(ws, body).token(), "both-x", Map.of(), List.of("http"), 8);
+        FleetFixtures.Edge y = fleet.enroll(fleet.enrollment(ws, body).token(), "both-y", Map.of(), List.of("http"), 8);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                List<UUID> steps = new ArrayList<>();
+                for (UUID w : List.of(ws, other)) {
+                    RunView run = fleet.submit(w, step("s1"), step("s2"), step("s3"));
+                    run.steps().forEach(st -> steps.add(st.id()));
+                    jdbc.sql("UPDATE steps SET updated_at = updated_at - interval '10 seconds' WHERE run_id = ?")
+                            .param(run.id()).update();
+                }
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<LeaseBatch> fx = pool.submit(() -> { start.await(); return fleet.lease(x, 3, 0); });
+                Future<LeaseBatch> fy = pool.submit(() -> { start.await(); return fleet.lease(y, 3, 0); });
+                List<Lease> all = new ArrayList<>(fx.get(30, TimeUnit.SECONDS).leases());
+                all.addAll(fy.get(30, TimeUnit.SECONDS).leases());
+                // each claim waited for its turn in both workspaces, in the same order: no deadlock, no step twice,
+                // and the second claim read what the first left, so together they took the six steps
+                assertThat(all).extracting(Lease::stepId).as("round " + round).doesNotHaveDuplicates()
+                        .containsExactlyInAnyOrderElementsOf(steps);
+                for (Lease l : all) {
+                    FleetFixtures.Edge holder = stored(l.stepId()).edgeId().equals(x.id()) ? x : y;
+                    assertThat(fleet.report(holder, l.stepId(), "result", new StepResult(l.epoch(),
+                            StepStatus.COMPLETED, null, null)).status()).isEqualTo(204);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
