@@ -106,6 +106,23 @@ class LeaseTest {
         jdbc.sql("UPDATE steps SET lease_expires_at = now() - interval '1 second' WHERE id = ?").param(stepId).update();
     }
 
+    /** What two edges leased when they asked at the same moment, each for {@code maxSteps}. */
+    record Race(List<Lease> first, List<Lease> second) {
+        List<Lease> all() {
+            List<Lease> all = new ArrayList<>(first);
+            all.addAll(second);
+            return all;
+        }
+    }
+
+    Race leaseAtOnce(ExecutorService pool, FleetFixtures.Edge first, FleetFixtures.Edge second, int maxSteps)
+            throws Exception {
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<LeaseBatch> a = pool.submit(() -> { start.await(); return fleet.lease(first, maxSteps, 0); });
+        Future<LeaseBatch> b = pool.submit(() -> { start.await(); return fleet.lease(second, maxSteps, 0); });
+        return new Race(a.get(30, TimeUnit.SECONDS).leases(), b.get(30, TimeUnit.SECONDS).leases());
+    }
+
     static StepSpec retrying(String key, int maxAttempts, int backoff) {
         return new StepSpec(key, "http", "GET https://example.test/" + key, null, null, null,
                 new RetryPolicy(maxAttempts, backoff));
@@ -175,12 +192,9 @@ class LeaseTest {
                 // past the placement grace, so both edges may take every step and really compete
                 jdbc.sql("UPDATE steps SET updated_at = updated_at - interval '10 seconds' WHERE run_id = ?")
                         .param(run.id()).update();
-                CyclicBarrier start = new CyclicBarrier(2);
-                Future<LeaseBatch> fa = pool.submit(() -> { start.await(); return fleet.lease(a, 4, 0); });
-                Future<LeaseBatch> fb = pool.submit(() -> { start.await(); return fleet.lease(b, 4, 0); });
-                List<Lease> all = new ArrayList<>(fa.get(30, TimeUnit.SECONDS).leases());
-                List<Lease> fromB = fb.get(30, TimeUnit.SECONDS).leases();
-                all.addAll(fromB);
+                Race race = leaseAtOnce(pool, a, b, 4);
+                List<Lease> all = race.all();
+                List<Lease> fromB = race.second();
                 Set<UUID> ids = new HashSet<>();
                 all.forEach(l -> ids.add(l.stepId()));
                 assertThat(ids).as("round " + round).hasSameSizeAs(all);
@@ -967,11 +981,7 @@ class LeaseTest {
                     jdbc.sql("UPDATE steps SET updated_at = updated_at - interval '10 seconds' WHERE run_id = ?")
                             .param(run.id()).update();
                 }
-                CyclicBarrier start = new CyclicBarrier(2);
-                Future<LeaseBatch> fx = pool.submit(() -> { start.await(); return fleet.lease(x, 3, 0); });
-                Future<LeaseBatch> fy = pool.submit(() -> { start.await(); return fleet.lease(y, 3, 0); });
-                List<Lease> all = new ArrayList<>(fx.get(30, TimeUnit.SECONDS).leases());
-                all.addAll(fy.get(30, TimeUnit.SECONDS).leases());
+                List<Lease> all = leaseAtOnce(pool, x, y, 3).all();
                 // each claim waited for its turn in both workspaces, in the same order: no deadlock, no step twice,
                 // and the second claim read what the first left, so together they took the six steps
                 assertThat(all).extracting(Lease::stepId).as("round " + round).doesNotHaveDuplicates()
