@@ -124,7 +124,7 @@ public class Runs {
      */
     private final class NewRuns {
         final List<Change> changes = new ArrayList<>();
-        final Map<UUID, RunStore.NewStep> planned = new HashMap<>();
+        final Map<UUID, SubmissionValidator.PlannedStep> planned = new HashMap<>(); // by step id
 
         Change add(UUID workspaceId, UUID principalId, SubmissionValidator.Plan plan, UUID runId, Instant now) {
             RunRow run = new RunRow(runId, workspaceId, null, runId, 0, RunStatus.PLANNING, plan.title(), plan.spec(),
@@ -134,7 +134,7 @@ public class Runs {
                 SubmissionValidator.PlannedStep p = plan.steps().get(i);
                 StepRow step = new StepRow(UUID.randomUUID(), workspaceId, runId, p.key(), i, p.handler(), p.action(),
                         p.input(), p.dependsOn(), StepStatus.PENDING, 0, null, null, now, now, 0);
-                planned.put(step.id(), new RunStore.NewStep(step, p.placement(), p.retry()));
+                planned.put(step.id(), p);
                 rows.add(step);
             }
             // the moves' writes are dropped: store() inserts the rows they leave
@@ -148,7 +148,7 @@ public class Runs {
                 return;
             }
             List<RunStore.NewStep> steps = changes.stream().flatMap(c -> c.steps.stream()).map(moved -> {
-                RunStore.NewStep p = planned.get(moved.id());
+                SubmissionValidator.PlannedStep p = planned.get(moved.id());
                 return new RunStore.NewStep(moved, p.placement(), p.retry());
             }).toList();
             store.insert(changes.stream().map(c -> c.run).toList(), steps);

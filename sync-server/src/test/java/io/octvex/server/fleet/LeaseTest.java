@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.octvex.protocol.ArtifactUpload;
 import io.octvex.protocol.ArtifactView;
 import io.octvex.protocol.CheckpointReport;
+import io.octvex.protocol.CreateEnrollment;
 import io.octvex.protocol.EdgeState;
 import io.octvex.protocol.EdgeView;
 import io.octvex.protocol.Heartbeat;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -934,8 +936,8 @@ class LeaseTest {
                 .param(ws).update();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.CountDownLatch claimed = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch claimed = new CountDownLatch(1);
+            CountDownLatch commit = new CountDownLatch(1);
             Future<List<Lease>> first = pool.submit(() -> tx.execute(s -> {
                 List<Lease> got = leases.claim(a.id(), 3).leases();
                 claimed.countDown();
@@ -968,7 +970,7 @@ class LeaseTest {
     @Test
     void edgesOfTheSameTwoWorkspacesClaimingAtOnceTakeTurnsWithoutDeadlock() throws Exception {
         UUID other = fleet.workspace("lease-turns");
-        String body = Json.write(new io.octvex.protocol.CreateEnrollment("both", List.of(other), 2, null));
+        String body = Json.write(new CreateEnrollment("both", List.of(other), 2, null));
         FleetFixtures.Edge x = fleet.enroll(fleet.enrollment(ws, body).token(), "both-x", Map.of(), List.of("http"), 8);
         FleetFixtures.Edge y = fleet.enroll(fleet.enrollment(ws, body).token(), "both-y", Map.of(), List.of("http"), 8);
         ExecutorService pool = Executors.newFixedThreadPool(2);
