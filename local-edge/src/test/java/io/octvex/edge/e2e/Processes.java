@@ -70,8 +70,14 @@ final class Processes {
     }
 
     static Running startServer(Path home, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar",
-                jar("octvex.server.jar").toString()));
+        return startServer(home, jar("octvex.server.jar"), List.of(), args);
+    }
+
+    /** The same with {@code jvm} options before {@code -jar} and the server jar at {@code jar}. */
+    static Running startServer(Path home, Path jar, List<String> jvm, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m"));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         Path log = home.resolveSibling("server.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
