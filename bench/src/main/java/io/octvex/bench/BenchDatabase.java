@@ -58,6 +58,7 @@ final class BenchDatabase implements AutoCloseable {
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE octvex");
             s.execute("CREATE DATABASE baseline");
+            s.execute("CREATE DATABASE octvex_training"); // the server that records the AOT cache
         }
         return db;
     }

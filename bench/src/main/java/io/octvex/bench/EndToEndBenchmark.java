@@ -52,7 +52,12 @@ public final class EndToEndBenchmark {
             if (serverJvm != null && !serverJvm.isBlank()) {
                 jvm.addAll(List.of(serverJvm.trim().split("\\s+")));
             }
-            try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, jvm);
+            int warmup = options.stackWarmup();
+            if (options.serverAot()) {
+                jvm.addAll(recordServerCache(work.resolve("training"), options, db, options.serverAotRuns()));
+            }
+            report.serverJvm(jvm);
+            try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, "octvex", jvm);
                  HikariDataSource octvex = db.pool("octvex", 4)) {
                 say("server up (pid " + stack.serverPid() + ")");
                 if (options.jfr()) {
@@ -61,7 +66,6 @@ public final class EndToEndBenchmark {
                 Phases phases = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), octvex,
                         options.fillBatch()),
                         options.edgeJar(), options.capacity(), options.submitters(), octvex);
-                int warmup = Math.max(200, options.warmup()); // 200 at least: the stack works before it is measured
                 say("warm-up: " + warmup + " runs");
                 Phases.Drain warm = phases.drain(warmup, options.edges());
                 if (options.warmup() > 0) {
@@ -110,5 +114,29 @@ public final class EndToEndBenchmark {
     private static <T> T say(T what) {
         System.err.println("bench: " + what);
         return what;
+    }
+
+    /**
+     * The AOT cache `./octvex server` records on a first start (ADR 0043), made the same way: a first server, on
+     * a database of its own, drains {@code runs} runs with JDK 25's {@code -XX:AOTCacheOutput} and writes the
+     * cache as it stops. Returns the options the measured server starts from it with.
+     */
+    private static List<String> recordServerCache(Path root, Options options, BenchDatabase db, int runs)
+            throws Exception {
+        Path cache = root.resolve("server.aot");
+        Files.createDirectories(root);
+        say("recording the server's AOT cache: a first server drains " + runs + " runs");
+        try (OctvexStack stack = OctvexStack.start(root, options.serverJar(), db, "octvex_training",
+                     List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=error"));
+             HikariDataSource pool = db.pool("octvex_training", 4)) {
+            Phases first = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), pool, options.fillBatch()),
+                    options.edgeJar(), options.capacity(), options.submitters(), pool);
+            first.drain(runs, options.edges());
+        } // the first server writes the cache as it stops
+        if (!Files.isRegularFile(cache) || Files.exists(Path.of(cache + ".config"))) {
+            throw new IllegalStateException("the first server wrote no AOT cache; see " + root.resolve("server.log"));
+        }
+        say("AOT cache written: " + (Files.size(cache) >> 20) + " MiB");
+        return List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=error");
     }
 }

@@ -49,8 +49,12 @@ final class OctvexStack implements AutoCloseable {
         this.workspace = admin.workspaces().getFirst().id();
     }
 
-    /** Starts the server; {@code jvmOptions} go before {@code -jar} (a JFR recording, for instance). */
-    static OctvexStack start(Path root, Path serverJar, BenchDatabase db, List<String> jvmOptions) throws Exception {
+    /**
+     * Starts the server on {@code database}; {@code jvmOptions} go before {@code -jar} (a JFR recording, for
+     * instance).
+     */
+    static OctvexStack start(Path root, Path serverJar, BenchDatabase db, String database, List<String> jvmOptions)
+            throws Exception {
         Path home = root.resolve("server-home");
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
         command.addAll(jvmOptions);
@@ -61,7 +65,7 @@ final class OctvexStack implements AutoCloseable {
         env.put("OCTVEX_HOME", home.toString());
         env.put("OCTVEX_PORT", "0");
         env.put("OCTVEX_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("OCTVEX_DATABASE_URL", db.jdbcUrl("octvex"));
+        env.put("OCTVEX_DATABASE_URL", db.jdbcUrl(database));
         env.put("OCTVEX_DATABASE_USER", BenchDatabase.USER);
         env.put("OCTVEX_DATABASE_PASSWORD", BenchDatabase.PASSWORD);
         Process server = builder.start();
@@ -239,8 +243,8 @@ final class OctvexStack implements AutoCloseable {
                 edge.destroyForcibly();
             }
         }
-        server.destroy(); // SIGTERM: graceful shutdown, which also ends a JFR recording with its dump
-        if (!server.waitFor(60, TimeUnit.SECONDS)) {
+        server.destroy(); // SIGTERM: graceful shutdown, which also ends a JFR recording or writes an AOT cache
+        if (!server.waitFor(180, TimeUnit.SECONDS)) {
             server.destroyForcibly().waitFor();
         }
     }

@@ -9,7 +9,8 @@ import java.util.List;
 record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, List<Integer> edgeCurve,
                List<Integer> depths, int depthSample, int approvals, int submitters, int rawWorkers, int rawBatch,
                int peerThreads, boolean jfr, boolean waits, boolean writeDoc, Path serverJar, Path edgeJar, Path results,
-               int fillBatch, int edgeWarmup, boolean statements, int warmup) {
+               int fillBatch, int edgeWarmup, boolean statements, int warmup, boolean serverAot,
+               Integer aotRuns) {
 
     static final String USAGE = """
             Usage: ./octvex bench e2e [--runs N] [--edges N] [--capacity N] [--flow-seconds S] [--rate R]
@@ -41,6 +42,10 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
               --statements       load pg_stat_statements and list the statements of the server's database
                                  by total time over the headline drain, its fill included
                                  (bench/results/statements.txt)
+              --no-server-aot    start the measured server without the AOT cache `./octvex server` records on
+                                 a first start (JDK 25+; by default a first server records it while it drains
+                                 a backlog on a database of its own, and the measured server starts from it)
+              --server-aot-runs N   the backlog that first server drains (default: the warm-up's size)
               --server-jar P, --edge-jar P   the jars to run (default: this tree's, as built); for
                                  comparing two builds back to back
               --doc              also write the figures into docs/benchmarks.md (between its e2e markers)
@@ -49,12 +54,13 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
     static Options parse(String[] args) {
         int runs = 2000, edges = 2, capacity = 8, flowSeconds = 20, submitters = 8, rawWorkers = 4, rawBatch = 16;
         int peerThreads = 16, approvals = 100, depthSample = 5000, fillBatch = 0, edgeWarmup = 500;
-        Integer warmup = null;
+        Integer warmup = null, aotRuns = null;
         Double rate = null;
         List<Integer> edgeCurve = List.of(), depths = List.of();
         Path serverJar = Path.of("sync-server/target/octvex-server.jar");
         Path edgeJar = Path.of("local-edge/target/octvex-edge.jar");
         boolean jfr = false, doc = false, waits = false, statements = false;
+        boolean serverAot = Runtime.version().feature() >= 25; // the bench's JDK runs the server too
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -80,12 +86,25 @@ record Options(int runs, int edges, int capacity, int flowSeconds, Double rate, 
                 case "--server-jar" -> serverJar = Path.of(args[++i]);
                 case "--edge-jar" -> edgeJar = Path.of(args[++i]);
                 case "--doc" -> doc = true;
+                case "--no-server-aot" -> serverAot = false;
+                case "--server-aot-runs" -> aotRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         return new Options(runs, edges, capacity, flowSeconds, rate, edgeCurve, depths, depthSample, approvals, submitters, rawWorkers,
                 rawBatch, peerThreads, jfr, waits, doc, serverJar, edgeJar,
-                Path.of("bench/results"), fillBatch, edgeWarmup, statements, warmup != null ? warmup : runs);
+                Path.of("bench/results"), fillBatch, edgeWarmup, statements, warmup != null ? warmup : runs,
+                serverAot, aotRuns);
+    }
+
+    /** The measured stack's warm-up drain: 200 runs at least, so that the stack works before it is measured. */
+    int stackWarmup() {
+        return Math.max(200, warmup);
+    }
+
+    /** The backlog the server that records the AOT cache drains: {@code --server-aot-runs}, else the warm-up's. */
+    int serverAotRuns() {
+        return aotRuns != null ? aotRuns : stackWarmup();
     }
 
     private static List<Integer> list(String csv) {

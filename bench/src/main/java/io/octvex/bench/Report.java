@@ -28,6 +28,7 @@ final class Report {
     private final List<Phases.Drain> edgeCurve = new ArrayList<>();
     private final List<Phases.Depth> depths = new ArrayList<>();
     private ApprovalPath.Result approvals;
+    private List<String> serverJvm = List.of();
 
     Report(Options options, String arguments) {
         this.options = options;
@@ -54,10 +55,13 @@ final class Report {
 
     void approvals(ApprovalPath.Result a) { approvals = a; }
 
+    void serverJvm(List<String> options) { serverJvm = List.copyOf(options); }
+
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("Run ").append(started).append(" – ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
-                .append(", `").append(command).append("`. ").append(machine()).append(" Load average (1/5/15 min) ")
+                .append(", `").append(command).append("`. ").append(machine()).append(serverJvm())
+                .append(" Load average (1/5/15 min) ")
                 .append(loadBefore).append(" before, ").append(load()).append(" after.\n\n");
         md.append("| System (backlog of ").append(options.runs())
                 .append(options.warmup() > 0 ? ", after a warm-up drain of " + options.warmup() : "")
@@ -139,6 +143,14 @@ final class Report {
                 Runtime.getRuntime().availableProcessors(), memory, System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.runtime.version"),
                 String.join(" ", OctvexStack.edgeJavaOptions()));
+    }
+
+    private String serverJvm() {
+        if (serverJvm.stream().anyMatch(o -> o.startsWith("-XX:AOTCache="))) {
+            return " Server JVM: from the AOT cache a first server recorded while it drained "
+                    + options.serverAotRuns() + " runs, as `./octvex server` does (ADR 0043).";
+        }
+        return " Server JVM: no AOT cache.";
     }
 
     private static String load() {
