@@ -54,7 +54,7 @@ public final class EndToEndBenchmark {
             }
             int warmup = options.stackWarmup();
             if (options.serverAot()) {
-                jvm.addAll(recordServerCache(work.resolve("training"), options, db, options.serverAotRuns()));
+                jvm.addAll(recordServerCache(work.resolve("training"), options, db));
             }
             report.serverJvm(jvm);
             try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, "octvex", jvm);
@@ -118,20 +118,20 @@ public final class EndToEndBenchmark {
 
     /**
      * The AOT cache `./octvex server` records on a first start (ADR 0043), made the same way: a first server, on
-     * a database of its own, drains {@code runs} runs with JDK 25's {@code -XX:AOTCacheOutput} and writes the
-     * cache as it stops. Returns the options the measured server starts from it with.
+     * a database of its own, drains {@code --server-aot-runs} runs with JDK 25's {@code -XX:AOTCacheOutput} and
+     * writes the cache as it stops. Returns the options the measured server starts from it with.
      */
-    private static List<String> recordServerCache(Path root, Options options, BenchDatabase db, int runs)
-            throws Exception {
+    private static List<String> recordServerCache(Path root, Options options, BenchDatabase db) throws Exception {
+        int runs = options.serverAotRuns();
         Path cache = root.resolve("server.aot");
         Files.createDirectories(root);
         say("recording the server's AOT cache: a first server drains " + runs + " runs");
         try (OctvexStack stack = OctvexStack.start(root, options.serverJar(), db, "octvex_training",
                      List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=error"));
              HikariDataSource pool = db.pool("octvex_training", 4)) {
-            Phases first = new Phases(stack, new GovernedRuns(stack.admin(), stack.workspace(), pool, options.fillBatch()),
-                    options.edgeJar(), options.capacity(), options.submitters(), pool);
-            first.drain(runs, options.edges());
+            var runsOfFirst = new GovernedRuns(stack.admin(), stack.workspace(), pool, options.fillBatch());
+            new Phases(stack, runsOfFirst, options.edgeJar(), options.capacity(), options.submitters(), pool)
+                    .drain(runs, options.edges());
         } // the first server writes the cache as it stops
         if (!Files.isRegularFile(cache) || Files.exists(Path.of(cache + ".config"))) {
             throw new IllegalStateException("the first server wrote no AOT cache; see " + root.resolve("server.log"));

@@ -64,6 +64,17 @@ class ServerAotCacheIT {
     }
 
     @Test
+    void octvexServerAotRecordRecordsAgainOverAGoodCache() throws Exception {
+        Path jar = Files.writeString(root.resolve("octvex-server.jar"), "a jar");
+        Path cache = Path.of(option(launcherOptions(jar, 25, "on"), "-XX:AOTCacheOutput="));
+        Files.writeString(cache, "a cache of a short first run");
+        Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertThat(option(launcherOptions(jar, 25, "record"), "-XX:AOTCacheOutput=")).isEqualTo(cache.toString());
+        assertThat(cache).doesNotExist();
+    }
+
+    @Test
     void olderJdksAndOctvexServerAotOffStartWithoutACache() throws Exception {
         Path jar = Files.writeString(root.resolve("octvex-server.jar"), "a jar");
         assertThat(launcherOptions(jar, 21, "on")).isEmpty();
