@@ -53,10 +53,7 @@ class ServerAotCacheIT {
     @Test
     void aCacheCutOffWhileBeingWrittenIsRecordedAnew() throws Exception {
         Path jar = Files.writeString(root.resolve("octvex-server.jar"), "a jar");
-        Path cache = Path.of(option(launcherOptions(jar, 25, "on"), "-XX:AOTCacheOutput="));
-        Files.writeString(cache, "half a cache");
-        Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(5)));
-        assertThat(option(launcherOptions(jar, 25, "on"), "-XX:AOTCache=")).isEqualTo(cache.toString());
+        Path cache = cacheTheLauncherWouldUse(jar);
 
         Files.writeString(Path.of(cache + ".config"), "the recording the JVM had not finished with");
         assertThat(option(launcherOptions(jar, 25, "on"), "-XX:AOTCacheOutput=")).isEqualTo(cache.toString());
@@ -66,9 +63,7 @@ class ServerAotCacheIT {
     @Test
     void octvexServerAotRecordRecordsAgainOverAGoodCache() throws Exception {
         Path jar = Files.writeString(root.resolve("octvex-server.jar"), "a jar");
-        Path cache = Path.of(option(launcherOptions(jar, 25, "on"), "-XX:AOTCacheOutput="));
-        Files.writeString(cache, "a cache of a short first run");
-        Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(5)));
+        Path cache = cacheTheLauncherWouldUse(jar);
 
         assertThat(option(launcherOptions(jar, 25, "record"), "-XX:AOTCacheOutput=")).isEqualTo(cache.toString());
         assertThat(cache).doesNotExist();
@@ -80,6 +75,15 @@ class ServerAotCacheIT {
         assertThat(launcherOptions(jar, 21, "on")).isEmpty();
         assertThat(launcherOptions(jar, 25, "off")).isEmpty();
         assertThat(launcherOptions(jar, 25, "on")).anyMatch(o -> o.startsWith("-XX:AOTCacheOutput="));
+    }
+
+    /** A file where the launcher records a cache for {@code jar}, written after it: one the launcher then uses. */
+    private Path cacheTheLauncherWouldUse(Path jar) throws Exception {
+        Path cache = Path.of(option(launcherOptions(jar, 25, "on"), "-XX:AOTCacheOutput="));
+        Files.writeString(cache, "a cache");
+        Files.setLastModifiedTime(cache, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(option(launcherOptions(jar, 25, "on"), "-XX:AOTCache=")).isEqualTo(cache.toString());
+        return cache;
     }
 
     /** Starts a server with {@code jvm}, waits until it serves, stops it with SIGTERM; returns its class-load log. */
