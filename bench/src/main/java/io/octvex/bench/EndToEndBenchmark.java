@@ -29,6 +29,7 @@ public final class EndToEndBenchmark {
         }
         Report report = new Report(options, String.join(" ", args));
         Path work = Files.createTempDirectory("octvex-bench-");
+        Path serverCache = work.resolve("training/server.aot");
         Files.createDirectories(options.results());
         say("working in " + work);
         try (BenchDatabase db = BenchDatabase.start(work.resolve("pgdata"), options.statements())) {
@@ -54,7 +55,7 @@ public final class EndToEndBenchmark {
             }
             int warmup = options.stackWarmup();
             if (options.serverAot()) {
-                jvm.addAll(recordServerCache(work.resolve("training"), options, db));
+                jvm.addAll(recordServerCache(serverCache, options, db));
             }
             report.serverJvm(jvm);
             try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, "octvex", jvm);
@@ -99,6 +100,7 @@ public final class EndToEndBenchmark {
                 }
             }
         } finally {
+            Files.deleteIfExists(serverCache); // 100+ MB that nothing reads again; the logs stay
             say("logs of this run: " + work);
         }
         String markdown = report.markdown();
@@ -121,9 +123,9 @@ public final class EndToEndBenchmark {
      * a database of its own, drains {@code --server-aot-runs} runs with JDK 25's {@code -XX:AOTCacheOutput} and
      * writes the cache as it stops. Returns the options the measured server starts from it with.
      */
-    private static List<String> recordServerCache(Path root, Options options, BenchDatabase db) throws Exception {
+    private static List<String> recordServerCache(Path cache, Options options, BenchDatabase db) throws Exception {
         int runs = options.serverAotRuns();
-        Path cache = root.resolve("server.aot");
+        Path root = cache.getParent();
         Files.createDirectories(root);
         say("recording the server's AOT cache: a first server drains " + runs + " runs");
         try (OctvexStack stack = OctvexStack.start(root, options.serverJar(), db, "octvex_training",
