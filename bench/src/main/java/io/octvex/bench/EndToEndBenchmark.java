@@ -57,7 +57,6 @@ public final class EndToEndBenchmark {
             if (options.serverAot()) {
                 jvm.addAll(recordServerCache(serverCache, options, db));
             }
-            report.serverJvm(jvm);
             try (OctvexStack stack = OctvexStack.start(work, options.serverJar(), db, "octvex", jvm);
                  HikariDataSource octvex = db.pool("octvex", 4)) {
                 say("server up (pid " + stack.serverPid() + ")");

@@ -28,7 +28,6 @@ final class Report {
     private final List<Phases.Drain> edgeCurve = new ArrayList<>();
     private final List<Phases.Depth> depths = new ArrayList<>();
     private ApprovalPath.Result approvals;
-    private List<String> serverJvm = List.of();
 
     Report(Options options, String arguments) {
         this.options = options;
@@ -54,8 +53,6 @@ final class Report {
     void depth(Phases.Depth d) { depths.add(d); }
 
     void approvals(ApprovalPath.Result a) { approvals = a; }
-
-    void serverJvm(List<String> options) { serverJvm = List.copyOf(options); }
 
     String markdown() {
         StringBuilder md = new StringBuilder();
@@ -146,7 +143,7 @@ final class Report {
     }
 
     private String serverJvm() {
-        if (serverJvm.stream().anyMatch(o -> o.startsWith("-XX:AOTCache="))) {
+        if (options.serverAot()) { // the run stops when the first server writes no cache
             return " Server JVM: from the AOT cache a first server recorded while it drained "
                     + options.serverAotRuns() + " runs, as `./octvex server` does (ADR 0043).";
         }
