@@ -146,10 +146,15 @@ final class GovernedRuns {
 
     private Set<UUID> finished(List<UUID> ids) throws SQLException {
         Set<UUID> done = new HashSet<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT id FROM runs WHERE workspace_id = ? AND id = ANY(?) AND status = ANY(?)")) {
-            s.setObject(1, workspace);
-            s.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+        // each run by its primary key, the status checked outside the lookup: with it inside, the plan walked the
+        // workspace's (workspace_id, status) index, every finished run per poll (6 ms a poll at 20,000 runs,
+        // charged to PostgreSQL's share of the drain it measured)
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT r.id FROM unnest(CAST(? AS uuid[])) AS k(id)
+                CROSS JOIN LATERAL (SELECT id, status FROM runs WHERE workspace_id = ? AND id = k.id OFFSET 0) r
+                WHERE r.status = ANY(?)""")) {
+            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            s.setObject(2, workspace);
             s.setArray(3, c.createArrayOf("text", TERMINAL.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -289,10 +289,10 @@ class Leases {
             LeaseStore.Ready step = chosen.get(stepId).step();
             candidates.add(new Gate.Candidate(step.workspaceId(), step.runId(), step.id()));
         }
-        List<UUID> admitted = new ArrayList<>();
+        List<LeaseStore.Ready> admitted = new ArrayList<>();
         gate.admitAll(candidates).forEach((stepId, outcome) -> {
             switch (outcome.admission()) {
-                case ADMITTED -> admitted.add(stepId);
+                case ADMITTED -> admitted.add(chosen.get(stepId).step());
                 case DEFERRED -> leases.holdBack(chosen.get(stepId).step().workspaceId(), stepId, outcome.notBefore());
                 default -> { } // held for approval, refused, or moved meanwhile: the gate recorded it
             }

@@ -998,4 +998,51 @@ class LeaseTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aClaimLooksItsStepsUpByPrimaryKeyEvenWhenTheStatisticsSayTheQueueIsEmpty() {
+        for (int r = 0; r < 10; r++) {
+            List<StepSpec> steps = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                steps.add(step("g" + i));
+            }
+            fleet.submit(ws, steps.toArray(StepSpec[]::new));
+        }
+        jdbc.sql("ANALYZE steps").update();
+        for (String planMode : List.of("force_custom_plan", "force_generic_plan")) {
+            tx.executeWithoutResult(status -> {
+                // the status's statistics from before the queue grew, as a drain meets them: no step queued. Under
+                // them the queue's partial index looks empty, and a lookup that may use it walks the whole queue
+                jdbc.sql("""
+                        SELECT pg_restore_attribute_stats('schemaname', 'public', 'relname', 'steps',
+                            'attname', 'status', 'inherited', false, 'null_frac', CAST(0 AS real), 'avg_width', 9,
+                            'n_distinct', CAST(1 AS real), 'most_common_vals', CAST('{completed}' AS text),
+                            'most_common_freqs', CAST('{1}' AS real[]))""").query(Boolean.class).single();
+                jdbc.sql("DISCARD PLANS").update();
+                jdbc.sql("SET LOCAL plan_cache_mode = " + planMode).update();
+                java.time.Instant now = java.time.Instant.now();
+                List<LeaseStore.Ready> ready = leaseStore.ready(List.of(ws), List.of("http"), Map.of(), now, 60);
+                long queueScans = indexScans("steps_queued");
+                long keyScans = indexScans("steps_pkey");
+
+                List<LeaseStore.Claimed> claimed = leaseStore.claim(ready,
+                        ready.stream().map(LeaseStore.Ready::runId).distinct().toList(), List.of(ws),
+                        List.of("http"), Map.of(), now, 60);
+
+                assertThat(claimed).extracting(LeaseStore.Claimed::id)
+                        .containsExactlyInAnyOrderElementsOf(ready.stream().map(LeaseStore.Ready::id).toList());
+                assertThat(indexScans("steps_queued") - queueScans).as("scans of the queue's index, " + planMode)
+                        .isZero();
+                assertThat(indexScans("steps_pkey") - keyScans).as("lookups by primary key, " + planMode)
+                        .isEqualTo(60);
+                status.setRollbackOnly(); // the statistics too
+            });
+        }
+    }
+
+    /** Scans of {@code index} in this transaction so far. */
+    private long indexScans(String index) {
+        return jdbc.sql("SELECT pg_stat_get_xact_numscans(CAST(:index AS regclass))").param("index", index)
+                .query(Long.class).single();
+    }
 }
