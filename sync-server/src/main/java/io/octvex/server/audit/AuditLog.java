@@ -5,6 +5,7 @@ import io.octvex.protocol.EventPage;
 import io.octvex.protocol.EventSearch;
 import io.octvex.protocol.EventView;
 import io.octvex.protocol.Json;
+import io.octvex.server.database.GenericPlans;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,9 +47,11 @@ public class AuditLog {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final GenericPlans plans;
 
-    AuditLog(JdbcClient jdbc, Clock clock) {
+    AuditLog(JdbcClient jdbc, Clock clock, GenericPlans plans) {
         this.jdbc = jdbc;
+        this.plans = plans;
         this.clock = clock;
     }
 
@@ -81,6 +84,7 @@ public class AuditLog {
 
     /** Writes one workspace's pending events under its locked chain head; answers them as stored. */
     List<EventView> write(UUID workspaceId, List<PendingAppends.Entry> entries) {
+        plans.forThisTransaction(); // its statements are the last of the transaction
         Head head = lockHead(workspaceId);
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
         List<EventView> written = new ArrayList<>(entries.size());

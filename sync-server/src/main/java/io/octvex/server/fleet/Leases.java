@@ -14,6 +14,7 @@ import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.server.approval.Gate;
 import io.octvex.server.credential.CredentialLeases;
+import io.octvex.server.database.GenericPlans;
 import io.octvex.server.run.Runs;
 import io.octvex.server.web.ApiException;
 import java.time.Clock;
@@ -59,11 +60,13 @@ class Leases {
     private final Gate gate;
     private final CredentialLeases credentials;
     private final StepReports reports;
+    private final GenericPlans plans;
 
     Leases(FleetStore fleet, LeaseStore leases, Runs runs, StepWakeups wakeups,
            TransactionTemplate tx, FleetProperties properties, Clock clock, Gate gate, CredentialLeases credentials,
-           StepReports reports) {
+           StepReports reports, GenericPlans plans) {
         this.reports = reports;
+        this.plans = plans;
         this.gate = gate;
         this.credentials = credentials;
         this.fleet = fleet;
@@ -203,6 +206,7 @@ class Leases {
 
     /** One claim attempt, in the caller's transaction. */
     Attempt claim(UUID edgeId, int maxSteps) {
+        plans.forThisTransaction();
         Instant now = now();
         // locked, seen and counted in one statement (a revoked edge's update is rolled back with the 401)
         FleetStore.Loaded loaded = fleet.touch(edgeId, now)

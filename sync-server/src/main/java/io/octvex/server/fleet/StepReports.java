@@ -13,6 +13,7 @@ import io.octvex.protocol.StepStatus;
 import io.octvex.protocol.StepUpdate;
 import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.audit.AuditLog;
+import io.octvex.server.database.GenericPlans;
 import io.octvex.server.run.Runs;
 import io.octvex.server.web.ApiException;
 import java.nio.charset.StandardCharsets;
@@ -63,11 +64,13 @@ class StepReports {
     private final EdgeHealth health;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final GenericPlans plans;
     private volatile long maxArtifactBytes;
 
     StepReports(LeaseStore leases, ArtifactStore artifacts, Runs runs, AuditLog audit, EdgeHealth health,
-                TransactionTemplate tx, FleetProperties properties, Clock clock) {
+                TransactionTemplate tx, FleetProperties properties, Clock clock, GenericPlans plans) {
         this.leases = leases;
+        this.plans = plans;
         this.artifacts = artifacts;
         this.runs = runs;
         this.audit = audit;
@@ -226,6 +229,7 @@ class StepReports {
      * same result finds the lease released and is fenced.
      */
     ResultBatchAck record(AuthenticatedEdge edge, CheckedBatch batch) {
+        plans.forThisTransaction();
         List<ResultBatch.BatchedResult> items = batch.items();
         Map<UUID, LeaseStore.Held> held = leases.lockSteps(edge.workspaceIds(), batch.stepIds());
         List<ResultOutcome> outcomes = new ArrayList<>(items.size());

@@ -10,6 +10,7 @@ import io.octvex.protocol.SubmitRun;
 import io.octvex.protocol.SubmitRuns;
 import io.octvex.server.audit.AuditEntry;
 import io.octvex.server.audit.AuditLog;
+import io.octvex.server.database.GenericPlans;
 import io.octvex.server.web.ApiException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -51,9 +52,12 @@ public class Runs {
     private final AuditLog audit;
     private final Clock clock;
     private final ObjectProvider<StepInputCheck> inputChecks;
+    private final GenericPlans plans;
 
-    Runs(RunStore store, AuditLog audit, Clock clock, ObjectProvider<StepInputCheck> inputChecks) {
+    Runs(RunStore store, AuditLog audit, Clock clock, ObjectProvider<StepInputCheck> inputChecks,
+         GenericPlans plans) {
         this.store = store;
+        this.plans = plans;
         this.audit = audit;
         this.clock = clock;
         this.inputChecks = inputChecks;
@@ -188,6 +192,7 @@ public class Runs {
             throw ApiException.badRequest("'runs' must hold 1 to " + MAX_SUBMIT_BATCH + " runs, got "
                     + (items == null ? 0 : items.size()));
         }
+        plans.forThisTransaction();
         List<SubmissionValidator.Plan> plans = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         Set<String> seen = new HashSet<>();
