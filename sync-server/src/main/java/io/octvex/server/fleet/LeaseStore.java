@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -355,11 +356,30 @@ class LeaseStore {
                 .list();
     }
 
-    boolean markUnplaced(UUID workspaceId, UUID stepId, String reason) {
-        return jdbc.sql("""
-                UPDATE steps SET unplaced_reason = :reason
-                WHERE workspace_id = :ws AND id = :id AND status = 'queued' AND unplaced_reason IS NULL""")
-                .param("reason", reason).param("ws", workspaceId).param("id", stepId).update() == 1;
+    /**
+     * Records why each of {@code reasons}' steps waits, for those still queued and not yet reported; answers
+     * the ids it recorded. Each step is found by its primary key alone and updated by its row's address: with
+     * {@code status = 'queued' AND unplaced_reason IS NULL} on the updated table, the sweep's own partial
+     * indexes were eligible, and under statistics that lag a growing queue one was walked for every step (as
+     * the claim's lookup was, {@link #CLAIM}). A step moved since it was read has a new row version, which the
+     * address no longer matches: it is passed over.
+     */
+    Set<UUID> markUnplaced(Map<Ready, String> reasons) {
+        List<Ready> steps = List.copyOf(reasons.keySet());
+        return new java.util.HashSet<>(jdbc.sql("""
+                UPDATE steps s SET unplaced_reason = f.reason
+                FROM (SELECT t.ctid AS address, u.reason
+                      FROM unnest(CAST(:ws AS uuid[]), CAST(:ids AS uuid[]), CAST(:reasons AS text[])) AS u(ws, id, reason)
+                      CROSS JOIN LATERAL (
+                          SELECT ctid, status, unplaced_reason FROM steps WHERE workspace_id = u.ws AND id = u.id
+                          OFFSET 0) t
+                      WHERE t.status = 'queued' AND t.unplaced_reason IS NULL) f
+                WHERE s.ctid = f.address
+                RETURNING s.id""")
+                .param("ws", steps.stream().map(Ready::workspaceId).toArray(UUID[]::new))
+                .param("ids", steps.stream().map(Ready::id).toArray(UUID[]::new))
+                .param("reasons", steps.stream().map(reasons::get).toArray(String[]::new))
+                .query(UUID.class).list());
     }
 
     /** A row with the columns of a {@link Ready}. */

@@ -14,9 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -167,22 +169,34 @@ class LeaseSweeper {
         }
     }
 
-    /** Records, once per wait, why a queued step has no edge that could ever take it. */
+    /**
+     * Records, once per wait, why queued steps have no edge that could ever take them: one transaction per
+     * pass, so a backlog waiting for its first edge takes the chain head's lock once a second, not once a step.
+     */
     void unplaced() {
-        for (LeaseStore.Ready step : leases.unplaced(now(), BATCH)) {
-            String reason = reason(step);
-            tx.executeWithoutResult(s -> {
-                if (leases.markUnplaced(step.workspaceId(), step.id(), reason)) {
+        List<LeaseStore.Ready> steps = leases.unplaced(now(), BATCH);
+        if (steps.isEmpty()) {
+            return;
+        }
+        Map<UUID, List<FleetStore.EdgeRow>> edges = new HashMap<>(); // each workspace's, read once a pass
+        Map<LeaseStore.Ready, String> reasons = new LinkedHashMap<>();
+        for (LeaseStore.Ready step : steps) {
+            reasons.put(step, reason(step, edges.computeIfAbsent(step.workspaceId(), ws -> fleet.edges(ws).stream()
+                    .filter(e -> e.state() != io.octvex.protocol.EdgeState.REVOKED).toList())));
+        }
+        tx.executeWithoutResult(s -> {
+            Set<UUID> marked = leases.markUnplaced(reasons);
+            reasons.forEach((step, reason) -> {
+                if (marked.contains(step.id())) {
                     audit.append(step.workspaceId(), AuditEntry.ofRun("step.unplaced", step.runId(), step.id(), null,
                             Rows.data("key", step.key(), "reason", reason)));
                 }
             });
-        }
+        });
     }
 
-    private String reason(LeaseStore.Ready step) {
-        List<FleetStore.EdgeRow> edges = fleet.edges(step.workspaceId()).stream()
-                .filter(e -> e.state() != io.octvex.protocol.EdgeState.REVOKED).toList();
+    /** Why no edge of {@code edges} (the workspace's, revoked ones left out) could ever take {@code step}. */
+    private static String reason(LeaseStore.Ready step, List<FleetStore.EdgeRow> edges) {
         if (edges.isEmpty()) {
             return "no edge is enrolled for this workspace";
         }

@@ -1040,6 +1040,40 @@ class LeaseTest {
         }
     }
 
+    @Test
+    void theUnplacedMarkLooksItsStepsUpByPrimaryKeyEvenWhenTheStatisticsSayTheQueueIsEmpty() {
+        for (int r = 0; r < 4; r++) {
+            List<StepSpec> steps = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                steps.add(step("u" + i));
+            }
+            fleet.submit(ws, steps.toArray(StepSpec[]::new));
+        }
+        jdbc.sql("ANALYZE steps").update();
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("""
+                    SELECT pg_restore_attribute_stats('schemaname', 'public', 'relname', 'steps',
+                        'attname', 'status', 'inherited', false, 'null_frac', CAST(0 AS real), 'avg_width', 9,
+                        'n_distinct', CAST(1 AS real), 'most_common_vals', CAST('{completed}' AS text),
+                        'most_common_freqs', CAST('{1}' AS real[]))""").query(Boolean.class).single();
+            List<LeaseStore.Ready> waiting = leaseStore.ready(List.of(ws), List.of("http"), Map.of(),
+                    java.time.Instant.now(), 40);
+            Map<LeaseStore.Ready, String> reasons = new java.util.LinkedHashMap<>();
+            waiting.forEach(step -> reasons.put(step, "no edge"));
+            List<String> partial = List.of("steps_queued", "steps_unplaced_candidates", "steps_unplaced_required");
+            long partialScans = partial.stream().mapToLong(this::indexScans).sum();
+            long keyScans = indexScans("steps_pkey");
+
+            assertThat(leaseStore.markUnplaced(reasons)).hasSize(40);
+            assertThat(partial.stream().mapToLong(this::indexScans).sum() - partialScans)
+                    .as("scans of the queue's partial indexes").isZero();
+            assertThat(indexScans("steps_pkey") - keyScans).as("lookups by primary key").isEqualTo(40);
+            // a second mark finds them reported: nothing recorded twice
+            assertThat(leaseStore.markUnplaced(reasons)).isEmpty();
+            status.setRollbackOnly();
+        });
+    }
+
     /** Scans of {@code index} in this transaction so far. */
     private long indexScans(String index) {
         return jdbc.sql("SELECT pg_stat_get_xact_numscans(CAST(:index AS regclass))").param("index", index)

@@ -179,6 +179,22 @@ class PlacementTest {
     }
 
     @Test
+    void aSweepPassRecordsItsUnplacedStepsInOneTransaction() {
+        fleet.edge(ws, "web-only", Map.of(), List.of("http"), 2);
+        List<StepSpec> steps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            steps.add(placed("ocr" + i, "ocr", Map.of(), Map.of()));
+        }
+        RunView run = fleet.submit(ws, steps.toArray(StepSpec[]::new)); // one transaction: one pass sees them all
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(run.id(), "step.unplaced").size() == 5);
+
+        // the events of one transaction share its time
+        assertThat(jdbc.sql("""
+                SELECT count(DISTINCT at) FROM events WHERE workspace_id = ? AND run_id = ? AND type = 'step.unplaced'""")
+                .param(ws).param(run.id()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void theUnplacedSweepReadsWhatNoEdgeServesNotTheQueue() {
         fleet.edge(ws, "serves-http", Map.of(), List.of("http"), 1);
         long before = stepRowsReadByTheUnplacedQuery();
