@@ -8,7 +8,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Generic plans for the statements every edge cycle, submit and audit append runs (ADR 0044). The server's
  * connections plan each statement for its arguments (ADR 0035), and planning these again on every execution
- * cost more than many of them take to run: 0.1–0.25 ms each, about a fifth of PostgreSQL's CPU per governed run.
+ * cost more than many of them take to run: 0.1–0.25 ms each, a sixth of PostgreSQL's CPU per governed run.
  * Their plans do not depend on their arguments: they look rows up by whole keys of {@code unnest()}ed arrays, or
  * insert them. What made cached plans dangerous, statistics of a table that has grown since, is
  * {@link TableStatistics}'s to mend.

@@ -1001,23 +1001,10 @@ class LeaseTest {
 
     @Test
     void aClaimLooksItsStepsUpByPrimaryKeyEvenWhenTheStatisticsSayTheQueueIsEmpty() {
-        for (int r = 0; r < 10; r++) {
-            List<StepSpec> steps = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                steps.add(step("g" + i));
-            }
-            fleet.submit(ws, steps.toArray(StepSpec[]::new));
-        }
-        jdbc.sql("ANALYZE steps").update();
+        queueAndAnalyse(10);
         for (String planMode : List.of("force_custom_plan", "force_generic_plan")) {
             tx.executeWithoutResult(status -> {
-                // the status's statistics from before the queue grew, as a drain meets them: no step queued. Under
-                // them the queue's partial index looks empty, and a lookup that may use it walks the whole queue
-                jdbc.sql("""
-                        SELECT pg_restore_attribute_stats('schemaname', 'public', 'relname', 'steps',
-                            'attname', 'status', 'inherited', false, 'null_frac', CAST(0 AS real), 'avg_width', 9,
-                            'n_distinct', CAST(1 AS real), 'most_common_vals', CAST('{completed}' AS text),
-                            'most_common_freqs', CAST('{1}' AS real[]))""").query(Boolean.class).single();
+                statisticsSayNoStepIsQueued();
                 jdbc.sql("DISCARD PLANS").update();
                 jdbc.sql("SET LOCAL plan_cache_mode = " + planMode).update();
                 java.time.Instant now = java.time.Instant.now();
@@ -1042,20 +1029,9 @@ class LeaseTest {
 
     @Test
     void theUnplacedMarkLooksItsStepsUpByPrimaryKeyEvenWhenTheStatisticsSayTheQueueIsEmpty() {
-        for (int r = 0; r < 4; r++) {
-            List<StepSpec> steps = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                steps.add(step("u" + i));
-            }
-            fleet.submit(ws, steps.toArray(StepSpec[]::new));
-        }
-        jdbc.sql("ANALYZE steps").update();
+        queueAndAnalyse(4);
         tx.executeWithoutResult(status -> {
-            jdbc.sql("""
-                    SELECT pg_restore_attribute_stats('schemaname', 'public', 'relname', 'steps',
-                        'attname', 'status', 'inherited', false, 'null_frac', CAST(0 AS real), 'avg_width', 9,
-                        'n_distinct', CAST(1 AS real), 'most_common_vals', CAST('{completed}' AS text),
-                        'most_common_freqs', CAST('{1}' AS real[]))""").query(Boolean.class).single();
+            statisticsSayNoStepIsQueued();
             List<LeaseStore.Ready> waiting = leaseStore.ready(List.of(ws), List.of("http"), Map.of(),
                     java.time.Instant.now(), 40);
             Map<LeaseStore.Ready, String> reasons = new java.util.LinkedHashMap<>();
@@ -1072,6 +1048,60 @@ class LeaseTest {
             assertThat(leaseStore.markUnplaced(reasons)).isEmpty();
             status.setRollbackOnly();
         });
+    }
+
+    record Plans(long generic, long custom) {}
+
+    @Test
+    void aClaimsStatementsKeepOneGenericPlanPerConnection() {
+        FleetFixtures.Edge edge = fleet.edge(ws, "planner", Map.of(), List.of("http"), 16);
+        for (int i = 0; i < 10; i++) {
+            fleet.submit(ws, step("p" + i));
+        }
+        Plans plans = tx.execute(s -> {
+            // one connection for every claim: the driver prepares a statement on the server from its fifth use
+            for (int i = 0; i < 10; i++) {
+                assertThat(leases.claim(edge.id(), 1).leases()).hasSize(1);
+            }
+            assertThat(jdbc.sql("SELECT current_setting('plan_cache_mode')").query(String.class).single())
+                    .isEqualTo("force_generic_plan");
+            return jdbc.sql("""
+                    SELECT generic_plans, custom_plans FROM pg_prepared_statements
+                    WHERE statement LIKE '%AS c(ws, id)%FOR NO KEY UPDATE OF s SKIP LOCKED'""")
+                    .query((rs, n) -> new Plans(rs.getLong("generic_plans"), rs.getLong("custom_plans"))).single();
+        });
+
+        assertThat(plans.custom()).as("plans made for one execution's arguments").isZero();
+        assertThat(plans.generic()).as("executions on the kept plan").isPositive();
+        // the setting ends with the transaction: the server's other statements plan for their arguments (ADR 0035)
+        String afterwards = tx.execute(s -> jdbc.sql("SELECT current_setting('plan_cache_mode')")
+                .query(String.class).single());
+        assertThat(afterwards).isEqualTo("force_custom_plan");
+    }
+
+    /** Queues {@code runs} runs of 50 steps each and takes the table's statistics with them. */
+    private void queueAndAnalyse(int runs) {
+        for (int r = 0; r < runs; r++) {
+            List<StepSpec> steps = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                steps.add(step("s" + i));
+            }
+            fleet.submit(ws, steps.toArray(StepSpec[]::new));
+        }
+        jdbc.sql("ANALYZE steps").update();
+    }
+
+    /**
+     * In the caller's transaction (roll it back), the status's statistics from before the queue grew, as a drain
+     * meets them: no step queued. Under them the queue's partial indexes look empty, and a lookup that may use
+     * one walks the whole queue.
+     */
+    private void statisticsSayNoStepIsQueued() {
+        jdbc.sql("""
+                SELECT pg_restore_attribute_stats('schemaname', 'public', 'relname', 'steps',
+                    'attname', 'status', 'inherited', false, 'null_frac', CAST(0 AS real), 'avg_width', 9,
+                    'n_distinct', CAST(1 AS real), 'most_common_vals', CAST('{completed}' AS text),
+                    'most_common_freqs', CAST('{1}' AS real[]))""").query(Boolean.class).single();
     }
 
     /** Scans of {@code index} in this transaction so far. */
