@@ -2,6 +2,7 @@ package io.octvex.server.approval;
 
 import static io.octvex.server.approval.ApprovalFixtures.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.octvex.protocol.ApprovalStatus;
 import io.octvex.protocol.ApprovalView;
@@ -261,9 +262,8 @@ class ApprovalTest {
         assertThat(approvals(answered.id()).getFirst().status()).isEqualTo(ApprovalStatus.EXPIRED);
         assertThat(run(answered.id()).status()).isEqualTo(RunStatus.FAILED);
 
-        sweeper.sweep(); // the scheduled sweep may have been first: either way it is expired once
+        sweptUntil(swept.id(), ApprovalStatus.EXPIRED);
         ApprovalView expired = approvals(swept.id()).getFirst();
-        assertThat(expired.status()).isEqualTo(ApprovalStatus.EXPIRED);
         assertThat(expired.outcome()).isEqualTo("expired");
         RunView failed = run(swept.id());
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
@@ -390,9 +390,19 @@ class ApprovalTest {
         assertThat(approvals(run.id()).getFirst().status()).isEqualTo(ApprovalStatus.PENDING);
 
         fleet.admin("POST", "/api/v1/workspaces/" + ws + "/runs/" + run.id() + "/cancel");
-        sweeper.sweep();
-        assertThat(approvals(run.id()).getFirst().status()).isEqualTo(ApprovalStatus.CANCELLED);
+        sweptUntil(run.id(), ApprovalStatus.CANCELLED);
         TestApi.Response late = answer(approver.token(), approvalId, "approve", null);
         assertThat(late.status()).isEqualTo(409);
+    }
+
+    /**
+     * Sweeps until the run's approval has {@code status}. The scheduled sweep may be first, or be holding the
+     * approval while ours runs (a sweep passes over approvals another one has locked): either way it ends once.
+     */
+    private void sweptUntil(UUID runId, ApprovalStatus status) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            sweeper.sweep();
+            assertThat(approvals(runId).getFirst().status()).isEqualTo(status);
+        });
     }
 }
