@@ -143,7 +143,17 @@ class LeaseStore {
      */
     List<Claimed> claim(Collection<Ready> steps, Collection<UUID> runs, Collection<UUID> workspaceIds,
                         Collection<String> capabilities, Map<String, String> labels, Instant now, int limit) {
-        return jdbc.sql(CLAIM)
+        return jdbc.sql("""
+                SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.action, s.input, s.attempt,
+                       s.lease_epoch + 1 AS lease_epoch, s.version, s.checkpoint
+                FROM unnest(CAST(:stepWs AS uuid[]), CAST(:ids AS uuid[])) AS c(ws, id)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM steps WHERE workspace_id = c.ws AND id = c.id OFFSET 0) s
+                WHERE s.workspace_id = ANY(:ws) AND s.run_id = ANY(:runs) AND s.status = 'queued'
+                  AND s.handler = ANY(:caps) AND s.placement_require <@ CAST(:labels AS jsonb)
+                  AND (s.not_before IS NULL OR s.not_before <= :now)
+                ORDER BY s.updated_at, s.id LIMIT :limit
+                FOR NO KEY UPDATE OF s SKIP LOCKED""")
                 .param("stepWs", steps.stream().map(Ready::workspaceId).toArray(UUID[]::new))
                 .param("ids", steps.stream().map(Ready::id).toArray(UUID[]::new))
                 .param("runs", runs.toArray(UUID[]::new))
@@ -156,17 +166,6 @@ class LeaseStore {
                 .list()
                 .stream().sorted(java.util.Comparator.comparing(Claimed::runId).thenComparing(Claimed::id)).toList();
     }
-
-    static final String CLAIM = """
-            SELECT s.id, s.workspace_id, s.run_id, s.key, s.handler, s.action, s.input, s.attempt,
-                   s.lease_epoch + 1 AS lease_epoch, s.version, s.checkpoint
-            FROM unnest(CAST(:stepWs AS uuid[]), CAST(:ids AS uuid[])) AS c(ws, id)
-            CROSS JOIN LATERAL (
-                SELECT * FROM steps WHERE workspace_id = c.ws AND id = c.id OFFSET 0) s
-            WHERE s.workspace_id = ANY(:ws) AND s.run_id = ANY(:runs) AND s.status = 'queued' AND s.handler = ANY(:caps)
-              AND s.placement_require <@ CAST(:labels AS jsonb) AND (s.not_before IS NULL OR s.not_before <= :now)
-            ORDER BY s.updated_at, s.id LIMIT :limit
-            FOR NO KEY UPDATE OF s SKIP LOCKED""";
 
     record Extended(UUID stepId, long epoch) {}
 
@@ -361,7 +360,7 @@ class LeaseStore {
      * the ids it recorded. Each step is found by its primary key alone and updated by its row's address: with
      * {@code status = 'queued' AND unplaced_reason IS NULL} on the updated table, the sweep's own partial
      * indexes were eligible, and under statistics that lag a growing queue one was walked for every step (as
-     * the claim's lookup was, {@link #CLAIM}). A step moved since it was read has a new row version, which the
+     * the claim's lookup was, {@link #claim}). A step moved since it was read has a new row version, which the
      * address no longer matches: it is passed over.
      */
     Set<UUID> markUnplaced(Map<Ready, String> reasons) {
